@@ -1,0 +1,84 @@
+//! Command-line interface: flags and commands, wired to the library's stages.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::normalise::{Options as NormaliseOptions, text::ToneStyle};
+use crate::pipeline::{self, ExtractOptions};
+
+/// Turn news portals into clean, deduplicated Parquet datasets.
+#[derive(Debug, Parser)]
+#[command(name = "newsmill", version, about, long_about = None)]
+pub struct Cli {
+    /// Hide progress bars and the summary; only errors are printed.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More log output (-v info, -vv debug: one line per rejected page).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract articles from saved pages (files or folders of *.html, *.htm, *.html.gz).
+    Extract {
+        /// Files or folders to read; folders are searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Dataset folder; each run adds its own files to it.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Worker threads for parsing (default: all cores).
+        #[arg(short = 'j', long)]
+        threads: Option<usize>,
+        /// Pages larger than this many bytes are rejected as `too_large`.
+        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        max_page_bytes: u64,
+        /// Where Vietnamese tone marks go in "oa", "oe", "uy": old ("hòa", the default), new ("hoà"), or keep as written.
+        #[arg(long, value_enum, default_value_t = ToneStyle::Old)]
+        tone_style: ToneStyle,
+    },
+    /// Show the tables of a dataset: files, row counts, schema and sample rows.
+    Inspect {
+        /// Dataset folder written by `newsmill extract`.
+        dir: PathBuf,
+        /// Sample rows to show per table.
+        #[arg(short = 'n', long, default_value_t = 3)]
+        rows: usize,
+        /// Only this table (articles, images, participants, duplicates, rejects).
+        #[arg(short, long)]
+        table: Option<String>,
+    },
+}
+
+/// Runs the parsed command; the caller maps errors to exit codes.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Extract { paths, out, threads, max_page_bytes, tone_style } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+            let opts = ExtractOptions {
+                inputs: paths,
+                out,
+                threads,
+                max_page_bytes,
+                normalise: NormaliseOptions { tone_style },
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
+                arguments: std::env::args().collect(),
+            };
+            let summary = pipeline::extract(&opts)?;
+            if !cli.quiet {
+                println!("{}", summary.render());
+            }
+            Ok(if summary.interrupted { 1 } else { 0 })
+        }
+        Command::Inspect { dir, rows, table } => {
+            print!("{}", crate::inspect::render(&dir, rows, table.as_deref())?);
+            Ok(0)
+        }
+    }
+}

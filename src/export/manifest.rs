@@ -1,0 +1,60 @@
+//! The run manifest: what a run read, wrote and left out, as one JSON file per run.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+/// Re-exported so the manifest and the files agree on one version.
+pub use super::schema::SCHEMA_VERSION;
+
+
+/// Counts of pages at each stage; `pages_in = articles + duplicates + rejects`.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Counts {
+    pub pages_in: u64,
+    pub articles: u64,
+    pub duplicates: u64,
+    pub rejects: u64,
+    pub images: u64,
+    pub participants: u64,
+    pub html_bytes: u64,
+}
+
+/// One JSON file per run under `runs/`.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub run_id: String,
+    pub newsmill_version: &'static str,
+    pub schema_version: u32,
+    pub command: String,
+    pub arguments: Vec<String>,
+    /// `completed`, or `interrupted` when Ctrl-C stopped intake early.
+    pub status: &'static str,
+    pub started_at: String,
+    pub finished_at: String,
+    pub wall_seconds: f64,
+    pub threads: usize,
+    pub counts: Counts,
+    pub rejects_by_reason: BTreeMap<String, u64>,
+    pub duplicates_by_method: BTreeMap<String, u64>,
+    /// Seconds of CPU time spent in each CPU stage, summed over threads.
+    pub stage_seconds: BTreeMap<String, f64>,
+    /// Relative paths of the files this run wrote, by table.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// Writes `dir/runs/<run_id>.json` atomically.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let runs = dir.join("runs");
+        std::fs::create_dir_all(&runs).with_context(|| format!("cannot create {}", runs.display()))?;
+        let dest = runs.join(format!("{}.json", self.run_id));
+        let tmp = runs.join(format!(".{}.json.tmp", self.run_id));
+        let json = serde_json::to_vec_pretty(self).context("cannot serialise the run manifest")?;
+        std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &dest).with_context(|| format!("cannot rename {} to {}", tmp.display(), dest.display()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,93 @@
+//! Export stage: articles, images, participants, duplicates and rejects as Parquet
+//! files of one run, plus the run manifest.
+
+pub mod manifest;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::record::{Article, Duplicate, Reject};
+use writer::{ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, TableFile};
+
+/// The five table files of one run and their row buffers.
+pub struct Exporter {
+    run_id: String,
+    articles: (TableFile, ArticleRows),
+    images: (TableFile, ImageRows),
+    participants: (TableFile, ParticipantRows),
+    duplicates: (TableFile, DuplicateRows),
+    rejects: (TableFile, RejectRows),
+}
+
+/// Files written by a run and their row counts, in table order.
+pub type Written = Vec<(String, PathBuf, u64)>;
+
+macro_rules! flush_if_full {
+    ($slot:expr, $limit:expr) => {
+        if $slot.1.len() >= $limit {
+            let cols = $slot.1.finish();
+            $slot.0.write(cols)?;
+        }
+    };
+}
+
+impl Exporter {
+    /// Opens the temporary files of run `run_id` under `dir`.
+    pub fn create(dir: &Path, run_id: &str) -> Result<Self> {
+        Ok(Exporter {
+            run_id: run_id.to_string(),
+            articles: (TableFile::create(dir, "articles", run_id)?, ArticleRows::default()),
+            images: (TableFile::create(dir, "images", run_id)?, ImageRows::default()),
+            participants: (TableFile::create(dir, "participants", run_id)?, ParticipantRows::default()),
+            duplicates: (TableFile::create(dir, "duplicates", run_id)?, DuplicateRows::default()),
+            rejects: (TableFile::create(dir, "rejects", run_id)?, RejectRows::default()),
+        })
+    }
+
+    pub fn article(&mut self, a: &Article) -> Result<()> {
+        self.articles.1.push(a, &self.run_id);
+        self.images.1.push_article(a, &self.run_id);
+        self.participants.1.push_article(a, &self.run_id);
+        // Article bodies are large: smaller batches keep memory flat.
+        flush_if_full!(self.articles, BATCH_ROWS / 4);
+        flush_if_full!(self.images, BATCH_ROWS);
+        flush_if_full!(self.participants, BATCH_ROWS);
+        Ok(())
+    }
+
+    pub fn duplicate(&mut self, d: &Duplicate) -> Result<()> {
+        self.duplicates.1.push(d, &self.run_id);
+        flush_if_full!(self.duplicates, BATCH_ROWS);
+        Ok(())
+    }
+
+    pub fn reject(&mut self, r: &Reject) -> Result<()> {
+        self.rejects.1.push(r, &self.run_id);
+        flush_if_full!(self.rejects, BATCH_ROWS);
+        Ok(())
+    }
+
+    /// Writes what is buffered and renames every file into place.
+    pub fn commit(mut self) -> Result<Written> {
+        flush_if_full!(self.articles, 1);
+        flush_if_full!(self.images, 1);
+        flush_if_full!(self.participants, 1);
+        flush_if_full!(self.duplicates, 1);
+        flush_if_full!(self.rejects, 1);
+        let mut out = Vec::new();
+        for (name, file) in [
+            ("articles", self.articles.0),
+            ("images", self.images.0),
+            ("participants", self.participants.0),
+            ("duplicates", self.duplicates.0),
+            ("rejects", self.rejects.0),
+        ] {
+            let (path, rows) = file.commit()?;
+            out.push((name.to_string(), path, rows));
+        }
+        Ok(out)
+    }
+}

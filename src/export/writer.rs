@@ -1,0 +1,371 @@
+//! Parquet files written atomically, in row groups, as rows arrive.
+//!
+//! Rows are buffered into Arrow builders and written as a record batch every
+//! [`BATCH_ROWS`] rows, so memory stays flat however many pages a run reads. The file
+//! is written under a hidden temporary name (`.RUN.parquet.tmp`, which no reader's glob
+//! or dataset discovery picks up) and renamed into place only when complete: a killed
+//! run never leaves a truncated `.parquet` file.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use arrow_array::builder::{Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::SchemaRef;
+use chrono::{DateTime, Utc};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::schema::{self, SCHEMA_VERSION};
+use crate::record::{Article, Duplicate, Reject};
+
+/// Rows per record batch handed to the Parquet writer.
+pub const BATCH_ROWS: usize = 1024;
+/// Rows per Parquet row group.
+const ROW_GROUP_ROWS: usize = 16 * 1024;
+
+/// One table's file for one run.
+pub struct TableFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    writer: Option<ArrowWriter<File>>,
+    schema: SchemaRef,
+    rows: u64,
+}
+
+impl TableFile {
+    /// Opens `dir/<table>/.<run_id>.parquet.tmp` for writing.
+    pub fn create(dir: &Path, table: &str, run_id: &str) -> Result<Self> {
+        let schema = schema::of(table).with_context(|| format!("unknown table {table}"))?;
+        let folder = dir.join(table);
+        std::fs::create_dir_all(&folder).with_context(|| format!("cannot create the table folder {}", folder.display()))?;
+        let dest = folder.join(format!("{run_id}.parquet"));
+        let tmp = folder.join(format!(".{run_id}.parquet.tmp"));
+        let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).context("zstd level")?))
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_created_by(format!("newsmill {} (schema {SCHEMA_VERSION})", env!("CARGO_PKG_VERSION")))
+            .build();
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).context("cannot start the Parquet writer")?;
+        Ok(TableFile { tmp, dest, writer: Some(writer), schema, rows: 0 })
+    }
+
+    /// Writes one batch of columns in schema order.
+    pub fn write(&mut self, columns: Vec<ArrayRef>) -> Result<()> {
+        let batch = RecordBatch::try_new(self.schema.clone(), columns).context("rows do not match the declared schema")?;
+        self.rows += batch.num_rows() as u64;
+        let writer = self.writer.as_mut().context("the Parquet file is already closed")?;
+        writer.write(&batch).with_context(|| format!("cannot write to {}", self.tmp.display()))
+    }
+
+    /// Closes the file, syncs it and renames it into place. Returns the rows written.
+    pub fn commit(mut self) -> Result<(PathBuf, u64)> {
+        let writer = self.writer.take().context("the Parquet file is already closed")?;
+        let file = writer.into_inner().with_context(|| format!("cannot finish {}", self.tmp.display()))?;
+        file.sync_all().with_context(|| format!("cannot sync {}", self.tmp.display()))?;
+        std::fs::rename(&self.tmp, &self.dest)
+            .with_context(|| format!("cannot rename {} to {}", self.tmp.display(), self.dest.display()))?;
+        Ok((self.dest.clone(), self.rows))
+    }
+}
+
+impl Drop for TableFile {
+    /// An uncommitted file (an error, a cancelled run) is removed, never renamed.
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn ts_micros(t: &DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn list_builder() -> ListBuilder<StringBuilder> {
+    ListBuilder::new(StringBuilder::new()).with_field(schema::list_item())
+}
+
+fn push_list(b: &mut ListBuilder<StringBuilder>, items: &[String]) {
+    for i in items {
+        b.values().append_value(i);
+    }
+    b.append(true);
+}
+
+fn ts_builder() -> TimestampMicrosecondBuilder {
+    TimestampMicrosecondBuilder::new().with_timezone("UTC")
+}
+
+fn arc<A: arrow_array::Array + 'static>(a: A) -> ArrayRef {
+    Arc::new(a)
+}
+
+/// Column builders of the articles table.
+#[derive(Default)]
+pub struct ArticleRows {
+    n: usize,
+    article_id: StringBuilder,
+    url: StringBuilder,
+    source: StringBuilder,
+    site: StringBuilder,
+    title: StringBuilder,
+    lead: StringBuilder,
+    body: StringBuilder,
+    category: StringBuilder,
+    tags: Option<ListBuilder<StringBuilder>>,
+    authors: Option<ListBuilder<StringBuilder>>,
+    published_at: Option<TimestampMicrosecondBuilder>,
+    published_text: StringBuilder,
+    modified_at: Option<TimestampMicrosecondBuilder>,
+    language: StringBuilder,
+    word_count: Int32Builder,
+    image_count: Int32Builder,
+    participant_count: Int32Builder,
+    content_hash: StringBuilder,
+    charset: StringBuilder,
+    html_bytes: Int64Builder,
+    fetched_at: Option<TimestampMicrosecondBuilder>,
+    run_id: StringBuilder,
+}
+
+impl ArticleRows {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn push(&mut self, a: &Article, run_id: &str) {
+        self.n += 1;
+        self.article_id.append_value(&a.article_id);
+        self.url.append_value(&a.url);
+        self.source.append_value(&a.source);
+        self.site.append_option(a.site.as_deref());
+        self.title.append_value(&a.title);
+        self.lead.append_option(a.lead.as_deref());
+        self.body.append_value(&a.body);
+        self.category.append_option(a.category.as_deref());
+        push_list(self.tags.get_or_insert_with(list_builder), &a.tags);
+        push_list(self.authors.get_or_insert_with(list_builder), &a.authors);
+        self.published_at.get_or_insert_with(ts_builder).append_option(a.published_at.as_ref().map(ts_micros));
+        self.published_text.append_option(a.published_text.as_deref());
+        self.modified_at.get_or_insert_with(ts_builder).append_option(a.modified_at.as_ref().map(ts_micros));
+        self.language.append_option(a.language.as_deref());
+        self.word_count.append_value(a.word_count.min(i32::MAX as u32) as i32);
+        self.image_count.append_value(a.images.len() as i32);
+        self.participant_count.append_value(a.participants.len() as i32);
+        self.content_hash.append_value(&a.content_hash);
+        self.charset.append_value(&a.charset);
+        self.html_bytes.append_value(a.html_bytes as i64);
+        self.fetched_at.get_or_insert_with(ts_builder).append_value(ts_micros(&a.fetched_at));
+        self.run_id.append_value(run_id);
+    }
+
+    pub fn finish(&mut self) -> Vec<ArrayRef> {
+        self.n = 0;
+        vec![
+            arc(self.article_id.finish()),
+            arc(self.url.finish()),
+            arc(self.source.finish()),
+            arc(self.site.finish()),
+            arc(self.title.finish()),
+            arc(self.lead.finish()),
+            arc(self.body.finish()),
+            arc(self.category.finish()),
+            arc(self.tags.get_or_insert_with(list_builder).finish()),
+            arc(self.authors.get_or_insert_with(list_builder).finish()),
+            arc(self.published_at.get_or_insert_with(ts_builder).finish()),
+            arc(self.published_text.finish()),
+            arc(self.modified_at.get_or_insert_with(ts_builder).finish()),
+            arc(self.language.finish()),
+            arc(self.word_count.finish()),
+            arc(self.image_count.finish()),
+            arc(self.participant_count.finish()),
+            arc(self.content_hash.finish()),
+            arc(self.charset.finish()),
+            arc(self.html_bytes.finish()),
+            arc(self.fetched_at.get_or_insert_with(ts_builder).finish()),
+            arc(self.run_id.finish()),
+        ]
+    }
+}
+
+/// Column builders of the images table.
+#[derive(Default)]
+pub struct ImageRows {
+    n: usize,
+    article_id: StringBuilder,
+    position: Int32Builder,
+    src: StringBuilder,
+    alt: StringBuilder,
+    caption: StringBuilder,
+    credit: StringBuilder,
+    run_id: StringBuilder,
+}
+
+impl ImageRows {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    pub fn push_article(&mut self, a: &Article, run_id: &str) {
+        for (i, img) in a.images.iter().enumerate() {
+            self.n += 1;
+            self.article_id.append_value(&a.article_id);
+            self.position.append_value(i as i32 + 1);
+            self.src.append_value(&img.src);
+            self.alt.append_option(img.alt.as_deref());
+            self.caption.append_option(img.caption.as_deref());
+            self.credit.append_option(img.credit.as_deref());
+            self.run_id.append_value(run_id);
+        }
+    }
+    pub fn finish(&mut self) -> Vec<ArrayRef> {
+        self.n = 0;
+        vec![
+            arc(self.article_id.finish()),
+            arc(self.position.finish()),
+            arc(self.src.finish()),
+            arc(self.alt.finish()),
+            arc(self.caption.finish()),
+            arc(self.credit.finish()),
+            arc(self.run_id.finish()),
+        ]
+    }
+}
+
+/// Column builders of the participants table.
+#[derive(Default)]
+pub struct ParticipantRows {
+    n: usize,
+    article_id: StringBuilder,
+    name: StringBuilder,
+    rank: StringBuilder,
+    titles: Option<ListBuilder<StringBuilder>>,
+    other_titles: Option<ListBuilder<StringBuilder>>,
+    mentions: Int32Builder,
+    first_offset: Int32Builder,
+    source: StringBuilder,
+    run_id: StringBuilder,
+}
+
+impl ParticipantRows {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    pub fn push_article(&mut self, a: &Article, run_id: &str) {
+        for p in &a.participants {
+            self.n += 1;
+            self.article_id.append_value(&a.article_id);
+            self.name.append_value(&p.name);
+            self.rank.append_option(p.rank.as_deref());
+            push_list(self.titles.get_or_insert_with(list_builder), &p.titles);
+            push_list(self.other_titles.get_or_insert_with(list_builder), &p.other_titles);
+            self.mentions.append_value(p.mentions as i32);
+            self.first_offset.append_option(p.first_offset.map(|o| o as i32));
+            self.source.append_value(p.place.as_str());
+            self.run_id.append_value(run_id);
+        }
+    }
+    pub fn finish(&mut self) -> Vec<ArrayRef> {
+        self.n = 0;
+        vec![
+            arc(self.article_id.finish()),
+            arc(self.name.finish()),
+            arc(self.rank.finish()),
+            arc(self.titles.get_or_insert_with(list_builder).finish()),
+            arc(self.other_titles.get_or_insert_with(list_builder).finish()),
+            arc(self.mentions.finish()),
+            arc(self.first_offset.finish()),
+            arc(self.source.finish()),
+            arc(self.run_id.finish()),
+        ]
+    }
+}
+
+/// Column builders of the duplicates table.
+#[derive(Default)]
+pub struct DuplicateRows {
+    n: usize,
+    article_id: StringBuilder,
+    url: StringBuilder,
+    source: StringBuilder,
+    duplicate_of: StringBuilder,
+    method: StringBuilder,
+    similarity: Float64Builder,
+    run_id: StringBuilder,
+}
+
+impl DuplicateRows {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    pub fn push(&mut self, d: &Duplicate, run_id: &str) {
+        self.n += 1;
+        self.article_id.append_value(&d.article_id);
+        self.url.append_value(&d.url);
+        self.source.append_value(&d.source);
+        self.duplicate_of.append_value(&d.duplicate_of);
+        self.method.append_value(d.method);
+        self.similarity.append_value(d.similarity);
+        self.run_id.append_value(run_id);
+    }
+    pub fn finish(&mut self) -> Vec<ArrayRef> {
+        self.n = 0;
+        vec![
+            arc(self.article_id.finish()),
+            arc(self.url.finish()),
+            arc(self.source.finish()),
+            arc(self.duplicate_of.finish()),
+            arc(self.method.finish()),
+            arc(self.similarity.finish()),
+            arc(self.run_id.finish()),
+        ]
+    }
+}
+
+/// Column builders of the rejects table.
+#[derive(Default)]
+pub struct RejectRows {
+    n: usize,
+    source: StringBuilder,
+    stage: StringBuilder,
+    reason: StringBuilder,
+    detail: StringBuilder,
+    run_id: StringBuilder,
+}
+
+impl RejectRows {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    pub fn push(&mut self, r: &Reject, run_id: &str) {
+        self.n += 1;
+        self.source.append_value(&r.source);
+        self.stage.append_value(r.stage.as_str());
+        self.reason.append_value(r.reason);
+        self.detail.append_value(&r.detail);
+        self.run_id.append_value(run_id);
+    }
+    pub fn finish(&mut self) -> Vec<ArrayRef> {
+        self.n = 0;
+        vec![arc(self.source.finish()), arc(self.stage.finish()), arc(self.reason.finish()), arc(self.detail.finish()), arc(self.run_id.finish())]
+    }
+}

@@ -1,0 +1,19 @@
+//! newsmill: news portals in, clean and deduplicated Parquet datasets out.
+//!
+//! The pipeline is a chain of stages, each in its own module and each with one record
+//! type in and one out (see [`record`]): [`sources`] (and later fetch) produce raw
+//! pages, [`parse`] reads them into documents, [`normalise`] cleans them into articles,
+//! [`people`] finds who took part, [`dedupe`] drops repeats and [`export`] writes
+//! Parquet. [`pipeline`] wires them with bounded channels; [`cli`] only parses flags.
+
+pub mod cli;
+pub mod dedupe;
+pub mod error;
+pub mod export;
+pub mod inspect;
+pub mod normalise;
+pub mod parse;
+pub mod people;
+pub mod pipeline;
+pub mod record;
+pub mod sources;

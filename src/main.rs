@@ -1,0 +1,33 @@
+//! The `newsmill` binary: parse flags, run, map the outcome to an exit code
+//! (0 success, 1 a failed run, 2 bad usage or configuration).
+
+use clap::Parser;
+use newsmill::cli::{self, Cli};
+use newsmill::error::UsageError;
+use tracing_subscriber::EnvFilter;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_env("NEWSMILL_LOG").unwrap_or_else(|_| EnvFilter::new(format!("newsmill={level}")));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    match cli::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(if e.is::<UsageError>() { 2 } else { 1 });
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Dates as pages write them, turned into UTC instants.
+//!
+//! Machine-readable forms (ISO 8601, RFC 2822) come from JSON-LD and meta tags; visible
+//! forms are what readers see ("17/09/2020 - 15:19", "Thứ năm, 17/9/2020, 15:19 (GMT+7)",
+//! "ngày 17 tháng 9 năm 2020"). A time without an offset is read in the page's zone,
+//! which for Vietnamese pages is Asia/Ho_Chi_Minh (UTC+7 all year, no daylight saving).
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use regex::Regex;
+
+/// Asia/Ho_Chi_Minh: a fixed +07:00.
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// Parses a machine-readable or visible date; `zone` applies when the text has no offset.
+pub fn parse(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    parse_iso(t, zone).or_else(|| parse_rfc2822(t)).or_else(|| parse_visible(t, zone))
+}
+
+fn parse_iso(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    // "2020-09-17T15:19:00+0700", "2020-09-17 15:19:00+07:00", "2020-09-17T15:19+07:00"
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z"] {
+        if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    if let Some(stripped) = t.strip_suffix('Z').or_else(|| t.strip_suffix(" UTC")) {
+        return parse_naive_iso(stripped).map(|n| Utc.from_utc_datetime(&n));
+    }
+    if let Some(n) = parse_naive_iso(t) {
+        return zone.from_local_datetime(&n).single().map(|d| d.with_timezone(&Utc));
+    }
+    None
+}
+
+fn parse_naive_iso(t: &str) -> Option<NaiveDateTime> {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Some(n);
+        }
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(|d| d.and_time(NaiveTime::MIN))
+}
+
+fn parse_rfc2822(t: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc2822(t).ok().map(|d| d.with_timezone(&Utc))
+}
+
+static DMY: LazyLock<Regex> = LazyLock::new(|| {
+    // 17/09/2020, 17-9-2020, 17.09.2020 with an optional time before or after it.
+    Regex::new(r"(?x)
+        (?:(?P<h1>\d{1,2})[:hg](?P<m1>\d{2})(?::\d{2})?\s*(?:,|-|–|\|)?\s*(?:ngày\s+)?)?
+        (?P<d>\d{1,2})[/.\-](?P<mo>\d{1,2})[/.\-](?P<y>\d{4})
+        (?:\s*(?:,|-|–|\||lúc)?\s*(?P<h2>\d{1,2})[:hg](?P<m2>\d{2})(?::(?P<s2>\d{2}))?)?
+        (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+\-]\s*\d{1,2})(?::?(?P<offm>\d{2}))?\s*\)?)?
+    ").expect("valid regex")
+});
+
+static WORDY: LazyLock<Regex> = LazyLock::new(|| {
+    // "ngày 17 tháng 9 năm 2020", optionally with a time.
+    Regex::new(r"(?i)(?P<d>\d{1,2})\s+tháng\s+(?P<mo>\d{1,2})\s*(?:,|năm)\s*(?P<y>\d{4})(?:[^\d]{0,8}(?P<h>\d{1,2})[:hg](?P<m>\d{2}))?").expect("valid regex")
+});
+
+static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?").expect("valid regex")
+});
+
+/// Finds a visible date inside running text such as "Sức khoẻ 17/09/2020 - 15:19".
+pub fn parse_visible(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
+    find_visible(t, zone).map(|(dt, _)| dt)
+}
+
+/// Like [`parse_visible`], also returning the matched text as shown on the page.
+pub fn find_visible(t: &str, zone: FixedOffset) -> Option<(DateTime<Utc>, String)> {
+    if let Some(c) = DMY.captures(t) {
+        let num = |name: &str| c.name(name).and_then(|m| m.as_str().trim().parse::<u32>().ok());
+        let date = NaiveDate::from_ymd_opt(num("y")? as i32, num("mo")?, num("d")?)?;
+        let (h, m) = match (num("h2"), num("m2"), num("h1"), num("m1")) {
+            (Some(h), Some(m), _, _) | (None, None, Some(h), Some(m)) => (h, m),
+            _ => (0, 0),
+        };
+        let s = num("s2").unwrap_or(0);
+        let time = NaiveTime::from_hms_opt(h, m, s)?;
+        let offset = match c.name("off") {
+            Some(off) => {
+                let hours: i32 = off.as_str().replace(' ', "").parse().ok()?;
+                let mins = num("offm").unwrap_or(0) as i32;
+                FixedOffset::east_opt(hours.signum() * (hours.abs() * 3600 + mins * 60))?
+            }
+            None => zone,
+        };
+        let dt = offset.from_local_datetime(&date.and_time(time)).single()?;
+        let shown = c.get(0).map(|m| m.as_str().trim().to_string()).unwrap_or_default();
+        return Some((dt.with_timezone(&Utc), shown));
+    }
+    if let Some(c) = WORDY.captures(t) {
+        let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+        let date = NaiveDate::from_ymd_opt(num("y")? as i32, num("mo")?, num("d")?)?;
+        let time = NaiveTime::from_hms_opt(num("h").unwrap_or(0), num("m").unwrap_or(0), 0)?;
+        let dt = zone.from_local_datetime(&date.and_time(time)).single()?;
+        let shown = c.get(0).map(|m| m.as_str().trim().to_string()).unwrap_or_default();
+        return Some((dt.with_timezone(&Utc), shown));
+    }
+    if let Some(m) = ISO_IN_TEXT.find(t) {
+        return parse_iso(m.as_str(), zone).map(|dt| (dt, m.as_str().to_string()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vn(text: &str) -> String {
+        parse(text, vietnam()).map(|d| d.to_rfc3339()).unwrap_or_else(|| "none".into())
+    }
+
+    #[test]
+    fn iso_forms() {
+        assert_eq!(vn("2020-09-17T15:19:00+07:00"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("2020-09-17T15:19:00+0700"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("2020-09-17T08:19:00Z"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("2020-09-17T15:19:00.123+07:00"), "2020-09-17T08:19:00.123+00:00");
+        // no offset: read in the page's zone
+        assert_eq!(vn("2020-09-17T15:19:00"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("2020-09-17 15:19"), "2020-09-17T08:19:00+00:00");
+    }
+
+    #[test]
+    fn rfc2822() {
+        assert_eq!(vn("Thu, 17 Sep 2020 15:19:00 +0700"), "2020-09-17T08:19:00+00:00");
+    }
+
+    #[test]
+    fn seed_meta_line() {
+        assert_eq!(vn("Sức khoẻ 17/09/2020 - 15:19"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(find_visible("Sức khoẻ 17/09/2020 - 15:19", vietnam()).map(|x| x.1).as_deref(), Some("17/09/2020 - 15:19"));
+    }
+
+    #[test]
+    fn weekday_and_gmt_offset() {
+        assert_eq!(vn("Thứ năm, 17/9/2020, 15:19 (GMT+7)"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("17/09/2020 15:19 GMT+7"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("Thứ Năm, 17/9/2020 - 15:19"), "2020-09-17T08:19:00+00:00");
+        // An explicit offset other than the zone wins.
+        assert_eq!(vn("17/09/2020 15:19 GMT+9"), "2020-09-17T06:19:00+00:00");
+    }
+
+    #[test]
+    fn time_before_date() {
+        assert_eq!(vn("15:19 17/09/2020"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(vn("07/03/2026 08:01 GMT+7"), "2026-03-07T01:01:00+00:00");
+    }
+
+    #[test]
+    fn wordy_vietnamese() {
+        assert_eq!(vn("Cập nhật ngày 17 tháng 9 năm 2020"), "2020-09-16T17:00:00+00:00");
+    }
+
+    #[test]
+    fn nonsense_is_none() {
+        assert_eq!(vn("hôm qua"), "none");
+        assert_eq!(vn("32/13/2020"), "none");
+        assert_eq!(vn(""), "none");
+    }
+}

@@ -1,0 +1,109 @@
+//! Normalise stage: a parsed [`Document`] in, a clean [`Article`] out.
+//!
+//! Every text field goes through the same clean-up, dates become UTC instants, the
+//! URL gets its canonical key, and the article its stable identity.
+
+pub mod dates;
+pub mod language;
+pub mod text;
+pub mod url;
+
+use chrono::{DateTime, Duration, Utc};
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::record::{Article, Document, Image, Reject, Stage, TextPlace};
+use text::{ToneStyle, clean};
+
+/// Options of the normalise stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub tone_style: ToneStyle,
+}
+
+/// Earliest date accepted as a publication date; older values are parse noise.
+const EARLIEST_YEAR: i32 = 1990;
+
+/// Cleans a document into an article. Participants are filled in by the people stage.
+pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
+    let style = opts.tone_style;
+    let c = |s: &str| clean(s, style);
+    let opt = |s: Option<String>| s.map(|v| c(&v)).filter(|v| !v.is_empty());
+    let title = opt(doc.title.clone()).ok_or_else(|| Reject::new(&doc.source, Stage::Normalise, "no_title", "the headline is empty after clean-up"))?;
+    let paragraphs = text::clean_paragraphs(&doc.paragraphs, style);
+    let body = paragraphs.join("\n\n");
+    if body.is_empty() {
+        return Err(Reject::new(&doc.source, Stage::Normalise, "no_article", "the body is empty after clean-up"));
+    }
+    let lead = opt(doc.lead.clone());
+    let language = language::detect(doc.declared_language.as_deref(), &body);
+    let zone = if language.as_deref() == Some("vi") { dates::vietnam() } else { chrono::FixedOffset::east_opt(0).expect("zero offset") };
+    let published_at = first_plausible(&doc.published, zone, doc.fetched_at);
+    let modified_at = first_plausible(&doc.modified, zone, doc.fetched_at);
+    let content_hash = hex128(xxh3_128(body.as_bytes()));
+    let url_key = [doc.canonical_url.as_deref(), doc.fetched_url.as_deref()].into_iter().flatten().find_map(url::canonical_key);
+    let url = doc.canonical_url.clone().or_else(|| doc.fetched_url.clone()).unwrap_or_else(|| doc.source.clone());
+    let site = url_key.as_ref().and_then(|_| url::site(&url));
+    // Stable across runs: the canonical URL when there is one, else the content itself.
+    let article_id = match &url_key {
+        Some(k) => hex128(xxh3_128(format!("url:{k}").as_bytes()))[..24].to_string(),
+        None => hex128(xxh3_128(format!("content:{content_hash}").as_bytes()))[..24].to_string(),
+    };
+    let word_count = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() as u32;
+    let images = doc
+        .images
+        .iter()
+        .map(|i| Image {
+            src: i.src.clone(),
+            alt: i.alt.as_deref().map(c),
+            caption: i.caption.as_deref().map(c).filter(|s| !s.is_empty()),
+            credit: i.credit.as_deref().map(c).filter(|s| !s.is_empty()),
+        })
+        .collect();
+    let mut tags: Vec<String> = Vec::new();
+    for t in doc.tags.iter().map(|t| c(t)).filter(|t| !t.is_empty()) {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    Ok(Article {
+        article_id,
+        url,
+        source: doc.source.clone(),
+        site,
+        title,
+        lead,
+        body,
+        category: opt(doc.category.clone()),
+        tags,
+        authors: doc.authors.iter().map(|a| c(a)).filter(|a| !a.is_empty()).collect(),
+        published_at,
+        published_text: opt(doc.published_text.clone()),
+        modified_at,
+        language,
+        word_count,
+        content_hash,
+        charset: doc.charset.clone(),
+        html_bytes: doc.html_bytes as u64,
+        fetched_at: doc.fetched_at,
+        images,
+        participants: Vec::new(),
+        url_key,
+    })
+}
+
+/// Text passages cleaned the same way as the body, for the people stage.
+pub fn passages(doc: &Document, opts: Options) -> Vec<(TextPlace, String)> {
+    doc.passages.iter().map(|(p, t)| (*p, clean(t, opts.tone_style))).filter(|(_, t)| !t.is_empty()).collect()
+}
+
+/// The first candidate that parses and is neither in the future nor absurdly old.
+fn first_plausible(candidates: &[String], zone: chrono::FixedOffset, fetched_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    candidates.iter().filter_map(|c| dates::parse(c, zone)).find(|d| {
+        use chrono::Datelike;
+        d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1)
+    })
+}
+
+fn hex128(v: u128) -> String {
+    format!("{v:032x}")
+}

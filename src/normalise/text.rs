@@ -1,0 +1,192 @@
+//! Text clean-up: one Unicode form, no invisible characters, single spaces, and one
+//! placement of Vietnamese tone marks.
+//!
+//! Vietnamese has two accepted places for the tone mark in the open syllables
+//! "oa", "oe" and "uy": on the first vowel ("hòa", "khỏe", "thủy", the older style most
+//! portals and the labels use) or on the second ("hoà", "khoẻ", "thuỷ"). The same word in
+//! two styles is two strings to a search index or a dedupe hash, so text is brought to one
+//! style unless the user asks to keep it as written.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Where tone marks go in "oa", "oe", "uy" syllables without a final consonant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToneStyle {
+    /// "hòa", "khỏe", "thủy": the tone on the first vowel.
+    #[default]
+    Old,
+    /// "hoà", "khoẻ", "thuỷ": the tone on the second vowel.
+    New,
+    /// Leave tone marks where the page put them.
+    Keep,
+}
+
+/// True for characters that carry no visible text: zero-width spaces and joiners, BOMs,
+/// soft hyphens, bidi controls.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' |
+        '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+        || (c.is_control() && !c.is_whitespace())
+}
+
+/// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
+/// tone marks placed in `style`.
+pub fn clean(text: &str, style: ToneStyle) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfc() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    match style {
+        ToneStyle::Keep => out,
+        _ if out.is_ascii() => out,
+        _ => restyle_tones(&out, style),
+    }
+}
+
+/// Cleans each paragraph and drops those left empty.
+pub fn clean_paragraphs(paragraphs: &[String], style: ToneStyle) -> Vec<String> {
+    paragraphs.iter().map(|p| clean(p, style)).filter(|p| !p.is_empty()).collect()
+}
+
+const TONES: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
+
+/// Moves tone marks in every word of `text` (which must be NFC) to `style`.
+fn restyle_tones(text: &str, style: ToneStyle) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush_word(&mut out, &mut word, style);
+            out.push(c);
+        }
+    }
+    flush_word(&mut out, &mut word, style);
+    out
+}
+
+fn flush_word(out: &mut String, word: &mut String, style: ToneStyle) {
+    if !word.is_empty() {
+        match restyle_word(word, style) {
+            Some(w) => out.push_str(&w),
+            None => out.push_str(word),
+        }
+        word.clear();
+    }
+}
+
+/// Returns the word with its tone moved, or `None` when nothing changes.
+fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
+    if word.is_ascii() || word.chars().count() > 7 {
+        return None;
+    }
+    // Letters with their marks, the tone taken apart.
+    let mut letters: Vec<(String, bool)> = Vec::new(); // (base letter + non-tone marks, has tone)
+    let mut tone: Option<char> = None;
+    for c in word.nfd() {
+        if TONES.contains(&c) {
+            tone = Some(c);
+            if let Some(last) = letters.last_mut() {
+                last.1 = true;
+            }
+        } else if is_combining_mark(c) {
+            if let Some(last) = letters.last_mut() {
+                last.0.push(c);
+            }
+        } else {
+            letters.push((c.to_string(), false));
+        }
+    }
+    let tone = tone?;
+    let n = letters.len();
+    if n < 2 {
+        return None;
+    }
+    let plain = |i: usize| letters[i].0.chars().next().map(|c| c.to_lowercase().next().unwrap_or(c));
+    let bare = |i: usize| letters[i].0.chars().count() == 1; // no circumflex/breve/horn
+    let (a, b) = (plain(n - 2)?, plain(n - 1)?);
+    let pair = matches!((a, b), ('o', 'a') | ('o', 'e') | ('u', 'y')) && bare(n - 2) && bare(n - 1);
+    if !pair {
+        return None;
+    }
+    // "qu" is a consonant: in "quý" the tone belongs to the y in both styles.
+    if a == 'u' && n >= 3 && plain(n - 3) == Some('q') {
+        return None;
+    }
+    // A vowel before the pair ("ngoằ", "uoa") means a different nucleus; leave it.
+    if n >= 3 && plain(n - 3).is_some_and(|c| "aeiouy".contains(c)) {
+        return None;
+    }
+    let target = match style {
+        ToneStyle::Old => n - 2,
+        ToneStyle::New => n - 1,
+        ToneStyle::Keep => return None,
+    };
+    if letters[target].1 {
+        return None;
+    }
+    let mut s = String::with_capacity(word.len() + 2);
+    for (i, (base, _)) in letters.iter().enumerate() {
+        s.push_str(base);
+        if i == target {
+            s.push(tone);
+        }
+    }
+    Some(s.nfc().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_whitespace_and_drops_invisibles() {
+        assert_eq!(clean("  a\u{00A0}\n\t b\u{200B}c\u{FEFF} ", ToneStyle::Keep), "a bc");
+    }
+
+    #[test]
+    fn composes_nfd() {
+        let nfd: String = "Nguyễn Thị Kim Ngân".nfd().collect();
+        assert_eq!(clean(&nfd, ToneStyle::Keep), "Nguyễn Thị Kim Ngân");
+    }
+
+    #[test]
+    fn old_style_moves_tone_to_first_vowel() {
+        assert_eq!(clean("Sức khoẻ, hoà bình, thuỷ lợi", ToneStyle::Old), "Sức khỏe, hòa bình, thủy lợi");
+        assert_eq!(clean("HOÀ", ToneStyle::Old), "HÒA");
+    }
+
+    #[test]
+    fn new_style_moves_tone_to_second_vowel() {
+        assert_eq!(clean("Sức khỏe, hòa bình, thủy lợi", ToneStyle::New), "Sức khoẻ, hoà bình, thuỷ lợi");
+    }
+
+    #[test]
+    fn closed_syllables_and_qu_are_untouched() {
+        for w in ["hoàng", "toán", "khuyến", "quý", "Quỳnh", "người", "thuở"] {
+            assert_eq!(clean(w, ToneStyle::Old), w);
+            assert_eq!(clean(w, ToneStyle::New), w);
+        }
+    }
+
+    #[test]
+    fn keep_leaves_text_as_written() {
+        assert_eq!(clean("khoẻ và khỏe", ToneStyle::Keep), "khoẻ và khỏe");
+    }
+}

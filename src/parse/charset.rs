@@ -1,0 +1,138 @@
+//! Turning page bytes into text.
+//!
+//! Order of trust, as browsers do it: a byte-order mark, then the charset of the
+//! `Content-Type` header, then `<meta charset>` / `http-equiv` in the first bytes, then
+//! detection. A declared UTF-8 that is not valid UTF-8 is treated as undeclared, since
+//! old Vietnamese portals often declare one charset and serve another.
+
+use encoding_rs::{Encoding, UTF_8};
+
+/// How far into the document to look for a `<meta>` charset declaration.
+const PRESCAN_BYTES: usize = 4096;
+
+/// Decoded text and the name of the charset used.
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    pub charset: &'static str,
+}
+
+/// Decodes `bytes`; `content_type` is the HTTP header when there is one and `tld` helps detection.
+pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return Decoded { text: text.into_owned(), charset: enc.name() };
+    }
+    let declared = content_type.and_then(charset_from_content_type).or_else(|| meta_charset(bytes));
+    if let Some(enc) = declared {
+        // A page that says UTF-8 but is not, is detected instead of being filled with U+FFFD.
+        if enc != UTF_8 || std::str::from_utf8(bytes).is_ok() {
+            let (text, _) = enc.decode_without_bom_handling(bytes);
+            return Decoded { text: text.into_owned(), charset: enc.name() };
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded { text: text.to_owned(), charset: UTF_8.name() };
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let tld = tld.map(str::as_bytes);
+    let enc = detector.guess(tld, chardetng::Utf8Detection::Allow);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    Decoded { text: text.into_owned(), charset: enc.name() }
+}
+
+/// The encoding named by `charset=` in a `Content-Type` value.
+pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
+    let lower = value.to_ascii_lowercase();
+    let pos = lower.find("charset=")?;
+    let rest = &value[pos + "charset=".len()..];
+    let label: String = rest
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| !matches!(c, ';' | '"' | '\'' | ' ' | '/' | '>'))
+        .collect();
+    Encoding::for_label(label.trim().as_bytes()).map(|e| e.output_encoding())
+}
+
+/// The encoding declared by `<meta charset=...>` or `<meta http-equiv=Content-Type content=...>`.
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
+    // Only ASCII matters for the declaration; lossy is fine for the prescan.
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = head[from..].find("<meta") {
+        let start = from + pos;
+        let end = head[start..].find('>').map_or(head.len(), |e| start + e);
+        let tag = &head[start..end];
+        if let Some(enc) = charset_from_content_type(tag) {
+            // `charset=` inside either `<meta charset=..>` or a `content="..; charset=.."`.
+            // UTF-16 declared in a byte-oriented prescan is a lie, as browsers assume.
+            if enc.name().starts_with("UTF-16") {
+                return Some(UTF_8);
+            }
+            return Some(enc);
+        }
+        from = end;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn windows_1258(text: &str) -> Vec<u8> {
+        // windows-1258 writes tone marks as combining characters, so encode the NFD form.
+        let nfd: String = text.nfd().collect();
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&nfd);
+        assert!(!unmappable, "test text must be encodable");
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn bom_wins_over_meta() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("<meta charset=windows-1252><p>Sức khỏe</p>".as_bytes());
+        let d = decode(&bytes, None, None);
+        assert_eq!(d.charset, "UTF-8");
+        assert!(d.text.contains("Sức khỏe"));
+    }
+
+    #[test]
+    fn header_charset_wins_over_meta() {
+        let page = format!("<meta charset=\"utf-8\"><p>{}</p>", "Hà Nội");
+        let bytes = windows_1258(&page);
+        let d = decode(&bytes, Some("text/html; charset=windows-1258"), None);
+        assert_eq!(d.charset, "windows-1258");
+        let nfc: String = d.text.nfc().collect();
+        assert!(nfc.contains("Hà Nội"), "{nfc}");
+    }
+
+    #[test]
+    fn meta_http_equiv_windows_1258() {
+        let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\"></head><body><p>Đại tướng Tô Lâm, Bộ trưởng Bộ Công an</p></body></html>";
+        let d = decode(&windows_1258(page), None, None);
+        assert_eq!(d.charset, "windows-1258");
+        let nfc: String = d.text.nfc().collect();
+        assert!(nfc.contains("Đại tướng Tô Lâm, Bộ trưởng Bộ Công an"), "{nfc}");
+    }
+
+    #[test]
+    fn undeclared_windows_1258_is_detected() {
+        let page = "<html><body><p>Chiều ngày 16/9, tại phòng họp Bộ Chính trị, Bộ Chính trị có buổi làm việc với Ban Thường vụ Tỉnh ủy Bắc Kạn, cho ý kiến về công tác chuẩn bị Đại hội Đảng bộ tỉnh lần thứ XII.</p></body></html>";
+        let d = decode(&windows_1258(page), None, Some("vn"));
+        assert_eq!(d.charset, "windows-1258");
+        let nfc: String = d.text.nfc().collect();
+        assert!(nfc.contains("Ban Thường vụ Tỉnh ủy Bắc Kạn"), "{nfc}");
+    }
+
+    #[test]
+    fn false_utf8_declaration_falls_back_to_detection() {
+        let page = "<meta charset=utf-8><p>Chiều ngày 16/9, tại phòng họp Bộ Chính trị, Ban Thường vụ Tỉnh ủy Bắc Kạn có buổi làm việc về công tác chuẩn bị Đại hội.</p>";
+        let d = decode(&windows_1258(page), None, Some("vn"));
+        assert_ne!(d.charset, "UTF-8");
+        assert!(!d.text.contains('\u{FFFD}'));
+    }
+}

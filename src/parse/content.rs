@@ -1,0 +1,251 @@
+//! Finding the article inside a page: the container that holds the body, its
+//! paragraphs in order, and the lead next to it.
+//!
+//! Blocks of running text vote for the containers above them (more for longer text
+//! with commas, less the further up), container names add or subtract, and link-heavy
+//! containers lose. The winner and any sibling that looks like more of the same article
+//! (text split across several containers) form the body; inside them, boilerplate
+//! blocks, captions, figures and link lists are left out.
+
+use std::collections::{HashMap, HashSet};
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Html, Node};
+
+use super::dom::{collapse, is_block_tag, is_skipped_tag, link_text_len, text_of};
+use super::hints;
+
+/// Paragraph-like blocks shorter than this do not vote.
+const MIN_VOTE_CHARS: usize = 25;
+
+/// The body containers chosen for a page, in document order.
+pub struct Content<'a> {
+    pub roots: Vec<ElementRef<'a>>,
+}
+
+/// Boilerplate marks for every element: an element is boilerplate when it or an ancestor is.
+pub struct Boilerplate {
+    marked: HashSet<NodeId>,
+}
+
+impl Boilerplate {
+    pub fn of(doc: &Html) -> Self {
+        let mut marked = HashSet::new();
+        for node in doc.tree.root().descendants() {
+            let Some(el) = ElementRef::wrap(node) else { continue };
+            let parent_marked = node.parent().is_some_and(|p| marked.contains(&p.id()));
+            if parent_marked || is_skipped_tag(el.value().name()) || hints::is_boilerplate(el) {
+                marked.insert(node.id());
+            }
+        }
+        Boilerplate { marked }
+    }
+
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.marked.contains(&id)
+    }
+}
+
+fn is_paragraph_like(el: ElementRef<'_>) -> bool {
+    match el.value().name() {
+        "p" | "pre" | "blockquote" | "h2" | "h3" | "h4" | "li" | "td" | "dd" => true,
+        "div" | "section" | "article" | "span" | "font" => has_direct_text(el),
+        _ => false,
+    }
+}
+
+/// True when an element holds running text itself rather than only in child blocks.
+fn has_direct_text(el: ElementRef<'_>) -> bool {
+    let mut n = 0;
+    for c in el.children() {
+        match c.value() {
+            Node::Text(t) => n += t.trim().len(),
+            Node::Element(e) if !is_block_tag(e.name()) && !is_skipped_tag(e.name()) => {
+                if let Some(ce) = ElementRef::wrap(c) {
+                    n += ce.text().map(|t| t.trim().len()).sum::<usize>();
+                }
+            }
+            _ => {}
+        }
+        if n >= MIN_VOTE_CHARS * 2 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Picks the body containers of a page, or `None` when nothing reads like an article.
+pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut order: Vec<NodeId> = Vec::new();
+    for node in doc.tree.root().descendants() {
+        let Some(el) = ElementRef::wrap(node) else { continue };
+        if bp.contains(node.id()) || !is_paragraph_like(el) {
+            continue;
+        }
+        let text = text_of(el);
+        let len = text.chars().count();
+        if len < MIN_VOTE_CHARS {
+            continue;
+        }
+        let links = link_text_len(el);
+        if links * 2 > len {
+            continue;
+        }
+        let commas = text.matches([',', '，', '、']).count() as f64;
+        let vote = 1.0 + commas + (len as f64 / 100.0).min(3.0);
+        // A div with its own text is its own container too.
+        let own = matches!(el.value().name(), "div" | "section" | "article" | "td");
+        let mut target = if own { Some(node) } else { node.parent() };
+        let mut share = 1.0;
+        for _ in 0..3 {
+            let Some(t) = target else { break };
+            if ElementRef::wrap(t).is_none() {
+                break;
+            }
+            let entry = scores.entry(t.id()).or_insert_with(|| {
+                order.push(t.id());
+                0.0
+            });
+            *entry += vote * share;
+            share = if share == 1.0 { 0.5 } else { share / 1.5 };
+            target = t.parent();
+        }
+    }
+    let mut best: Option<(NodeId, f64)> = None;
+    let mut finals: HashMap<NodeId, f64> = HashMap::new();
+    for id in &order {
+        let Some(el) = doc.tree.get(*id).and_then(ElementRef::wrap) else { continue };
+        let raw = scores[id];
+        let total = text_of(el).chars().count().max(1);
+        let density = link_text_len(el) as f64 / total as f64;
+        let score = (raw + hints::class_weight(el)) * (1.0 - density);
+        finals.insert(*id, score);
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((*id, score));
+        }
+    }
+    let (best_id, best_score) = best?;
+    let top = doc.tree.get(best_id).and_then(ElementRef::wrap)?;
+    let roots = with_siblings(top, best_score, &finals, bp);
+    Some(Content { roots })
+}
+
+/// The top container plus siblings that continue the article (same class, or a good
+/// score of their own, or a plain paragraph of prose).
+fn with_siblings<'a>(top: ElementRef<'a>, top_score: f64, finals: &HashMap<NodeId, f64>, bp: &Boilerplate) -> Vec<ElementRef<'a>> {
+    let Some(parent) = top.parent() else { return vec![top] };
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = top.value().attr("class").unwrap_or("");
+    let mut roots = Vec::new();
+    for child in parent.children() {
+        let Some(el) = ElementRef::wrap(child) else { continue };
+        if child.id() == top.id() {
+            roots.push(el);
+            continue;
+        }
+        if bp.contains(child.id()) {
+            continue;
+        }
+        let score = finals.get(&child.id()).copied().unwrap_or(0.0);
+        let same_class = !top_class.is_empty() && el.value().attr("class") == Some(top_class);
+        let prose = el.value().name() == "p" && {
+            let text = text_of(el);
+            let len = text.chars().count();
+            len > 80 && link_text_len(el) * 4 < len
+        };
+        if score >= threshold || (same_class && score > 0.0) || prose {
+            roots.push(el);
+        }
+    }
+    roots
+}
+
+/// One block of text from the body.
+#[derive(Debug, Clone)]
+pub struct Para {
+    pub text: String,
+    pub link_chars: usize,
+    pub heading: bool,
+}
+
+/// Paragraphs of the body containers in order, leaving out boilerplate, captions,
+/// figures, picture tables, the lead block and link lists.
+pub fn paragraphs(content: &Content<'_>, bp: &Boilerplate, skip: &HashSet<NodeId>) -> Vec<Para> {
+    let mut em = Emitter { out: Vec::new(), cur: String::new(), cur_links: 0, heading: false };
+    for root in &content.roots {
+        em.flush();
+        walk(**root, false, bp, skip, &mut em);
+        em.flush();
+    }
+    em.out.into_iter().filter(|p| p.link_chars * 10 < p.text.chars().count() * 6).collect()
+}
+
+struct Emitter {
+    out: Vec<Para>,
+    cur: String,
+    cur_links: usize,
+    heading: bool,
+}
+
+impl Emitter {
+    fn flush(&mut self) {
+        let text = collapse(&self.cur);
+        if !text.is_empty() {
+            self.out.push(Para { text, link_chars: self.cur_links, heading: self.heading });
+        }
+        self.cur.clear();
+        self.cur_links = 0;
+        self.heading = false;
+    }
+}
+
+fn walk(node: NodeRef<'_, Node>, in_link: bool, bp: &Boilerplate, skip: &HashSet<NodeId>, em: &mut Emitter) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => {
+                em.cur.push_str(t);
+                if in_link {
+                    em.cur_links += t.trim().chars().count();
+                }
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                if skip.contains(&child.id()) || bp.contains(child.id()) {
+                    // A boilerplate block splits the text around it.
+                    if is_block_tag(name) {
+                        em.flush();
+                    }
+                    continue;
+                }
+                let Some(el) = ElementRef::wrap(child) else { continue };
+                if matches!(name, "figure" | "figcaption" | "h1" | "header") || hints::is_caption(el) || is_picture_table(el) {
+                    em.flush();
+                    continue;
+                }
+                if name == "br" {
+                    em.flush();
+                    continue;
+                }
+                if is_block_tag(name) {
+                    em.flush();
+                    em.heading = matches!(name, "h2" | "h3" | "h4" | "h5" | "h6");
+                    walk(child, in_link, bp, skip, em);
+                    em.flush();
+                } else {
+                    walk(child, in_link || name == "a", bp, skip, em);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A layout table that frames an image and its caption (as on many older portals).
+pub fn is_picture_table(el: ElementRef<'_>) -> bool {
+    if el.value().name() != "table" {
+        return false;
+    }
+    let has_img = el.descendants().any(|n| matches!(n.value(), Node::Element(e) if e.name() == "img"));
+    has_img && text_of(el).chars().count() < 400
+}

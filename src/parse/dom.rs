@@ -1,0 +1,112 @@
+//! Small DOM helpers shared by the extractors: text of a subtree, class/id hints.
+
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Node};
+
+/// Elements whose text is never article text.
+pub fn is_skipped_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "iframe" | "svg" | "canvas" | "button" | "select"
+            | "option" | "input" | "textarea" | "object" | "embed" | "video" | "audio" | "head" | "title" | "meta"
+            | "link"
+    )
+}
+
+/// Elements that start a new paragraph.
+pub fn is_block_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "section" | "article" | "main" | "aside" | "header" | "footer" | "nav" | "h1" | "h2" | "h3"
+            | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "blockquote" | "pre" | "table" | "tr"
+            | "td" | "th" | "tbody" | "thead" | "tfoot" | "figure" | "figcaption" | "form" | "fieldset" | "address"
+            | "hr" | "br" | "center" | "details" | "summary" | "caption"
+    )
+}
+
+/// Visible text of a subtree with single spaces, block boundaries turned into spaces.
+pub fn text_of(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    collect_text(*el, &mut out);
+    collapse(&out)
+}
+
+fn collect_text(node: NodeRef<'_, Node>, out: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if is_skipped_tag(name) {
+                    continue;
+                }
+                let block = is_block_tag(name);
+                if block {
+                    out.push(' ');
+                }
+                collect_text(child, out);
+                if block {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Length in chars of the text inside links of a subtree.
+pub fn link_text_len(el: ElementRef<'_>) -> usize {
+    fn walk(node: NodeRef<'_, Node>, in_link: bool, acc: &mut usize) {
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) if in_link => *acc += t.trim().chars().count(),
+                Node::Element(e) if !is_skipped_tag(e.name()) => walk(child, in_link || e.name() == "a", acc),
+                _ => {}
+            }
+        }
+    }
+    let mut n = 0;
+    walk(*el, false, &mut n);
+    n
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Lower-cased `class` and `id` of an element, joined, for hint matching.
+pub fn hints(el: ElementRef<'_>) -> String {
+    let v = el.value();
+    let mut s = String::new();
+    if let Some(c) = v.attr("class") {
+        s.push_str(c);
+    }
+    if let Some(i) = v.id() {
+        s.push(' ');
+        s.push_str(i);
+    }
+    if let Some(r) = v.attr("role") {
+        s.push(' ');
+        s.push_str(r);
+    }
+    s.to_ascii_lowercase()
+}
+
+/// True when any of `words` occurs in the element's class/id hints.
+pub fn hint_has(el: ElementRef<'_>, words: &[&str]) -> bool {
+    let h = hints(el);
+    !h.is_empty() && words.iter().any(|w| h.contains(w))
+}
+
+/// Parent element, if any.
+pub fn parent(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    el.parent().and_then(ElementRef::wrap)
+}

@@ -1,0 +1,240 @@
+//! Page metadata that publishers declare for machines: `<meta>` tags, OpenGraph,
+//! `<link rel=canonical>` and JSON-LD `NewsArticle`/`Article` objects.
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+use super::dom::collapse;
+
+/// What the page declares about itself; every field is raw text.
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub og_title: Option<String>,
+    pub og_url: Option<String>,
+    pub og_type: Option<String>,
+    pub og_site_name: Option<String>,
+    pub og_locale: Option<String>,
+    pub description: Option<String>,
+    pub canonical: Option<String>,
+    pub html_lang: Option<String>,
+    pub title_tag: Option<String>,
+    pub base_href: Option<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub keywords: Vec<String>,
+    pub meta_authors: Vec<String>,
+    /// `article:published_time`, `itemprop=datePublished`, `pubdate`, Dublin Core...
+    pub published: Vec<String>,
+    pub modified: Vec<String>,
+    pub ld: LdArticle,
+}
+
+/// The fields of the page's JSON-LD article object.
+#[derive(Debug, Default)]
+pub struct LdArticle {
+    pub found: bool,
+    pub headline: Option<String>,
+    pub date_published: Option<String>,
+    pub date_modified: Option<String>,
+    pub authors: Vec<String>,
+    pub section: Option<String>,
+    pub keywords: Vec<String>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    /// Names of the `BreadcrumbList` items, in order.
+    pub breadcrumb: Vec<String>,
+}
+
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[rel]"));
+static LD: LazyLock<Selector> = LazyLock::new(|| sel("script[type='application/ld+json']"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static HTML: LazyLock<Selector> = LazyLock::new(|| sel("html"));
+static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
+
+pub(crate) fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e}"))
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = collapse(s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// Reads every declaration the page makes about itself.
+pub fn read(doc: &Html) -> Meta {
+    let mut m = Meta::default();
+    for el in doc.select(&META) {
+        let v = el.value();
+        let key = v.attr("property").or_else(|| v.attr("name")).or_else(|| v.attr("itemprop")).unwrap_or("").to_ascii_lowercase();
+        let Some(content) = v.attr("content").and_then(non_empty) else {
+            continue;
+        };
+        match key.as_str() {
+            "og:title" | "twitter:title" if m.og_title.is_none() => m.og_title = Some(content),
+            "og:url" => m.og_url = Some(content),
+            "og:type" => m.og_type = Some(content.to_ascii_lowercase()),
+            "og:site_name" => m.og_site_name = Some(content),
+            "og:locale" => m.og_locale = Some(content),
+            "description" | "og:description" if m.description.is_none() => m.description = Some(content),
+            "article:section" | "section" => m.section = m.section.take().or(Some(content)),
+            "article:tag" => m.tags.push(content),
+            "keywords" | "news_keywords" => m.keywords.extend(split_list(&content)),
+            "author" | "article:author" | "dc.creator" | "byl" => m.meta_authors.push(content),
+            "article:published_time" | "datepublished" | "pubdate" | "publishdate" | "dc.date.issued" | "dc.date"
+            | "date" | "og:published_time" | "article.published" | "sailthru.date" | "parsely-pub-date" => {
+                m.published.push(content)
+            }
+            "article:modified_time" | "datemodified" | "og:updated_time" | "lastmod" | "dc.date.modified" => {
+                m.modified.push(content)
+            }
+            _ => {}
+        }
+    }
+    for el in doc.select(&LINK) {
+        let v = el.value();
+        let rel = v.attr("rel").unwrap_or("").to_ascii_lowercase();
+        if rel.split_whitespace().any(|r| r == "canonical") && m.canonical.is_none() {
+            m.canonical = v.attr("href").and_then(non_empty);
+        }
+    }
+    m.title_tag = doc.select(&TITLE).next().map(|t| collapse(&t.text().collect::<String>())).filter(|t| !t.is_empty());
+    m.html_lang = doc.select(&HTML).next().and_then(|h| h.value().attr("lang")).and_then(non_empty);
+    m.base_href = doc.select(&BASE).next().and_then(|b| b.value().attr("href")).and_then(non_empty);
+    for script in doc.select(&LD) {
+        let raw: String = script.text().collect();
+        if let Ok(value) = serde_json::from_str::<Value>(raw.trim()) {
+            read_ld(&value, &mut m.ld);
+        } else if let Ok(value) = serde_json::from_str::<Value>(&sanitize_json(&raw)) {
+            read_ld(&value, &mut m.ld);
+        }
+    }
+    m
+}
+
+/// JSON-LD in the wild has raw newlines and tabs inside strings; JSON forbids them.
+fn sanitize_json(raw: &str) -> String {
+    raw.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ';']).filter_map(non_empty).collect()
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => non_empty(s),
+        Value::Array(a) => a.iter().find_map(as_text),
+        Value::Object(o) => o.get("name").or_else(|| o.get("@value")).and_then(as_text),
+        _ => None,
+    }
+}
+
+fn types(v: &Value) -> Vec<String> {
+    match v.get("@type") {
+        Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
+        Some(Value::Array(a)) => a.iter().filter_map(|t| t.as_str()).map(str::to_ascii_lowercase).collect(),
+        _ => vec![],
+    }
+}
+
+fn read_ld(v: &Value, out: &mut LdArticle) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| read_ld(i, out)),
+        Value::Object(o) => {
+            if let Some(graph) = o.get("@graph") {
+                read_ld(graph, out);
+            }
+            let t = types(v);
+            if t.iter().any(|t| t == "breadcrumblist") {
+                if let Some(Value::Array(items)) = o.get("itemListElement") {
+                    let mut named: Vec<(i64, String)> = items
+                        .iter()
+                        .filter_map(|i| {
+                            let pos = i.get("position").and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok())).unwrap_or(0);
+                            let name = i.get("name").or_else(|| i.get("item").and_then(|it| it.get("name"))).and_then(as_text)?;
+                            Some((pos, name))
+                        })
+                        .collect();
+                    named.sort_by_key(|(p, _)| *p);
+                    if out.breadcrumb.is_empty() {
+                        out.breadcrumb = named.into_iter().map(|(_, n)| n).collect();
+                    }
+                }
+            }
+            let is_article = t.iter().any(|t| t.ends_with("article") || t == "blogposting" || t == "report" || t == "liveblogposting");
+            if is_article && !out.found {
+                out.found = true;
+                out.headline = o.get("headline").or_else(|| o.get("name")).and_then(as_text);
+                out.date_published = o.get("datePublished").or_else(|| o.get("dateCreated")).and_then(as_text);
+                out.date_modified = o.get("dateModified").and_then(as_text);
+                out.section = o.get("articleSection").and_then(as_text);
+                out.language = o.get("inLanguage").and_then(as_text);
+                out.url = o.get("url").or_else(|| o.get("mainEntityOfPage").and_then(|m| m.get("@id").or(Some(m)))).and_then(|u| u.as_str()).and_then(non_empty);
+                out.keywords = match o.get("keywords") {
+                    Some(Value::String(s)) => split_list(s),
+                    Some(Value::Array(a)) => a.iter().filter_map(as_text).collect(),
+                    _ => vec![],
+                };
+                out.authors = ld_people(o.get("author"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Author names from a JSON-LD `author` value, leaving out organisations.
+fn ld_people(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => split_list(s),
+        Some(Value::Array(a)) => a.iter().flat_map(|x| ld_people(Some(x))).collect(),
+        Some(o @ Value::Object(_)) => {
+            if types(o).iter().any(|t| t == "organization" || t == "newsmediaorganization") {
+                return vec![];
+            }
+            o.get("name").and_then(as_text).into_iter().collect()
+        }
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_graph_and_breadcrumb() {
+        let html = r#"<html lang="vi"><head>
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+          {"@type":"BreadcrumbList","itemListElement":[{"@type":"ListItem","position":2,"name":"Thời sự"},{"@type":"ListItem","position":1,"name":"Trang chủ"}]},
+          {"@type":"NewsArticle","headline":"Tiêu đề","datePublished":"2020-09-17T15:19:00+07:00",
+           "author":[{"@type":"Person","name":"Hà Thu"},{"@type":"Organization","name":"Báo X"}],"articleSection":"Sức khỏe","keywords":"a, b"}]}
+        </script></head><body></body></html>"#;
+        let m = read(&Html::parse_document(html));
+        assert!(m.ld.found);
+        assert_eq!(m.ld.headline.as_deref(), Some("Tiêu đề"));
+        assert_eq!(m.ld.authors, vec!["Hà Thu"]);
+        assert_eq!(m.ld.breadcrumb, vec!["Trang chủ", "Thời sự"]);
+        assert_eq!(m.ld.keywords, vec!["a", "b"]);
+        assert_eq!(m.html_lang.as_deref(), Some("vi"));
+    }
+
+    #[test]
+    fn json_ld_with_raw_newline_in_string() {
+        let html = "<script type=\"application/ld+json\">{\"@type\":\"Article\",\"headline\":\"Dòng\nhai\"}</script>";
+        let m = read(&Html::parse_document(html));
+        assert_eq!(m.ld.headline.as_deref(), Some("Dòng hai"));
+    }
+
+    #[test]
+    fn meta_tags() {
+        let html = r#"<head><meta property="og:title" content="A"><meta property="article:published_time" content="2020-01-01T00:00:00Z">
+        <link rel="canonical" href="https://e.vn/a.html"><meta name="keywords" content="x; y"></head>"#;
+        let m = read(&Html::parse_document(html));
+        assert_eq!(m.og_title.as_deref(), Some("A"));
+        assert_eq!(m.canonical.as_deref(), Some("https://e.vn/a.html"));
+        assert_eq!(m.published, vec!["2020-01-01T00:00:00Z"]);
+        assert_eq!(m.keywords, vec!["x", "y"]);
+    }
+}

@@ -1,0 +1,92 @@
+//! Word lists the people stage reads: surnames, ranks, title heads, the lower-case
+//! words a title may contain, intro words and places. They are data files under
+//! `src/people/lexicon/<lang>/`, compiled in, and extendable at run time.
+
+use std::collections::HashSet;
+
+/// The lists for one language.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    pub surnames: HashSet<String>,
+    /// Ranks as word sequences, longest first.
+    pub ranks: Vec<Vec<String>>,
+    /// Title heads as word sequences, longest first.
+    pub titles: Vec<Vec<String>>,
+    pub title_words: HashSet<String>,
+    pub intro: HashSet<String>,
+    pub places: HashSet<String>,
+}
+
+fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
+    data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string)
+}
+
+fn phrases(data: &str) -> Vec<Vec<String>> {
+    let mut v: Vec<Vec<String>> = lines(data).map(|l| l.split_whitespace().map(str::to_string).collect()).collect();
+    v.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    v.dedup();
+    v
+}
+
+impl Lexicon {
+    /// The Vietnamese lists shipped with newsmill.
+    pub fn vietnamese() -> Self {
+        let mut lx = Lexicon {
+            surnames: lines(include_str!("lexicon/vi/surnames.txt")).collect(),
+            ranks: phrases(include_str!("lexicon/vi/ranks.txt")),
+            titles: phrases(include_str!("lexicon/vi/titles.txt")),
+            title_words: HashSet::new(),
+            intro: lines(include_str!("lexicon/vi/intro.txt")).collect(),
+            places: lines(include_str!("lexicon/vi/places.txt")).collect(),
+        };
+        // Multi-word entries ("thành phố", "tiểu ban") count word by word.
+        lx.title_words = lines(include_str!("lexicon/vi/title_words.txt")).flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()).collect();
+        lx
+    }
+
+    /// Adds entries (as in the data files) to one list: `surnames`, `ranks`, `titles`,
+    /// `title_words`, `intro` or `places`. Returns false for an unknown list name.
+    pub fn extend(&mut self, list: &str, entries: &[String]) -> bool {
+        let data = entries.join("\n");
+        match list {
+            "surnames" => self.surnames.extend(lines(&data)),
+            "intro" => self.intro.extend(lines(&data)),
+            "places" => self.places.extend(lines(&data)),
+            "title_words" => self.title_words.extend(lines(&data).flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())),
+            "ranks" => {
+                self.ranks.extend(phrases(&data));
+                self.ranks.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            }
+            "titles" => {
+                self.titles.extend(phrases(&data));
+                self.titles.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_lists_load() {
+        let lx = Lexicon::vietnamese();
+        assert!(lx.surnames.contains("Nguyễn") && lx.surnames.len() > 80);
+        assert!(lx.ranks.iter().any(|r| r.join(" ") == "Đại tướng"));
+        assert!(lx.titles.iter().any(|t| t.join(" ") == "Bí thư"));
+        // longest first, so "Tổng Bí thư" is tried before "Bí thư"
+        assert!(lx.titles.windows(2).all(|w| w[0].len() >= w[1].len()));
+        assert!(lx.places.contains("Hà Nội"));
+    }
+
+    #[test]
+    fn extend_adds_entries() {
+        let mut lx = Lexicon::vietnamese();
+        assert!(lx.extend("surnames", &["Ksor".to_string()]));
+        assert!(lx.surnames.contains("Ksor"));
+        assert!(!lx.extend("nonsense", &[]));
+    }
+}

@@ -1,0 +1,176 @@
+//! The records that flow between stages.
+//!
+//! Each stage takes one of these and hands on the next, so a new stage (fetch, a
+//! WARC reader) only has to produce a [`RawPage`] to reuse everything after it.
+
+use chrono::{DateTime, Utc};
+
+/// Bytes of one page as they came from disk or the network, before any decoding.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    /// Where the page came from: a file path or a fetched URL.
+    pub source: String,
+    /// The URL the page was fetched from, when there is one (files have none).
+    pub url: Option<String>,
+    /// The `Content-Type` header, whose charset wins over `<meta>` when present.
+    pub content_type: Option<String>,
+    /// When the bytes were read or fetched; relative dates are resolved against it.
+    pub fetched_at: DateTime<Utc>,
+    pub bytes: Vec<u8>,
+}
+
+/// One image inside the article, in page order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub src: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Where a piece of article text sits, so people found in it can say where they were named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPlace {
+    Lead,
+    Body,
+    Caption,
+}
+
+impl TextPlace {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextPlace::Lead => "lead",
+            TextPlace::Body => "body",
+            TextPlace::Caption => "caption",
+        }
+    }
+}
+
+/// What the parse stage read off a page: raw strings, not yet normalised.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub source: String,
+    /// The canonical URL as the page declares it (`rel=canonical`, `og:url`), absolute.
+    pub canonical_url: Option<String>,
+    /// The URL the page was fetched from, when there is one.
+    pub fetched_url: Option<String>,
+    pub title: Option<String>,
+    pub lead: Option<String>,
+    /// Body paragraphs in page order.
+    pub paragraphs: Vec<String>,
+    /// Lead, body paragraphs and captions in page order, for the people stage.
+    pub passages: Vec<(TextPlace, String)>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    /// Candidate publication dates, best first, each with its raw text.
+    pub published: Vec<String>,
+    pub modified: Vec<String>,
+    /// The date as the page shows it to readers, if visible.
+    pub published_text: Option<String>,
+    /// Language declared by the page (`<html lang>`, `og:locale`, JSON-LD).
+    pub declared_language: Option<String>,
+    pub images: Vec<Image>,
+    pub charset: String,
+    pub html_bytes: usize,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// A person named in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub name: String,
+    pub rank: Option<String>,
+    pub titles: Vec<String>,
+    /// Titles given at later mentions that differ from `titles`.
+    pub other_titles: Vec<String>,
+    pub mentions: u32,
+    /// Character offset of the first mention in the body, when the body names them.
+    pub first_offset: Option<u32>,
+    /// Where the person is first named.
+    pub place: TextPlace,
+}
+
+/// A clean article ready for dedupe and export.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub article_id: String,
+    pub url: String,
+    pub source: String,
+    pub site: Option<String>,
+    pub title: String,
+    pub lead: Option<String>,
+    pub body: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub published_text: Option<String>,
+    pub modified_at: Option<DateTime<Utc>>,
+    pub language: Option<String>,
+    pub word_count: u32,
+    pub content_hash: String,
+    pub charset: String,
+    pub html_bytes: u64,
+    pub fetched_at: DateTime<Utc>,
+    pub images: Vec<Image>,
+    pub participants: Vec<Participant>,
+    /// The URL key used for exact dedupe (canonical form of `url`), `None` for pages without a URL.
+    pub url_key: Option<String>,
+}
+
+/// A page that left the flow before export, with why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reject {
+    pub source: String,
+    pub stage: Stage,
+    /// A short, stable code (`empty`, `binary`, `too_large`, `gzip_corrupt`, `read_error`, `no_article`, ...).
+    pub reason: &'static str,
+    /// What happened, where, and what to do, for a person.
+    pub detail: String,
+}
+
+/// The stage a page was rejected at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Read,
+    Decode,
+    Parse,
+    Normalise,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Read => "read",
+            Stage::Decode => "decode",
+            Stage::Parse => "parse",
+            Stage::Normalise => "normalise",
+        }
+    }
+}
+
+impl Reject {
+    pub fn new(source: impl Into<String>, stage: Stage, reason: &'static str, detail: impl Into<String>) -> Self {
+        Reject { source: source.into(), stage, reason, detail: detail.into() }
+    }
+}
+
+/// A page not exported because an equal one was kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicate {
+    pub article_id: String,
+    pub url: String,
+    pub source: String,
+    pub duplicate_of: String,
+    /// `url` or `exact` in this version; `near` later.
+    pub method: &'static str,
+    pub similarity: f64,
+}
+
+/// What the CPU stages make of one page.
+#[derive(Debug)]
+pub enum Outcome {
+    Article(Box<Article>),
+    Reject(Reject),
+}
