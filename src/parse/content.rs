@@ -29,12 +29,22 @@ pub struct Boilerplate {
 }
 
 impl Boilerplate {
+    /// Marks the page. A block named like boilerplate ("sidebar-1", "ads-disable") that
+    /// nevertheless holds most of the page's prose is a misnamed wrapper, not boilerplate:
+    /// some CMSs name their main column that way.
     pub fn of(doc: &Html) -> Self {
+        let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
+        let prose = prose_chars(&nodes);
+        let total = prose.get(&doc.tree.root().id()).copied().unwrap_or(0);
         let mut marked = HashSet::new();
-        for node in doc.tree.root().descendants() {
-            let Some(el) = ElementRef::wrap(node) else { continue };
+        for node in &nodes {
+            let Some(el) = ElementRef::wrap(*node) else { continue };
             let parent_marked = node.parent().is_some_and(|p| marked.contains(&p.id()));
-            if parent_marked || is_skipped_tag(el.value().name()) || hints::is_boilerplate(el) {
+            let name = el.value().name();
+            let by_name = !matches!(name, "html" | "body")
+                && hints::is_boilerplate(el)
+                && prose.get(&node.id()).copied().unwrap_or(0) * 2 < total;
+            if parent_marked || is_skipped_tag(name) || by_name {
                 marked.insert(node.id());
             }
         }
@@ -44,6 +54,30 @@ impl Boilerplate {
     pub fn contains(&self, id: NodeId) -> bool {
         self.marked.contains(&id)
     }
+}
+
+/// Characters of text outside links and scripts under each node: the prose it holds.
+fn prose_chars(nodes: &[NodeRef<'_, Node>]) -> HashMap<NodeId, usize> {
+    // Forward pass: which text sits in a link or a script.
+    let mut excluded: HashSet<NodeId> = HashSet::new();
+    for n in nodes {
+        let parent_excluded = n.parent().is_some_and(|p| excluded.contains(&p.id()));
+        let own = matches!(n.value(), Node::Element(e) if e.name() == "a" || is_skipped_tag(e.name()));
+        if parent_excluded || own {
+            excluded.insert(n.id());
+        }
+    }
+    // Reverse pre-order visits every child before its parent.
+    let mut sums: HashMap<NodeId, usize> = HashMap::with_capacity(nodes.len());
+    for n in nodes.iter().rev() {
+        let own = match n.value() {
+            Node::Text(t) if !excluded.contains(&n.id()) => t.trim().chars().count(),
+            _ => 0,
+        };
+        let children: usize = n.children().map(|c| sums.get(&c.id()).copied().unwrap_or(0)).sum();
+        sums.insert(n.id(), own + children);
+    }
+    sums
 }
 
 fn is_paragraph_like(el: ElementRef<'_>) -> bool {

@@ -77,6 +77,20 @@ fn is_boilerplate_hint(h: &str) -> bool {
     STRONG_NEGATIVE.iter().any(|n| h.contains(n)) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t))
 }
 
+/// True for blocks that list other stories (related, most read, sidebars, comments):
+/// their dates, images and names belong to those stories.
+pub fn is_other_stories(el: ElementRef<'_>) -> bool {
+    const OTHER: &[&str] = &[
+        "related", "relate", "comment", "sidebar", "recommend", "most-read", "mostread", "trending", "readmore", "read-more",
+        "xem-them", "tin-lien-quan", "lienquan", "box-category", "samecate", "same-cate", "outbrain", "taboola", "footer",
+        "widget", "list-news", "news-list", "other-news", "tin-khac",
+    ];
+    matches!(el.value().name(), "footer" | "aside") || {
+        let h = hints(el);
+        !h.is_empty() && OTHER.iter().any(|w| h.contains(w))
+    }
+}
+
 /// True when an element's name marks it as the article's lead.
 pub fn is_lead(el: ElementRef<'_>) -> bool {
     let h = hints(el);

@@ -152,12 +152,18 @@ fn caption_for(doc: &Html, img: ElementRef<'_>, scope: ElementRef<'_>) -> Option
             let text = text_of(chosen);
             return (!text.is_empty()).then_some(text);
         }
+        // An image block followed by a caption line ("<p><img></p><p><em>caption</em></p>").
+        if text_of(node).chars().count() < 20 {
+            if let Some(c) = next_caption_block(node) {
+                return Some(c);
+            }
+        }
         if holds_running_text(up, node) {
             break;
         }
         node = up;
     }
-    next_caption_block(node)
+    None
 }
 
 /// True when `up` holds prose besides the branch we came from: climbing further would reach other images.

@@ -89,7 +89,7 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
     let images = images::extract(&html, scope, &bp, base.as_ref());
     let passages = passages(&lead, &content, &paragraphs, &images);
     let zone = page_zone(&meta, &decoded.text);
-    let (visible, published_text) = visible_date(&html, &bp, scope, zone);
+    let (visible, published_text) = visible_date(&html, scope, zone);
     let mut published: Vec<String> = Vec::new();
     published.extend(meta.ld.date_published.clone());
     published.extend(meta.published.iter().cloned());
@@ -339,11 +339,13 @@ fn time_datetime(doc: &Html, scope: ElementRef<'_>, bp: &Boilerplate) -> Option<
 
 /// The publication date as the page shows it: an element named for dates near the
 /// headline, preferring ones inside the article and with a time of day.
-fn visible_date(doc: &Html, bp: &Boilerplate, scope: ElementRef<'_>, zone: chrono::FixedOffset) -> (Option<String>, Option<String>) {
+fn visible_date(doc: &Html, scope: ElementRef<'_>, zone: chrono::FixedOffset) -> (Option<String>, Option<String>) {
     let mut best: Option<(i32, String, String)> = None;
     for node in doc.tree.root().descendants() {
         let Some(el) = ElementRef::wrap(node) else { continue };
-        if bp.contains(node.id()) {
+        // Not the boilerplate marks: a "meta" line is where dates live. Only lists of
+        // other stories are ruled out, since their dates belong to those stories.
+        if el.ancestors().filter_map(ElementRef::wrap).any(hints::is_other_stories) {
             continue;
         }
         let h = dom::hints(el);

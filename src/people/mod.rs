@@ -134,7 +134,7 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
             return true;
         }
         // A capitalised word right before the surname: the name is part of a longer proper noun.
-        if prev.is_cap() && !prev.is_punct() && !is_title_word_end(toks, i, lx) {
+        if prev.is_cap() && !lx.intro.contains(&prev.text) && !is_title_word_end(toks, i, lx) {
             return true;
         }
     }

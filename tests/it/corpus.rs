@@ -1,0 +1,145 @@
+//! The real Vietnamese pages of `../shared/corpus/vi-news` against their hand labels,
+//! and the extraction benchmark pages run end to end.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use crate::common::{extract, label_micros, norm, norm_opt, rows, shared};
+
+struct Tally {
+    name: &'static str,
+    hit: usize,
+    total: usize,
+}
+
+impl Tally {
+    fn new(name: &'static str) -> Self {
+        Tally { name, hit: 0, total: 0 }
+    }
+    fn add(&mut self, ok: bool) {
+        self.total += 1;
+        self.hit += ok as usize;
+    }
+    fn rate(&self) -> f64 {
+        if self.total == 0 { 1.0 } else { self.hit as f64 / self.total as f64 }
+    }
+}
+
+fn str_eq(got: &Value, want: &Value) -> bool {
+    norm_opt(got) == want.as_str().map(norm)
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus/vi-news (run by .ci/run with --include-ignored)"]
+fn vi_news_pages_match_their_labels() {
+    let dir = shared().join("corpus/vi-news");
+    let out = tempfile::tempdir().unwrap();
+    extract(&[&dir.join("html")], out.path());
+    let articles = rows(out.path(), "articles");
+    let images = rows(out.path(), "images");
+    let people = rows(out.path(), "participants");
+
+    let mut fields: Vec<Tally> = ["title", "category", "published", "lead", "authors", "body_include", "body_exclude", "captions"].into_iter().map(Tally::new).collect();
+    let (mut img_tp, mut img_got, mut img_want) = (0usize, 0usize, 0usize);
+    let (mut ppl_tp, mut ppl_got, mut ppl_want) = (0usize, 0usize, 0usize);
+    let mut labels: Vec<_> = std::fs::read_dir(dir.join("labels")).unwrap().map(|e| e.unwrap().path()).collect();
+    labels.sort();
+    println!("{:<48} title cat  pub  lead auth body img(P/R) ppl(P/R)", "page");
+    for path in &labels {
+        let l: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let file = l["file"].as_str().unwrap();
+        let Some(a) = articles.iter().find(|a| a["source"].as_str().unwrap().ends_with(file)) else {
+            println!("{file:<48} NOT EXPORTED");
+            fields.iter_mut().for_each(|f| f.add(false));
+            img_want += l["images"].as_array().unwrap().len();
+            continue;
+        };
+        let id = a["article_id"].as_str().unwrap();
+        let mark = |b: bool| if b { " ok " } else { " -- " };
+        let title = str_eq(&a["title"], &l["title"]);
+        let category = str_eq(&a["category"], &l["category"]);
+        let published = match l["published"].as_str() {
+            Some(p) if p.len() > 10 => a["published_at"].as_i64() == label_micros(p),
+            Some(p) => a["published_text"].as_str().is_some_and(|t| t.contains(&p[8..10])),
+            None => a["published_at"].is_null(),
+        };
+        let lead = str_eq(&a["lead"], &l["lead"]);
+        let want_authors: Vec<String> = l["authors"].as_array().unwrap().iter().filter_map(norm_opt).collect();
+        let got_authors: Vec<String> = a["authors"].as_array().unwrap().iter().filter_map(norm_opt).collect();
+        let authors = want_authors == got_authors;
+        let body = norm(a["body"].as_str().unwrap());
+        let mut body_ok = true;
+        for s in l["body_must_include"].as_array().unwrap() {
+            let hit = body.contains(&norm(s.as_str().unwrap()));
+            fields[5].add(hit);
+            body_ok &= hit;
+        }
+        for s in l["body_must_exclude"].as_array().unwrap() {
+            let hit = !body.contains(&norm(s.as_str().unwrap()));
+            fields[6].add(hit);
+            body_ok &= hit;
+        }
+        for (i, ok) in [title, category, published, lead, authors].into_iter().enumerate() {
+            fields[i].add(ok);
+        }
+        let got_imgs: Vec<&Map<String, Value>> = images.iter().filter(|i| i["article_id"].as_str() == Some(id)).collect();
+        let want_imgs = l["images"].as_array().unwrap();
+        let got_srcs: HashSet<&str> = got_imgs.iter().filter_map(|i| i["src"].as_str()).collect();
+        let tp = want_imgs.iter().filter(|w| got_srcs.contains(w["src"].as_str().unwrap())).count();
+        for w in want_imgs {
+            if let Some(g) = got_imgs.iter().find(|g| g["src"].as_str() == w["src"].as_str()) {
+                fields[7].add(str_eq(&g["caption"], &w["caption"]));
+            }
+        }
+        img_tp += tp;
+        img_got += got_imgs.len();
+        img_want += want_imgs.len();
+        let got_names: HashSet<String> = people.iter().filter(|p| p["article_id"].as_str() == Some(id)).filter_map(|p| norm_opt(&p["name"])).collect();
+        let want_names: HashSet<String> = l["participants"].as_array().unwrap().iter().filter_map(|p| norm_opt(&p["name"])).collect();
+        let ptp = got_names.intersection(&want_names).count();
+        ppl_tp += ptp;
+        ppl_got += got_names.len();
+        ppl_want += want_names.len();
+        println!(
+            "{file:<48}{}{}{}{}{}{}  {}/{} of {}   {}/{} of {}",
+            mark(title), mark(category), mark(published), mark(lead), mark(authors), mark(body_ok),
+            tp, got_imgs.len(), want_imgs.len(), ptp, got_names.len(), want_names.len()
+        );
+    }
+    println!();
+    for f in &fields {
+        println!("{:<14} {:>3}/{:<3} {:.3}", f.name, f.hit, f.total, f.rate());
+    }
+    let img_p = img_tp as f64 / img_got.max(1) as f64;
+    let img_r = img_tp as f64 / img_want.max(1) as f64;
+    println!("images         precision {img_p:.3} ({img_tp}/{img_got}) recall {img_r:.3} ({img_tp}/{img_want})");
+    println!(
+        "participants   precision {:.3} ({ppl_tp}/{ppl_got}) recall {:.3} ({ppl_tp}/{ppl_want})",
+        ppl_tp as f64 / ppl_got.max(1) as f64,
+        ppl_tp as f64 / ppl_want.max(1) as f64
+    );
+    assert_eq!(labels.len(), 13);
+    assert_eq!(fields[0].hit, 13, "every title must match");
+    assert!(img_p >= 0.90, "image src precision {img_p:.3} < 0.90");
+    assert!(img_r >= 0.90, "image src recall {img_r:.3} < 0.90");
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus/extraction-bench (run by .ci/run with --include-ignored)"]
+fn extraction_bench_pages_all_become_articles() {
+    let dir = shared().join("corpus/extraction-bench/html");
+    let out = tempfile::tempdir().unwrap();
+    extract(&[&dir], out.path());
+    let pages = std::fs::read_dir(&dir).unwrap().count();
+    let articles = rows(out.path(), "articles");
+    let rejects = rows(out.path(), "rejects");
+    let dups = rows(out.path(), "duplicates");
+    // Every page is accounted for, and these are all real articles.
+    assert_eq!(articles.len() + rejects.len() + dups.len(), pages);
+    assert!(articles.len() * 100 >= pages * 98, "{} of {pages} pages exported; rejects: {rejects:?}", articles.len());
+    for a in &articles {
+        assert!(a["word_count"].as_i64().unwrap() > 20, "{} has a near-empty body", a["source"]);
+        assert!(!a["title"].as_str().unwrap().is_empty());
+    }
+}
