@@ -14,7 +14,7 @@ const STRONG_NEGATIVE: &[&str] = &[
     "newsletter", "popup", "cookie", "modal", "signup", "login", "subscribe", "recommend", "most-read", "mostread",
     "trending", "readmore", "read-more", "xem-them", "tin-lien-quan", "lienquan", "tinlienquan", "box-category",
     "samecate", "same-cate", "outbrain", "taboola", "sponsor", "promo", "pagination", "rating", "print", "toolbar",
-    "footer", "masthead", "navbar", "menu", "widget", "caption", "author", "byline", "avatar", "tags", "keyword",
+    "footer", "masthead", "navbar", "menu", "widget", "author", "byline", "avatar", "tags", "keyword",
     "copyright", "disclaimer", "event-stream", "follow", "poll", "video",
 ];
 

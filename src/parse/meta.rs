@@ -42,6 +42,7 @@ pub struct LdArticle {
     pub keywords: Vec<String>,
     pub language: Option<String>,
     pub url: Option<String>,
+    pub publisher: Option<String>,
     /// Names of the `BreadcrumbList` items, in order.
     pub breadcrumb: Vec<String>,
 }
@@ -58,8 +59,54 @@ pub(crate) fn sel(css: &str) -> Selector {
 }
 
 fn non_empty(s: &str) -> Option<String> {
-    let s = collapse(s);
+    let s = collapse(&decode_entities(s));
     (!s.is_empty()).then_some(s)
+}
+
+/// Decodes HTML character references left inside JSON-LD strings (script text is not
+/// decoded by the HTML parser): "NH&#7852;T XU&Acirc;N" -> "NHẬT XUÂN".
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let end = tail.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some('\u{a0}'),
+                    _ => None,
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads every declaration the page makes about itself.
@@ -178,6 +225,7 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     _ => vec![],
                 };
                 out.authors = ld_people(o.get("author"));
+                out.publisher = o.get("publisher").and_then(as_text);
             }
         }
         _ => {}
@@ -225,6 +273,12 @@ mod tests {
         let html = "<script type=\"application/ld+json\">{\"@type\":\"Article\",\"headline\":\"Dòng\nhai\"}</script>";
         let m = read(&Html::parse_document(html));
         assert_eq!(m.ld.headline.as_deref(), Some("Dòng hai"));
+    }
+
+    #[test]
+    fn entities_in_json_ld_are_decoded() {
+        assert_eq!(decode_entities("NH&#7852;T XU&#xC2;N &amp; B"), "NHẬT XUÂN & B");
+        assert_eq!(decode_entities("a & b &unknown; c"), "a & b &unknown; c");
     }
 
     #[test]

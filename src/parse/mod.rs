@@ -58,13 +58,19 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
 
     let bp = Boilerplate::of(&html);
     let no_article = |why: &str| Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string());
-    let Some(content) = content::find(&html, &bp) else {
+    let Some(mut content) = content::find(&html, &bp) else {
         return Err(no_article("no block of running text found: this looks like a listing, an app shell or an error page"));
     };
     let h1 = pick_h1(&html, &meta, &content);
     let title = h1.map(text_of).filter(|t| !t.is_empty()).or_else(|| meta_title(&meta));
     let lead_el = find_lead(&html, &bp, h1, &content);
     let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
+    // A sapo next to the body may have been taken for more of the body.
+    if let Some(l) = lead_el {
+        if content.roots.len() > 1 {
+            content.roots.retain(|r| r.id() != l.id());
+        }
+    }
     let mut skip: HashSet<NodeId> = HashSet::new();
     if let Some(l) = lead_el {
         skip.insert(l.id());
@@ -103,7 +109,8 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
         tags = if meta.ld.keywords.is_empty() { meta.keywords.clone() } else { meta.ld.keywords.clone() };
     }
     let category = category(&html, &meta, &title, scope);
-    let authors = authors(&html, &meta, &bp, scope);
+    let site = canonical_url.as_deref().or(raw.url.as_deref()).and_then(crate::normalise::url::site);
+    let authors = authors(&html, &meta, &bp, scope, site.as_deref());
     let declared_language = meta.ld.language.clone().or_else(|| meta.html_lang.clone()).or_else(|| meta.og_locale.clone());
 
     Ok(Document {
@@ -244,7 +251,7 @@ fn find_lead<'a>(doc: &'a Html, bp: &Boilerplate, h1: Option<ElementRef<'a>>, co
             continue;
         }
         let len = text_of(el).chars().count();
-        if (30..=2000).contains(&len) && !content.roots.iter().any(|r| r.id() == el.id() || r.ancestors().any(|a| a.id() == el.id())) {
+        if (30..=2000).contains(&len) && !content.roots.iter().any(|r| r.ancestors().any(|a| a.id() == el.id())) {
             return Some(el);
         }
     }
@@ -382,7 +389,8 @@ fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Opti
         let l = s.to_lowercase();
         matches!(l.as_str(), "trang chủ" | "home" | "trang nhất" | "homepage" | "start" | "accueil" | "inicio") || l.is_empty()
     };
-    let usable = |s: &str| !home(s) && s != title && s.chars().count() <= 60 && overlap(s, title) < 0.9;
+    // A crumb that repeats the headline is the article itself, not its section.
+    let usable = |s: &str| !home(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8;
     for node in doc.tree.root().descendants() {
         let Some(el) = ElementRef::wrap(node) else { continue };
         let h = dom::hints(el);
@@ -422,12 +430,21 @@ fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Opti
 }
 
 /// Author names: JSON-LD, then meta tags, then a byline element; names must look like names.
-fn authors(doc: &Html, meta: &Meta, bp: &Boilerplate, scope: ElementRef<'_>) -> Vec<String> {
+fn authors(doc: &Html, meta: &Meta, bp: &Boilerplate, scope: ElementRef<'_>, site: Option<&str>) -> Vec<String> {
+    // The publisher is not an author ("VnExpress", "Dân Trí" in meta author tags).
+    let mut publishers: Vec<String> = [meta.og_site_name.as_deref(), meta.ld.publisher.as_deref()].into_iter().flatten().map(fold).collect();
+    if let Some(host) = site {
+        publishers.extend(host.split('.').filter(|l| l.len() > 3).map(fold));
+    }
+    let is_publisher = |name: &str| {
+        let f = fold(name);
+        publishers.iter().any(|p| !p.is_empty() && (p == &f || p.starts_with(&f) || f.starts_with(p.as_str())))
+    };
     let clean = |list: &[String]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for raw in list {
             for name in split_names(raw) {
-                if !out.contains(&name) {
+                if !out.contains(&name) && !is_publisher(&name) {
                     out.push(name);
                 }
             }
@@ -458,6 +475,12 @@ fn authors(doc: &Html, meta: &Meta, bp: &Boilerplate, scope: ElementRef<'_>) -> 
         .take(1)
         .collect();
     clean(&bylines)
+}
+
+/// Lower-case ASCII letters only, for comparing names across spellings ("Dân Trí" ~ "dantri").
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>().replace('đ', "d")
 }
 
 /// Splits a byline into validated person names.

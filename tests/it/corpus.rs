@@ -60,7 +60,8 @@ fn vi_news_pages_match_their_labels() {
         let title = str_eq(&a["title"], &l["title"]);
         let category = str_eq(&a["category"], &l["category"]);
         let published = match l["published"].as_str() {
-            Some(p) if p.len() > 10 => a["published_at"].as_i64() == label_micros(p),
+            // Labels hold the time as shown (to the minute); pages may declare seconds.
+            Some(p) if p.len() > 10 => a["published_at"].as_i64().map(|t| t / 60_000_000) == label_micros(p).map(|t| t / 60_000_000),
             Some(p) => a["published_text"].as_str().is_some_and(|t| t.contains(&p[8..10])),
             None => a["published_at"].is_null(),
         };
@@ -82,6 +83,20 @@ fn vi_news_pages_match_their_labels() {
         }
         for (i, ok) in [title, category, published, lead, authors].into_iter().enumerate() {
             fields[i].add(ok);
+        }
+        // What differs, so the report says why a field missed.
+        let mut misses = Vec::new();
+        if !category {
+            misses.push(format!("category: got {} want {}", a["category"], l["category"]));
+        }
+        if !published {
+            misses.push(format!("published: got {} ({}) want {}", a["published_at"], a["published_text"], l["published"]));
+        }
+        if !lead {
+            misses.push(format!("lead: got {:.80} want {:.80}", a["lead"].to_string(), l["lead"].to_string()));
+        }
+        if !authors {
+            misses.push(format!("authors: got {got_authors:?} want {want_authors:?}"));
         }
         let got_imgs: Vec<&Map<String, Value>> = images.iter().filter(|i| i["article_id"].as_str() == Some(id)).collect();
         let want_imgs = l["images"].as_array().unwrap();
@@ -106,6 +121,9 @@ fn vi_news_pages_match_their_labels() {
             mark(title), mark(category), mark(published), mark(lead), mark(authors), mark(body_ok),
             tp, got_imgs.len(), want_imgs.len(), ptp, got_names.len(), want_names.len()
         );
+        for m in misses {
+            println!("    {m}");
+        }
     }
     println!();
     for f in &fields {
