@@ -41,7 +41,10 @@ impl Boilerplate {
             let Some(el) = ElementRef::wrap(*node) else { continue };
             let parent_marked = node.parent().is_some_and(|p| marked.contains(&p.id()));
             let name = el.value().name();
+            // Inline elements are judged with their paragraph: a link named "cms-relate"
+            // inside a sentence is part of the sentence.
             let by_name = !matches!(name, "html" | "body")
+                && (is_block_tag(name) || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                 && hints::is_boilerplate(el)
                 && prose.get(&node.id()).copied().unwrap_or(0) * 2 < total;
             if parent_marked || is_skipped_tag(name) || by_name {

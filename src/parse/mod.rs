@@ -80,6 +80,7 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
     while paragraphs.first().is_some_and(|p| Some(p) == lead.as_ref() || Some(p) == title.as_ref()) {
         paragraphs.remove(0);
     }
+    let byline = split_trailing_byline(&mut paragraphs);
     let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     let signed = meta.ld.found || meta.og_type.as_deref() == Some("article") || lead.is_some() || !meta.published.is_empty();
     if body_chars < MIN_BODY_CHARS || (!signed && body_chars < MIN_BODY_CHARS_UNSIGNED) {
@@ -110,7 +111,10 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
     }
     let category = category(&html, &meta, &title, scope);
     let site = canonical_url.as_deref().or(raw.url.as_deref()).and_then(crate::normalise::url::site);
-    let authors = authors(&html, &meta, &bp, scope, site.as_deref());
+    let mut authors = authors(&html, &meta, &bp, scope, site.as_deref());
+    if authors.is_empty() {
+        authors = byline;
+    }
     let declared_language = meta.ld.language.clone().or_else(|| meta.html_lang.clone()).or_else(|| meta.og_locale.clone());
 
     Ok(Document {
@@ -477,6 +481,39 @@ fn authors(doc: &Html, meta: &Meta, bp: &Boilerplate, scope: ElementRef<'_>, sit
     clean(&bylines)
 }
 
+/// Removes trailing paragraphs that are a byline or a source credit ("Hà Thu (tổng
+/// hợp)", "Theo Thanh Xuân", "VnEconomy") and returns the person names among them.
+/// Many CMSs put the byline as the last paragraph of the body.
+fn split_trailing_byline(paragraphs: &mut Vec<String>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    while paragraphs.len() > 1 && names.len() < 6 {
+        let Some(last) = paragraphs.last() else { break };
+        let Some(core) = byline_core(last) else { break };
+        let found: Vec<String> = split_names(&core).into_iter().filter(|n| n.split_whitespace().count() >= 2).collect();
+        names.splice(0..0, found);
+        paragraphs.pop();
+    }
+    names
+}
+
+/// The names part of a byline line, or `None` when the line reads like text.
+fn byline_core(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > 60 || t.ends_with(['.', '!', '?', ':', ',', ';', '"', '”']) {
+        return None;
+    }
+    let mut core = t.to_string();
+    for mark in ["(tổng hợp)", "(Tổng hợp)", "(tổng hợp", "tổng hợp"] {
+        core = core.replace(mark, " ");
+    }
+    let core = core.trim().trim_start_matches("Theo ").trim_start_matches("theo ").trim();
+    // "(Theo Reuters)" and similar credits in brackets.
+    let core = core.trim_start_matches('(').trim_end_matches(')').trim().trim_start_matches("Theo ").trim();
+    let words: Vec<&str> = core.split_whitespace().filter(|w| !matches!(*w, "-" | "–" | "/" | "và" | "&")).collect();
+    let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''));
+    (!words.is_empty() && words.len() <= 6 && words.iter().all(capitalised)).then(|| core.to_string())
+}
+
 /// Lower-case ASCII letters only, for comparing names across spellings ("Dân Trí" ~ "dantri").
 fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -523,6 +560,19 @@ mod tests {
         assert_eq!(strip_site_suffix("Khởi công nhà ga T3 sân bay Tân Sơn Nhất hôm nay - Báo Dân trí", None), "Khởi công nhà ga T3 sân bay Tân Sơn Nhất hôm nay");
         assert_eq!(strip_site_suffix("VnExpress | Tin tức hôm nay", Some("VnExpress")), "Tin tức hôm nay");
         assert_eq!(strip_site_suffix("A - B", None), "A - B");
+    }
+
+    #[test]
+    fn trailing_byline_leaves_the_body() {
+        let mut paras = vec!["Nội dung bài viết dài.".to_string(), "Theo Thanh Xuân".to_string(), "VnEconomy".to_string()];
+        assert_eq!(split_trailing_byline(&mut paras), vec!["Thanh Xuân"]);
+        assert_eq!(paras, vec!["Nội dung bài viết dài."]);
+        let mut paras = vec!["Đoạn một.".to_string(), "Hà Thu (tổng hợp)".to_string()];
+        assert_eq!(split_trailing_byline(&mut paras), vec!["Hà Thu"]);
+        // A last sentence is body text.
+        let mut paras = vec!["Đoạn một.".to_string(), "Bộ Y tế cho biết sẽ tiếp tục theo dõi.".to_string()];
+        assert!(split_trailing_byline(&mut paras).is_empty());
+        assert_eq!(paras.len(), 2);
     }
 
     #[test]

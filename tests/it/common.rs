@@ -85,9 +85,19 @@ fn value(col: &ArrayRef, row: usize) -> Value {
     }
 }
 
-/// Label text and extracted text are compared after the same normalisation.
+/// Label text and extracted text are compared after the same normalisation: NFC, tone
+/// style, whitespace, and no space before closing punctuation (labels were cut from
+/// text where inline tags left "Interfax , Phó" for the page's "Interfax, Phó").
 pub fn norm(s: &str) -> String {
-    clean(s, ToneStyle::Old)
+    let c = clean(s, ToneStyle::Old);
+    let mut out = String::with_capacity(c.len());
+    for ch in c.chars() {
+        if matches!(ch, ',' | '.' | ';' | ':' | '!' | '?' | ')') && out.ends_with(' ') {
+            out.pop();
+        }
+        out.push(ch);
+    }
+    out
 }
 
 pub fn norm_opt(v: &Value) -> Option<String> {

@@ -71,21 +71,28 @@ fn vi_news_pages_match_their_labels() {
         let authors = want_authors == got_authors;
         let body = norm(a["body"].as_str().unwrap());
         let mut body_ok = true;
+        let mut body_misses = Vec::new();
         for s in l["body_must_include"].as_array().unwrap() {
             let hit = body.contains(&norm(s.as_str().unwrap()));
             fields[5].add(hit);
             body_ok &= hit;
+            if !hit {
+                body_misses.push(format!("body lacks: {:.100}", s.as_str().unwrap()));
+            }
         }
         for s in l["body_must_exclude"].as_array().unwrap() {
             let hit = !body.contains(&norm(s.as_str().unwrap()));
             fields[6].add(hit);
             body_ok &= hit;
+            if !hit {
+                body_misses.push(format!("body has: {:.100}", s.as_str().unwrap()));
+            }
         }
         for (i, ok) in [title, category, published, lead, authors].into_iter().enumerate() {
             fields[i].add(ok);
         }
         // What differs, so the report says why a field missed.
-        let mut misses = Vec::new();
+        let mut misses = body_misses;
         if !category {
             misses.push(format!("category: got {} want {}", a["category"], l["category"]));
         }
