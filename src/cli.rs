@@ -59,8 +59,18 @@ pub enum Command {
 /// Runs the parsed command; the caller maps errors to exit codes.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Extract { paths, out, threads, max_page_bytes, tone_style } => {
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        Command::Extract {
+            paths,
+            out,
+            threads,
+            max_page_bytes,
+            tone_style,
+        } => {
+            let threads = threads.unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            });
             let opts = ExtractOptions {
                 inputs: paths,
                 out,

@@ -81,10 +81,15 @@ mod tests {
     fn same_url_then_same_body() {
         let mut d = Deduper::default();
         assert!(d.check(&article("a", Some("e.vn/1"), "body one")).is_none());
-        let by_url = d.check(&article("b", Some("e.vn/1"), "other body")).unwrap();
+        let by_url = d
+            .check(&article("b", Some("e.vn/1"), "other body"))
+            .unwrap();
         assert_eq!((by_url.method, by_url.duplicate_of.as_str()), ("url", "a"));
         let by_body = d.check(&article("c", Some("e.vn/2"), "body one")).unwrap();
-        assert_eq!((by_body.method, by_body.duplicate_of.as_str()), ("exact", "a"));
+        assert_eq!(
+            (by_body.method, by_body.duplicate_of.as_str()),
+            ("exact", "a")
+        );
         assert!(d.check(&article("d", Some("e.vn/3"), "new")).is_none());
     }
 }

@@ -24,7 +24,10 @@ pub fn table_files(dir: &Path, table: &str) -> Result<Vec<PathBuf>> {
         .with_context(|| format!("cannot list {}", folder.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             name.ends_with(".parquet") && !name.starts_with('.')
         })
         .collect();
@@ -35,16 +38,30 @@ pub fn table_files(dir: &Path, table: &str) -> Result<Vec<PathBuf>> {
 /// Text of the dataset overview: per table, files, rows, schema, sample rows.
 pub fn render(dir: &Path, sample_rows: usize, only: Option<&str>) -> Result<String> {
     if !dir.is_dir() {
-        return Err(UsageError(format!("{} is not a dataset folder (it does not exist or is not a folder)", dir.display())).into());
+        return Err(UsageError(format!(
+            "{} is not a dataset folder (it does not exist or is not a folder)",
+            dir.display()
+        ))
+        .into());
     }
     if let Some(t) = only {
         if !TABLES.contains(&t) {
-            return Err(UsageError(format!("unknown table {t:?}; tables are {}", TABLES.join(", "))).into());
+            return Err(UsageError(format!(
+                "unknown table {t:?}; tables are {}",
+                TABLES.join(", ")
+            ))
+            .into());
         }
     }
     let mut out = String::new();
     let runs = dir.join("runs");
-    let run_count = std::fs::read_dir(&runs).map(|r| r.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".json")).count()).unwrap_or(0);
+    let run_count = std::fs::read_dir(&runs)
+        .map(|r| {
+            r.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .count()
+        })
+        .unwrap_or(0);
     writeln!(out, "dataset {} ({run_count} runs)", dir.display())?;
     for table in TABLES.iter().filter(|t| only.is_none_or(|o| o == **t)) {
         let files = table_files(dir, table)?;
@@ -53,14 +70,24 @@ pub fn render(dir: &Path, sample_rows: usize, only: Option<&str>) -> Result<Stri
         let mut schema_text = String::new();
         for f in &files {
             let file = File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
-            let builder = ParquetRecordBatchReaderBuilder::try_new(file).with_context(|| format!("{} is not a readable Parquet file", f.display()))?;
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+                .with_context(|| format!("{} is not a readable Parquet file", f.display()))?;
             rows += builder.metadata().file_metadata().num_rows();
             if schema_text.is_empty() {
                 for field in builder.schema().fields() {
-                    writeln!(schema_text, "    {:<18} {}{}", field.name(), type_name(field.data_type()), if field.is_nullable() { "" } else { " not null" })?;
+                    writeln!(
+                        schema_text,
+                        "    {:<18} {}{}",
+                        field.name(),
+                        type_name(field.data_type()),
+                        if field.is_nullable() { "" } else { " not null" }
+                    )?;
                 }
             }
-            if sample.is_none() && sample_rows > 0 && builder.metadata().file_metadata().num_rows() > 0 {
+            if sample.is_none()
+                && sample_rows > 0
+                && builder.metadata().file_metadata().num_rows() > 0
+            {
                 let mut reader = builder.with_batch_size(sample_rows).build()?;
                 sample = reader.next().transpose()?;
             }
@@ -100,7 +127,9 @@ fn cell(col: &ArrayRef, row: usize) -> String {
         DataType::Float64 => format!("{:.3}", col.as_primitive::<Float64Type>().value(row)),
         DataType::Timestamp(_, _) => {
             let micros = col.as_primitive::<TimestampMicrosecondType>().value(row);
-            chrono::DateTime::from_timestamp_micros(micros).map(|d| d.to_rfc3339()).unwrap_or_else(|| micros.to_string())
+            chrono::DateTime::from_timestamp_micros(micros)
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_else(|| micros.to_string())
         }
         DataType::List(_) => {
             let values = col.as_list::<i32>().value(row);

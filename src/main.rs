@@ -21,8 +21,13 @@ fn main() {
         (false, 1) => "info",
         _ => "debug",
     };
-    let filter = EnvFilter::try_from_env("NEWSMILL_LOG").unwrap_or_else(|_| EnvFilter::new(format!("newsmill={level}")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    let filter = EnvFilter::try_from_env("NEWSMILL_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("newsmill={level}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     match cli::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {

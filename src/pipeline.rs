@@ -55,11 +55,19 @@ impl RunSummary {
     /// A few lines for people: what came in, what went out, what was left out and why.
     pub fn render(&self) -> String {
         let c = &self.counts;
-        let rate = if self.wall_seconds > 0.0 { c.pages_in as f64 / self.wall_seconds } else { 0.0 };
+        let rate = if self.wall_seconds > 0.0 {
+            c.pages_in as f64 / self.wall_seconds
+        } else {
+            0.0
+        };
         let mut s = format!(
             "run {}{}\n  pages read  {}\n  articles    {} ({} images, {} participants)\n  duplicates  {}\n  rejects     {}\n",
             self.run_id,
-            if self.interrupted { " (interrupted)" } else { "" },
+            if self.interrupted {
+                " (interrupted)"
+            } else {
+                ""
+            },
             c.pages_in,
             c.articles,
             c.images,
@@ -70,7 +78,10 @@ impl RunSummary {
         for (reason, n) in &self.rejects_by_reason {
             s.push_str(&format!("    {reason:<14}{n}\n"));
         }
-        s.push_str(&format!("  wall time   {:.2} s ({rate:.1} pages/s)", self.wall_seconds));
+        s.push_str(&format!(
+            "  wall time   {:.2} s ({rate:.1} pages/s)",
+            self.wall_seconds
+        ));
         s
     }
 }
@@ -94,17 +105,38 @@ fn install_ctrlc() {
 /// A run id that sorts by start time and does not collide between runs.
 pub fn new_run_id() -> String {
     let now = Utc::now();
-    let salt = xxhash_rust::xxh3::xxh3_64(format!("{}{}", now.timestamp_nanos_opt().unwrap_or(0), std::process::id()).as_bytes());
-    format!("{}-{:06x}", now.format("%Y%m%dT%H%M%S%.3fZ").to_string().replace('.', ""), salt & 0xFF_FFFF)
+    let salt = xxhash_rust::xxh3::xxh3_64(
+        format!(
+            "{}{}",
+            now.timestamp_nanos_opt().unwrap_or(0),
+            std::process::id()
+        )
+        .as_bytes(),
+    );
+    format!(
+        "{}-{:06x}",
+        now.format("%Y%m%dT%H%M%S%.3fZ")
+            .to_string()
+            .replace('.', ""),
+        salt & 0xFF_FFFF
+    )
 }
 
 /// Makes sure `out` exists and is writable before any work starts.
 pub fn check_out_dir(out: &std::path::Path) -> Result<(), UsageError> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| UsageError(format!("--out {} cannot be created: {e}; choose a writable folder", out.display())))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        UsageError(format!(
+            "--out {} cannot be created: {e}; choose a writable folder",
+            out.display()
+        ))
+    })?;
     let probe = out.join(format!(".newsmill-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .map_err(|e| UsageError(format!("--out {} is not writable: {e}; choose a writable folder", out.display())))?;
+    std::fs::write(&probe, b"").map_err(|e| {
+        UsageError(format!(
+            "--out {} is not writable: {e}; choose a writable folder",
+            out.display()
+        ))
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
@@ -123,11 +155,18 @@ pub fn process_page(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon) ->
     process_timed(raw, opts, lexicon, &StageClock::default())
 }
 
-fn process_timed(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon, clock: &StageClock) -> Outcome {
+fn process_timed(
+    raw: &RawPage,
+    opts: NormaliseOptions,
+    lexicon: &Lexicon,
+    clock: &StageClock,
+) -> Outcome {
     let run = || {
         let t = Instant::now();
         let doc = crate::parse::parse(raw);
-        clock.parse.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        clock
+            .parse
+            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let doc = match doc {
             Ok(d) => d,
             Err(r) => return Outcome::Reject(r),
@@ -135,25 +174,40 @@ fn process_timed(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon, clock
         let t = Instant::now();
         let passages = normalise::passages(&doc, opts);
         let article = normalise::normalise(doc, opts);
-        clock.normalise.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        clock
+            .normalise
+            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let mut article = match article {
             Ok(a) => a,
             Err(r) => return Outcome::Reject(r),
         };
         let t = Instant::now();
-        article.participants = people::extract(&passages, &article.body, article.language.as_deref(), lexicon);
-        clock.people.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        article.participants = people::extract(
+            &passages,
+            &article.body,
+            article.language.as_deref(),
+            lexicon,
+        );
+        clock
+            .people
+            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Outcome::Article(Box::new(article))
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(o) => o,
         Err(p) => {
-            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
             Outcome::Reject(Reject::new(
                 &raw.source,
                 Stage::Parse,
                 "internal_error",
-                format!("newsmill failed on this page ({msg}); please report it with the page attached"),
+                format!(
+                    "newsmill failed on this page ({msg}); please report it with the page attached"
+                ),
             ))
         }
     }
@@ -164,8 +218,10 @@ fn progress_bar(total: u64, show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     pb
 }
@@ -181,7 +237,11 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let run_id = new_run_id();
     let mut exporter = Exporter::create(&opts.out, &run_id)?;
     let threads = opts.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("newsmill-cpu-{i}")).build().context("cannot start the worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("newsmill-cpu-{i}"))
+        .build()
+        .context("cannot start the worker threads")?;
     let pb = progress_bar(inputs.len() as u64, opts.progress);
     let lexicon = Arc::new(Lexicon::vietnamese());
     let clock = Arc::new(StageClock::default());
@@ -190,29 +250,36 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let (raw_tx, raw_rx) = sync_channel::<Result<RawPage, Reject>>(cap);
     let (out_tx, out_rx) = sync_channel::<Outcome>(cap);
     let max_bytes = opts.max_page_bytes;
-    let reader = std::thread::Builder::new().name("newsmill-read".into()).spawn(move || {
-        for input in &inputs {
-            if CANCEL.load(Ordering::SeqCst) {
-                break;
+    let reader = std::thread::Builder::new()
+        .name("newsmill-read".into())
+        .spawn(move || {
+            for input in &inputs {
+                if CANCEL.load(Ordering::SeqCst) {
+                    break;
+                }
+                if raw_tx.send(sources::read(input, max_bytes)).is_err() {
+                    break;
+                }
             }
-            if raw_tx.send(sources::read(input, max_bytes)).is_err() {
-                break;
-            }
-        }
-    })?;
+        })?;
     let norm = opts.normalise;
     let (lx, ck) = (lexicon.clone(), clock.clone());
-    let workers = std::thread::Builder::new().name("newsmill-cpu".into()).spawn(move || {
-        pool.install(|| {
-            raw_rx.into_iter().par_bridge().for_each_with(out_tx, |tx, item| {
-                let outcome = match item {
-                    Ok(raw) => process_timed(&raw, norm, &lx, &ck),
-                    Err(reject) => Outcome::Reject(reject),
-                };
-                let _ = tx.send(outcome);
+    let workers = std::thread::Builder::new()
+        .name("newsmill-cpu".into())
+        .spawn(move || {
+            pool.install(|| {
+                raw_rx
+                    .into_iter()
+                    .par_bridge()
+                    .for_each_with(out_tx, |tx, item| {
+                        let outcome = match item {
+                            Ok(raw) => process_timed(&raw, norm, &lx, &ck),
+                            Err(reject) => Outcome::Reject(reject),
+                        };
+                        let _ = tx.send(outcome);
+                    });
             });
-        });
-    })?;
+        })?;
 
     let mut counts = Counts::default();
     let mut rejects_by_reason: BTreeMap<String, u64> = BTreeMap::new();
@@ -227,7 +294,9 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
                 match dedupe.check(a) {
                     Some(dup) => {
                         counts.duplicates += 1;
-                        *duplicates_by_method.entry(dup.method.to_string()).or_default() += 1;
+                        *duplicates_by_method
+                            .entry(dup.method.to_string())
+                            .or_default() += 1;
                         exporter.duplicate(&dup)
                     }
                     None => {
@@ -258,7 +327,10 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let _ = workers.join();
     pb.finish_and_clear();
     if let Some(e) = export_err {
-        return Err(e.context(format!("run {run_id} failed while writing to {}; no file of this run was kept", opts.out.display())));
+        return Err(e.context(format!(
+            "run {run_id} failed while writing to {}; no file of this run was kept",
+            opts.out.display()
+        )));
     }
     let written = exporter.commit()?;
     let interrupted = CANCEL.load(Ordering::SeqCst);
@@ -270,7 +342,11 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
         schema_version: SCHEMA_VERSION,
         command: "extract".into(),
         arguments: opts.arguments.clone(),
-        status: if interrupted { "interrupted" } else { "completed" },
+        status: if interrupted {
+            "interrupted"
+        } else {
+            "completed"
+        },
         started_at: started.to_rfc3339(),
         finished_at: Utc::now().to_rfc3339(),
         wall_seconds,
@@ -285,9 +361,21 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
         ]),
         files: written
             .iter()
-            .map(|(t, p, _)| (t.clone(), p.strip_prefix(&opts.out).unwrap_or(p).display().to_string()))
+            .map(|(t, p, _)| {
+                (
+                    t.clone(),
+                    p.strip_prefix(&opts.out).unwrap_or(p).display().to_string(),
+                )
+            })
             .collect(),
     };
     manifest.write(&opts.out)?;
-    Ok(RunSummary { run_id, counts, rejects_by_reason, duplicates_by_method, wall_seconds, interrupted })
+    Ok(RunSummary {
+        run_id,
+        counts,
+        rejects_by_reason,
+        duplicates_by_method,
+        wall_seconds,
+        interrupted,
+    })
 }

@@ -151,8 +151,18 @@ impl Stage {
 }
 
 impl Reject {
-    pub fn new(source: impl Into<String>, stage: Stage, reason: &'static str, detail: impl Into<String>) -> Self {
-        Reject { source: source.into(), stage, reason, detail: detail.into() }
+    pub fn new(
+        source: impl Into<String>,
+        stage: Stage,
+        reason: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Reject {
+            source: source.into(),
+            stage,
+            reason,
+            detail: detail.into(),
+        }
     }
 }
 

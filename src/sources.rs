@@ -22,8 +22,14 @@ pub enum Input {
 
 /// True for the file names `extract` reads from folders.
 pub fn is_page_name(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    !name.starts_with('.') && [".html", ".htm", ".html.gz", ".htm.gz", ".xhtml"].iter().any(|e| name.ends_with(e))
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    !name.starts_with('.')
+        && [".html", ".htm", ".html.gz", ".htm.gz", ".xhtml"]
+            .iter()
+            .any(|e| name.ends_with(e))
 }
 
 /// Lists the pages under the given paths. Files named on the command line are taken
@@ -33,7 +39,10 @@ pub fn list(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| {
-            UsageError(format!("input path {} cannot be read: {e}; check the path and its permissions", p.display()))
+            UsageError(format!(
+                "input path {} cannot be read: {e}; check the path and its permissions",
+                p.display()
+            ))
         })?;
         if meta.is_dir() {
             walk(p, &mut out);
@@ -70,19 +79,41 @@ pub fn read(input: &Input, max_bytes: u64) -> Result<RawPage, Reject> {
     let path = match input {
         Input::File(p) => p,
         Input::Unlistable(p, e) => {
-            return Err(Reject::new(p.display().to_string(), Stage::Read, "read_error", format!("cannot list folder {}: {e}", p.display())));
+            return Err(Reject::new(
+                p.display().to_string(),
+                Stage::Read,
+                "read_error",
+                format!("cannot list folder {}: {e}", p.display()),
+            ));
         }
     };
     let source = path.display().to_string();
-    let fail = |reason: &'static str, detail: String| Reject::new(&source, Stage::Read, reason, detail);
-    let file = File::open(path).map_err(|e| fail("read_error", format!("cannot open {source}: {e}; check that it exists and is readable")))?;
+    let fail =
+        |reason: &'static str, detail: String| Reject::new(&source, Stage::Read, reason, detail);
+    let file = File::open(path).map_err(|e| {
+        fail(
+            "read_error",
+            format!("cannot open {source}: {e}; check that it exists and is readable"),
+        )
+    })?;
     let gz = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
     let mut bytes = Vec::new();
     let limit = max_bytes.saturating_add(1);
-    let result = if gz { MultiGzDecoder::new(file).take(limit).read_to_end(&mut bytes) } else { file.take(limit).read_to_end(&mut bytes) };
+    let result = if gz {
+        MultiGzDecoder::new(file)
+            .take(limit)
+            .read_to_end(&mut bytes)
+    } else {
+        file.take(limit).read_to_end(&mut bytes)
+    };
     if let Err(e) = result {
         return Err(if gz {
-            fail("gzip_corrupt", format!("{source} is not a complete gzip file ({e}); re-download or re-save the page"))
+            fail(
+                "gzip_corrupt",
+                format!(
+                    "{source} is not a complete gzip file ({e}); re-download or re-save the page"
+                ),
+            )
         } else {
             fail("read_error", format!("cannot read {source}: {e}"))
         });
@@ -90,13 +121,21 @@ pub fn read(input: &Input, max_bytes: u64) -> Result<RawPage, Reject> {
     if bytes.len() as u64 > max_bytes {
         return Err(fail(
             "too_large",
-            format!("{source} is over the page size limit of {max_bytes} bytes; raise --max-page-bytes if it is a real article"),
+            format!(
+                "{source} is over the page size limit of {max_bytes} bytes; raise --max-page-bytes if it is a real article"
+            ),
         ));
     }
     if bytes.is_empty() {
         return Err(fail("empty", format!("{source} is empty (0 bytes)")));
     }
-    Ok(RawPage { source, url: None, content_type: None, fetched_at: Utc::now(), bytes })
+    Ok(RawPage {
+        source,
+        url: None,
+        content_type: None,
+        fetched_at: Utc::now(),
+        bytes,
+    })
 }
 
 #[cfg(test)]
@@ -117,7 +156,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.html.gz");
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all("<html><body><p>hello</p></body></html>".repeat(50).as_bytes()).unwrap();
+        enc.write_all(
+            "<html><body><p>hello</p></body></html>"
+                .repeat(50)
+                .as_bytes(),
+        )
+        .unwrap();
         let full = enc.finish().unwrap();
         std::fs::write(&path, &full[..full.len() / 2]).unwrap();
         let err = read(&Input::File(path), 1 << 20).unwrap_err();
@@ -129,7 +173,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.html");
         std::fs::write(&big, vec![b'a'; 2000]).unwrap();
-        assert_eq!(read(&Input::File(big), 1000).unwrap_err().reason, "too_large");
+        assert_eq!(
+            read(&Input::File(big), 1000).unwrap_err().reason,
+            "too_large"
+        );
         let empty = dir.path().join("e.html");
         std::fs::write(&empty, b"").unwrap();
         assert_eq!(read(&Input::File(empty), 1000).unwrap_err().reason, "empty");

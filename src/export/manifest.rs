@@ -9,7 +9,6 @@ use serde::Serialize;
 /// Re-exported so the manifest and the files agree on one version.
 pub use super::schema::SCHEMA_VERSION;
 
-
 /// Counts of pages at each stage; `pages_in = articles + duplicates + rejects`.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Counts {
@@ -49,12 +48,14 @@ impl Manifest {
     /// Writes `dir/runs/<run_id>.json` atomically.
     pub fn write(&self, dir: &Path) -> Result<()> {
         let runs = dir.join("runs");
-        std::fs::create_dir_all(&runs).with_context(|| format!("cannot create {}", runs.display()))?;
+        std::fs::create_dir_all(&runs)
+            .with_context(|| format!("cannot create {}", runs.display()))?;
         let dest = runs.join(format!("{}.json", self.run_id));
         let tmp = runs.join(format!(".{}.json.tmp", self.run_id));
         let json = serde_json::to_vec_pretty(self).context("cannot serialise the run manifest")?;
         std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &dest).with_context(|| format!("cannot rename {} to {}", tmp.display(), dest.display()))?;
+        std::fs::rename(&tmp, &dest)
+            .with_context(|| format!("cannot rename {} to {}", tmp.display(), dest.display()))?;
         Ok(())
     }
 }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::record::{Article, Duplicate, Reject};
-use writer::{ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, TableFile};
+use writer::{
+    ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, TableFile,
+};
 
 /// The five table files of one run and their row buffers.
 pub struct Exporter {
@@ -39,11 +41,26 @@ impl Exporter {
     pub fn create(dir: &Path, run_id: &str) -> Result<Self> {
         Ok(Exporter {
             run_id: run_id.to_string(),
-            articles: (TableFile::create(dir, "articles", run_id)?, ArticleRows::default()),
-            images: (TableFile::create(dir, "images", run_id)?, ImageRows::default()),
-            participants: (TableFile::create(dir, "participants", run_id)?, ParticipantRows::default()),
-            duplicates: (TableFile::create(dir, "duplicates", run_id)?, DuplicateRows::default()),
-            rejects: (TableFile::create(dir, "rejects", run_id)?, RejectRows::default()),
+            articles: (
+                TableFile::create(dir, "articles", run_id)?,
+                ArticleRows::default(),
+            ),
+            images: (
+                TableFile::create(dir, "images", run_id)?,
+                ImageRows::default(),
+            ),
+            participants: (
+                TableFile::create(dir, "participants", run_id)?,
+                ParticipantRows::default(),
+            ),
+            duplicates: (
+                TableFile::create(dir, "duplicates", run_id)?,
+                DuplicateRows::default(),
+            ),
+            rejects: (
+                TableFile::create(dir, "rejects", run_id)?,
+                RejectRows::default(),
+            ),
         })
     }
 

@@ -14,7 +14,13 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The tables of a dataset, each a folder under the output directory.
-pub const TABLES: [&str; 5] = ["articles", "images", "participants", "duplicates", "rejects"];
+pub const TABLES: [&str; 5] = [
+    "articles",
+    "images",
+    "participants",
+    "duplicates",
+    "rejects",
+];
 
 fn utf8(name: &str, nullable: bool) -> Field {
     Field::new(name, DataType::Utf8, nullable)
@@ -41,7 +47,10 @@ fn ts(name: &str, nullable: bool) -> Field {
 fn with_meta(fields: Vec<Field>, table: &str) -> SchemaRef {
     let meta = HashMap::from([
         ("newsmill.table".to_string(), table.to_string()),
-        ("newsmill.schema_version".to_string(), SCHEMA_VERSION.to_string()),
+        (
+            "newsmill.schema_version".to_string(),
+            SCHEMA_VERSION.to_string(),
+        ),
     ]);
     Arc::new(Schema::new_with_metadata(fields, meta))
 }
@@ -125,7 +134,13 @@ pub fn duplicates() -> SchemaRef {
 
 pub fn rejects() -> SchemaRef {
     with_meta(
-        vec![utf8("source", false), utf8("stage", false), utf8("reason", false), utf8("detail", false), utf8("run_id", false)],
+        vec![
+            utf8("source", false),
+            utf8("stage", false),
+            utf8("reason", false),
+            utf8("detail", false),
+            utf8("run_id", false),
+        ],
         "rejects",
     )
 }

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use arrow_array::builder::{Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::builder::{
+    Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::SchemaRef;
 use chrono::{DateTime, Utc};
@@ -41,34 +44,65 @@ impl TableFile {
     pub fn create(dir: &Path, table: &str, run_id: &str) -> Result<Self> {
         let schema = schema::of(table).with_context(|| format!("unknown table {table}"))?;
         let folder = dir.join(table);
-        std::fs::create_dir_all(&folder).with_context(|| format!("cannot create the table folder {}", folder.display()))?;
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create the table folder {}", folder.display()))?;
         let dest = folder.join(format!("{run_id}.parquet"));
         let tmp = folder.join(format!(".{run_id}.parquet.tmp"));
-        let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let file =
+            File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).context("zstd level")?))
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(3).context("zstd level")?,
+            ))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-            .set_created_by(format!("newsmill {} (schema {SCHEMA_VERSION})", env!("CARGO_PKG_VERSION")))
+            .set_created_by(format!(
+                "newsmill {} (schema {SCHEMA_VERSION})",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build();
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).context("cannot start the Parquet writer")?;
-        Ok(TableFile { tmp, dest, writer: Some(writer), schema, rows: 0 })
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
+            .context("cannot start the Parquet writer")?;
+        Ok(TableFile {
+            tmp,
+            dest,
+            writer: Some(writer),
+            schema,
+            rows: 0,
+        })
     }
 
     /// Writes one batch of columns in schema order.
     pub fn write(&mut self, columns: Vec<ArrayRef>) -> Result<()> {
-        let batch = RecordBatch::try_new(self.schema.clone(), columns).context("rows do not match the declared schema")?;
+        let batch = RecordBatch::try_new(self.schema.clone(), columns)
+            .context("rows do not match the declared schema")?;
         self.rows += batch.num_rows() as u64;
-        let writer = self.writer.as_mut().context("the Parquet file is already closed")?;
-        writer.write(&batch).with_context(|| format!("cannot write to {}", self.tmp.display()))
+        let writer = self
+            .writer
+            .as_mut()
+            .context("the Parquet file is already closed")?;
+        writer
+            .write(&batch)
+            .with_context(|| format!("cannot write to {}", self.tmp.display()))
     }
 
     /// Closes the file, syncs it and renames it into place. Returns the rows written.
     pub fn commit(mut self) -> Result<(PathBuf, u64)> {
-        let writer = self.writer.take().context("the Parquet file is already closed")?;
-        let file = writer.into_inner().with_context(|| format!("cannot finish {}", self.tmp.display()))?;
-        file.sync_all().with_context(|| format!("cannot sync {}", self.tmp.display()))?;
-        std::fs::rename(&self.tmp, &self.dest)
-            .with_context(|| format!("cannot rename {} to {}", self.tmp.display(), self.dest.display()))?;
+        let writer = self
+            .writer
+            .take()
+            .context("the Parquet file is already closed")?;
+        let file = writer
+            .into_inner()
+            .with_context(|| format!("cannot finish {}", self.tmp.display()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot sync {}", self.tmp.display()))?;
+        std::fs::rename(&self.tmp, &self.dest).with_context(|| {
+            format!(
+                "cannot rename {} to {}",
+                self.tmp.display(),
+                self.dest.display()
+            )
+        })?;
         Ok((self.dest.clone(), self.rows))
     }
 }
@@ -153,17 +187,26 @@ impl ArticleRows {
         self.category.append_option(a.category.as_deref());
         push_list(self.tags.get_or_insert_with(list_builder), &a.tags);
         push_list(self.authors.get_or_insert_with(list_builder), &a.authors);
-        self.published_at.get_or_insert_with(ts_builder).append_option(a.published_at.as_ref().map(ts_micros));
-        self.published_text.append_option(a.published_text.as_deref());
-        self.modified_at.get_or_insert_with(ts_builder).append_option(a.modified_at.as_ref().map(ts_micros));
+        self.published_at
+            .get_or_insert_with(ts_builder)
+            .append_option(a.published_at.as_ref().map(ts_micros));
+        self.published_text
+            .append_option(a.published_text.as_deref());
+        self.modified_at
+            .get_or_insert_with(ts_builder)
+            .append_option(a.modified_at.as_ref().map(ts_micros));
         self.language.append_option(a.language.as_deref());
-        self.word_count.append_value(a.word_count.min(i32::MAX as u32) as i32);
+        self.word_count
+            .append_value(a.word_count.min(i32::MAX as u32) as i32);
         self.image_count.append_value(a.images.len() as i32);
-        self.participant_count.append_value(a.participants.len() as i32);
+        self.participant_count
+            .append_value(a.participants.len() as i32);
         self.content_hash.append_value(&a.content_hash);
         self.charset.append_value(&a.charset);
         self.html_bytes.append_value(a.html_bytes as i64);
-        self.fetched_at.get_or_insert_with(ts_builder).append_value(ts_micros(&a.fetched_at));
+        self.fetched_at
+            .get_or_insert_with(ts_builder)
+            .append_value(ts_micros(&a.fetched_at));
         self.run_id.append_value(run_id);
     }
 
@@ -271,9 +314,13 @@ impl ParticipantRows {
             self.name.append_value(&p.name);
             self.rank.append_option(p.rank.as_deref());
             push_list(self.titles.get_or_insert_with(list_builder), &p.titles);
-            push_list(self.other_titles.get_or_insert_with(list_builder), &p.other_titles);
+            push_list(
+                self.other_titles.get_or_insert_with(list_builder),
+                &p.other_titles,
+            );
             self.mentions.append_value(p.mentions as i32);
-            self.first_offset.append_option(p.first_offset.map(|o| o as i32));
+            self.first_offset
+                .append_option(p.first_offset.map(|o| o as i32));
             self.source.append_value(p.place.as_str());
             self.run_id.append_value(run_id);
         }
@@ -366,6 +413,12 @@ impl RejectRows {
     }
     pub fn finish(&mut self) -> Vec<ArrayRef> {
         self.n = 0;
-        vec![arc(self.source.finish()), arc(self.stage.finish()), arc(self.reason.finish()), arc(self.detail.finish()), arc(self.run_id.finish())]
+        vec![
+            arc(self.source.finish()),
+            arc(self.stage.finish()),
+            arc(self.reason.finish()),
+            arc(self.detail.finish()),
+            arc(self.run_id.finish()),
+        ]
     }
 }

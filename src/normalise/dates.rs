@@ -21,7 +21,9 @@ pub fn parse(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
     if t.is_empty() {
         return None;
     }
-    parse_iso(t, zone).or_else(|| parse_rfc2822(t)).or_else(|| parse_visible(t, zone))
+    parse_iso(t, zone)
+        .or_else(|| parse_rfc2822(t))
+        .or_else(|| parse_visible(t, zone))
 }
 
 fn parse_iso(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
@@ -29,7 +31,12 @@ fn parse_iso(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
         return Some(dt.with_timezone(&Utc));
     }
     // "2020-09-17T15:19:00+0700", "2020-09-17 15:19:00+07:00", "2020-09-17T15:19+07:00"
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M%z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
             return Some(dt.with_timezone(&Utc));
         }
@@ -38,32 +45,47 @@ fn parse_iso(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
         return parse_naive_iso(stripped).map(|n| Utc.from_utc_datetime(&n));
     }
     if let Some(n) = parse_naive_iso(t) {
-        return zone.from_local_datetime(&n).single().map(|d| d.with_timezone(&Utc));
+        return zone
+            .from_local_datetime(&n)
+            .single()
+            .map(|d| d.with_timezone(&Utc));
     }
     None
 }
 
 fn parse_naive_iso(t: &str) -> Option<NaiveDateTime> {
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(n);
         }
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(|d| d.and_time(NaiveTime::MIN))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_time(NaiveTime::MIN))
 }
 
 fn parse_rfc2822(t: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc2822(t).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc2822(t)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     // 17/09/2020, 17-9-2020, 17.09.2020 with an optional time before or after it.
-    Regex::new(r"(?x)
+    Regex::new(
+        r"(?x)
         (?:(?P<h1>\d{1,2})[:hg](?P<m1>\d{2})(?::\d{2})?\s*(?:,|-|–|\|)?\s*(?:ngày\s+)?)?
         (?P<d>\d{1,2})[/.\-](?P<mo>\d{1,2})[/.\-](?P<y>\d{4})
         (?:\s*(?:,|-|–|\||lúc)?\s*(?P<h2>\d{1,2})[:hg](?P<m2>\d{2})(?::(?P<s2>\d{2}))?)?
         (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+\-]\s*\d{1,2})(?::?(?P<offm>\d{2}))?\s*\)?)?
-    ").expect("valid regex")
+    ",
+    )
+    .expect("valid regex")
 });
 
 static WORDY: LazyLock<Regex> = LazyLock::new(|| {
@@ -72,7 +94,10 @@ static WORDY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?").expect("valid regex")
+    Regex::new(
+        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?",
+    )
+    .expect("valid regex")
 });
 
 /// Finds a visible date inside running text such as "Sức khoẻ 17/09/2020 - 15:19".
@@ -83,7 +108,10 @@ pub fn parse_visible(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
 /// Like [`parse_visible`], also returning the matched text as shown on the page.
 pub fn find_visible(t: &str, zone: FixedOffset) -> Option<(DateTime<Utc>, String)> {
     if let Some(c) = DMY.captures(t) {
-        let num = |name: &str| c.name(name).and_then(|m| m.as_str().trim().parse::<u32>().ok());
+        let num = |name: &str| {
+            c.name(name)
+                .and_then(|m| m.as_str().trim().parse::<u32>().ok())
+        };
         let date = NaiveDate::from_ymd_opt(num("y")? as i32, num("mo")?, num("d")?)?;
         let (h, m) = match (num("h2"), num("m2"), num("h1"), num("m1")) {
             (Some(h), Some(m), _, _) | (None, None, Some(h), Some(m)) => (h, m),
@@ -100,7 +128,10 @@ pub fn find_visible(t: &str, zone: FixedOffset) -> Option<(DateTime<Utc>, String
             None => zone,
         };
         let dt = offset.from_local_datetime(&date.and_time(time)).single()?;
-        let shown = c.get(0).map(|m| m.as_str().trim().to_string()).unwrap_or_default();
+        let shown = c
+            .get(0)
+            .map(|m| m.as_str().trim().to_string())
+            .unwrap_or_default();
         return Some((dt.with_timezone(&Utc), shown));
     }
     if let Some(c) = WORDY.captures(t) {
@@ -108,7 +139,10 @@ pub fn find_visible(t: &str, zone: FixedOffset) -> Option<(DateTime<Utc>, String
         let date = NaiveDate::from_ymd_opt(num("y")? as i32, num("mo")?, num("d")?)?;
         let time = NaiveTime::from_hms_opt(num("h").unwrap_or(0), num("m").unwrap_or(0), 0)?;
         let dt = zone.from_local_datetime(&date.and_time(time)).single()?;
-        let shown = c.get(0).map(|m| m.as_str().trim().to_string()).unwrap_or_default();
+        let shown = c
+            .get(0)
+            .map(|m| m.as_str().trim().to_string())
+            .unwrap_or_default();
         return Some((dt.with_timezone(&Utc), shown));
     }
     if let Some(m) = ISO_IN_TEXT.find(t) {
@@ -122,7 +156,9 @@ mod tests {
     use super::*;
 
     fn vn(text: &str) -> String {
-        parse(text, vietnam()).map(|d| d.to_rfc3339()).unwrap_or_else(|| "none".into())
+        parse(text, vietnam())
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_else(|| "none".into())
     }
 
     #[test]
@@ -130,7 +166,10 @@ mod tests {
         assert_eq!(vn("2020-09-17T15:19:00+07:00"), "2020-09-17T08:19:00+00:00");
         assert_eq!(vn("2020-09-17T15:19:00+0700"), "2020-09-17T08:19:00+00:00");
         assert_eq!(vn("2020-09-17T08:19:00Z"), "2020-09-17T08:19:00+00:00");
-        assert_eq!(vn("2020-09-17T15:19:00.123+07:00"), "2020-09-17T08:19:00.123+00:00");
+        assert_eq!(
+            vn("2020-09-17T15:19:00.123+07:00"),
+            "2020-09-17T08:19:00.123+00:00"
+        );
         // no offset: read in the page's zone
         assert_eq!(vn("2020-09-17T15:19:00"), "2020-09-17T08:19:00+00:00");
         assert_eq!(vn("2020-09-17 15:19"), "2020-09-17T08:19:00+00:00");
@@ -138,20 +177,37 @@ mod tests {
 
     #[test]
     fn rfc2822() {
-        assert_eq!(vn("Thu, 17 Sep 2020 15:19:00 +0700"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(
+            vn("Thu, 17 Sep 2020 15:19:00 +0700"),
+            "2020-09-17T08:19:00+00:00"
+        );
     }
 
     #[test]
     fn seed_meta_line() {
-        assert_eq!(vn("Sức khoẻ 17/09/2020 - 15:19"), "2020-09-17T08:19:00+00:00");
-        assert_eq!(find_visible("Sức khoẻ 17/09/2020 - 15:19", vietnam()).map(|x| x.1).as_deref(), Some("17/09/2020 - 15:19"));
+        assert_eq!(
+            vn("Sức khoẻ 17/09/2020 - 15:19"),
+            "2020-09-17T08:19:00+00:00"
+        );
+        assert_eq!(
+            find_visible("Sức khoẻ 17/09/2020 - 15:19", vietnam())
+                .map(|x| x.1)
+                .as_deref(),
+            Some("17/09/2020 - 15:19")
+        );
     }
 
     #[test]
     fn weekday_and_gmt_offset() {
-        assert_eq!(vn("Thứ năm, 17/9/2020, 15:19 (GMT+7)"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(
+            vn("Thứ năm, 17/9/2020, 15:19 (GMT+7)"),
+            "2020-09-17T08:19:00+00:00"
+        );
         assert_eq!(vn("17/09/2020 15:19 GMT+7"), "2020-09-17T08:19:00+00:00");
-        assert_eq!(vn("Thứ Năm, 17/9/2020 - 15:19"), "2020-09-17T08:19:00+00:00");
+        assert_eq!(
+            vn("Thứ Năm, 17/9/2020 - 15:19"),
+            "2020-09-17T08:19:00+00:00"
+        );
         // An explicit offset other than the zone wins.
         assert_eq!(vn("17/09/2020 15:19 GMT+9"), "2020-09-17T06:19:00+00:00");
     }
@@ -164,7 +220,10 @@ mod tests {
 
     #[test]
     fn wordy_vietnamese() {
-        assert_eq!(vn("Cập nhật ngày 17 tháng 9 năm 2020"), "2020-09-16T17:00:00+00:00");
+        assert_eq!(
+            vn("Cập nhật ngày 17 tháng 9 năm 2020"),
+            "2020-09-16T17:00:00+00:00"
+        );
     }
 
     #[test]

@@ -26,18 +26,35 @@ pub fn looks_vietnamese(text: &str) -> bool {
 }
 
 fn looks_english(text: &str) -> bool {
-    let words: Vec<String> = text.split_whitespace().take(2000).map(|w| w.to_lowercase()).collect();
+    let words: Vec<String> = text
+        .split_whitespace()
+        .take(2000)
+        .map(|w| w.to_lowercase())
+        .collect();
     if words.len() < 20 {
         return false;
     }
-    let common = words.iter().filter(|w| matches!(w.as_str(), "the" | "and" | "of" | "to" | "in" | "is" | "that" | "for" | "with" | "was")).count();
+    let common = words
+        .iter()
+        .filter(|w| {
+            matches!(
+                w.as_str(),
+                "the" | "and" | "of" | "to" | "in" | "is" | "that" | "for" | "with" | "was"
+            )
+        })
+        .count();
     common * 100 >= words.len() * 8
 }
 
 /// Primary language subtag of the article (`vi`, `en`, ...), or `None` when unsure.
 pub fn detect(declared: Option<&str>, text: &str) -> Option<String> {
     if let Some(d) = declared {
-        let primary = d.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = d
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if primary.len() == 2 || primary.len() == 3 {
             return Some(primary);
         }
@@ -63,7 +80,14 @@ mod tests {
 
     #[test]
     fn guesses_from_text() {
-        assert_eq!(detect(None, "Chiều ngày 16/9, tại phòng họp Bộ Chính trị, Bộ Chính trị có buổi làm việc").as_deref(), Some("vi"));
+        assert_eq!(
+            detect(
+                None,
+                "Chiều ngày 16/9, tại phòng họp Bộ Chính trị, Bộ Chính trị có buổi làm việc"
+            )
+            .as_deref(),
+            Some("vi")
+        );
         let en = "The minister said that the plan for the region was ready and that work in the area of the port is set to start with the new year and to end in the spring";
         assert_eq!(detect(None, en).as_deref(), Some("en"));
         assert_eq!(detect(None, "Der Minister sagte, dass der Plan für die Region bereit sei und die Arbeiten im Hafen beginnen").as_deref(), None);

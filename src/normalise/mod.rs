@@ -28,27 +28,53 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
     let style = opts.tone_style;
     let c = |s: &str| clean(s, style);
     let opt = |s: Option<String>| s.map(|v| c(&v)).filter(|v| !v.is_empty());
-    let title = opt(doc.title.clone()).ok_or_else(|| Reject::new(&doc.source, Stage::Normalise, "no_title", "the headline is empty after clean-up"))?;
+    let title = opt(doc.title.clone()).ok_or_else(|| {
+        Reject::new(
+            &doc.source,
+            Stage::Normalise,
+            "no_title",
+            "the headline is empty after clean-up",
+        )
+    })?;
     let paragraphs = text::clean_paragraphs(&doc.paragraphs, style);
     let body = paragraphs.join("\n\n");
     if body.is_empty() {
-        return Err(Reject::new(&doc.source, Stage::Normalise, "no_article", "the body is empty after clean-up"));
+        return Err(Reject::new(
+            &doc.source,
+            Stage::Normalise,
+            "no_article",
+            "the body is empty after clean-up",
+        ));
     }
     let lead = opt(doc.lead.clone());
     let language = language::detect(doc.declared_language.as_deref(), &body);
-    let zone = if language.as_deref() == Some("vi") { dates::vietnam() } else { chrono::FixedOffset::east_opt(0).expect("zero offset") };
+    let zone = if language.as_deref() == Some("vi") {
+        dates::vietnam()
+    } else {
+        chrono::FixedOffset::east_opt(0).expect("zero offset")
+    };
     let published_at = first_plausible(&doc.published, zone, doc.fetched_at);
     let modified_at = first_plausible(&doc.modified, zone, doc.fetched_at);
     let content_hash = hex128(xxh3_128(body.as_bytes()));
-    let url_key = [doc.canonical_url.as_deref(), doc.fetched_url.as_deref()].into_iter().flatten().find_map(url::canonical_key);
-    let url = doc.canonical_url.clone().or_else(|| doc.fetched_url.clone()).unwrap_or_else(|| doc.source.clone());
+    let url_key = [doc.canonical_url.as_deref(), doc.fetched_url.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(url::canonical_key);
+    let url = doc
+        .canonical_url
+        .clone()
+        .or_else(|| doc.fetched_url.clone())
+        .unwrap_or_else(|| doc.source.clone());
     let site = url_key.as_ref().and_then(|_| url::site(&url));
     // Stable across runs: the canonical URL when there is one, else the content itself.
     let article_id = match &url_key {
         Some(k) => hex128(xxh3_128(format!("url:{k}").as_bytes()))[..24].to_string(),
         None => hex128(xxh3_128(format!("content:{content_hash}").as_bytes()))[..24].to_string(),
     };
-    let word_count = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() as u32;
+    let word_count = body
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as u32;
     let images = doc
         .images
         .iter()
@@ -75,7 +101,12 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
         body,
         category: opt(doc.category.clone()),
         tags,
-        authors: doc.authors.iter().map(|a| c(a)).filter(|a| !a.is_empty()).collect(),
+        authors: doc
+            .authors
+            .iter()
+            .map(|a| c(a))
+            .filter(|a| !a.is_empty())
+            .collect(),
         published_at,
         published_text: opt(doc.published_text.clone()),
         modified_at,
@@ -93,15 +124,26 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
 
 /// Text passages cleaned the same way as the body, for the people stage.
 pub fn passages(doc: &Document, opts: Options) -> Vec<(TextPlace, String)> {
-    doc.passages.iter().map(|(p, t)| (*p, clean(t, opts.tone_style))).filter(|(_, t)| !t.is_empty()).collect()
+    doc.passages
+        .iter()
+        .map(|(p, t)| (*p, clean(t, opts.tone_style)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
 }
 
 /// The first candidate that parses and is neither in the future nor absurdly old.
-fn first_plausible(candidates: &[String], zone: chrono::FixedOffset, fetched_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    candidates.iter().filter_map(|c| dates::parse(c, zone)).find(|d| {
-        use chrono::Datelike;
-        d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1)
-    })
+fn first_plausible(
+    candidates: &[String],
+    zone: chrono::FixedOffset,
+    fetched_at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    candidates
+        .iter()
+        .filter_map(|c| dates::parse(c, zone))
+        .find(|d| {
+            use chrono::Datelike;
+            d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1)
+        })
 }
 
 fn hex128(v: u128) -> String {

@@ -60,7 +60,11 @@ pub fn clean(text: &str, style: ToneStyle) -> String {
 
 /// Cleans each paragraph and drops those left empty.
 pub fn clean_paragraphs(paragraphs: &[String], style: ToneStyle) -> Vec<String> {
-    paragraphs.iter().map(|p| clean(p, style)).filter(|p| !p.is_empty()).collect()
+    paragraphs
+        .iter()
+        .map(|p| clean(p, style))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 const TONES: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
@@ -118,7 +122,13 @@ fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
     if n < 2 {
         return None;
     }
-    let plain = |i: usize| letters[i].0.chars().next().map(|c| c.to_lowercase().next().unwrap_or(c));
+    let plain = |i: usize| {
+        letters[i]
+            .0
+            .chars()
+            .next()
+            .map(|c| c.to_lowercase().next().unwrap_or(c))
+    };
     let bare = |i: usize| letters[i].0.chars().count() == 1; // no circumflex/breve/horn
     let (a, b) = (plain(n - 2)?, plain(n - 1)?);
     let pair = matches!((a, b), ('o', 'a') | ('o', 'e') | ('u', 'y')) && bare(n - 2) && bare(n - 1);
@@ -157,7 +167,10 @@ mod tests {
 
     #[test]
     fn collapses_whitespace_and_drops_invisibles() {
-        assert_eq!(clean("  a\u{00A0}\n\t b\u{200B}c\u{FEFF} ", ToneStyle::Keep), "a bc");
+        assert_eq!(
+            clean("  a\u{00A0}\n\t b\u{200B}c\u{FEFF} ", ToneStyle::Keep),
+            "a bc"
+        );
     }
 
     #[test]
@@ -168,13 +181,19 @@ mod tests {
 
     #[test]
     fn old_style_moves_tone_to_first_vowel() {
-        assert_eq!(clean("Sức khoẻ, hoà bình, thuỷ lợi", ToneStyle::Old), "Sức khỏe, hòa bình, thủy lợi");
+        assert_eq!(
+            clean("Sức khoẻ, hoà bình, thuỷ lợi", ToneStyle::Old),
+            "Sức khỏe, hòa bình, thủy lợi"
+        );
         assert_eq!(clean("HOÀ", ToneStyle::Old), "HÒA");
     }
 
     #[test]
     fn new_style_moves_tone_to_second_vowel() {
-        assert_eq!(clean("Sức khỏe, hòa bình, thủy lợi", ToneStyle::New), "Sức khoẻ, hoà bình, thuỷ lợi");
+        assert_eq!(
+            clean("Sức khỏe, hòa bình, thủy lợi", ToneStyle::New),
+            "Sức khoẻ, hoà bình, thuỷ lợi"
+        );
     }
 
     #[test]

@@ -21,25 +21,39 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Decoded { text: text.into_owned(), charset: enc.name() };
+        return Decoded {
+            text: text.into_owned(),
+            charset: enc.name(),
+        };
     }
-    let declared = content_type.and_then(charset_from_content_type).or_else(|| meta_charset(bytes));
+    let declared = content_type
+        .and_then(charset_from_content_type)
+        .or_else(|| meta_charset(bytes));
     if let Some(enc) = declared {
         // A page that says UTF-8 but is not, is detected instead of being filled with U+FFFD.
         if enc != UTF_8 || std::str::from_utf8(bytes).is_ok() {
             let (text, _) = enc.decode_without_bom_handling(bytes);
-            return Decoded { text: text.into_owned(), charset: enc.name() };
+            return Decoded {
+                text: text.into_owned(),
+                charset: enc.name(),
+            };
         }
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded { text: text.to_owned(), charset: UTF_8.name() };
+        return Decoded {
+            text: text.to_owned(),
+            charset: UTF_8.name(),
+        };
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let tld = tld.map(str::as_bytes);
     let enc = detector.guess(tld, chardetng::Utf8Detection::Allow);
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), charset: enc.name() }
+    Decoded {
+        text: text.into_owned(),
+        charset: enc.name(),
+    }
 }
 
 /// The encoding named by `charset=` in a `Content-Type` value.
@@ -87,7 +101,12 @@ pub fn encode_windows_1258(text: &str) -> Vec<u8> {
     let mut split = String::with_capacity(text.len() + text.len() / 4);
     for c in text.nfc() {
         let parts: Vec<char> = c.nfd().collect();
-        let base: String = parts.iter().filter(|p| !TONES.contains(p)).collect::<String>().nfc().collect();
+        let base: String = parts
+            .iter()
+            .filter(|p| !TONES.contains(p))
+            .collect::<String>()
+            .nfc()
+            .collect();
         split.push_str(&base);
         split.extend(parts.iter().filter(|p| TONES.contains(p)));
     }
@@ -129,7 +148,10 @@ mod tests {
         let d = decode(&windows_1258(page), None, None);
         assert_eq!(d.charset, "windows-1258");
         let nfc: String = d.text.nfc().collect();
-        assert!(nfc.contains("Đại tướng Tô Lâm, Bộ trưởng Bộ Công an"), "{nfc}");
+        assert!(
+            nfc.contains("Đại tướng Tô Lâm, Bộ trưởng Bộ Công an"),
+            "{nfc}"
+        );
     }
 
     #[test]

@@ -38,13 +38,16 @@ impl Boilerplate {
         let total = prose.get(&doc.tree.root().id()).copied().unwrap_or(0);
         let mut marked = HashSet::new();
         for node in &nodes {
-            let Some(el) = ElementRef::wrap(*node) else { continue };
+            let Some(el) = ElementRef::wrap(*node) else {
+                continue;
+            };
             let parent_marked = node.parent().is_some_and(|p| marked.contains(&p.id()));
             let name = el.value().name();
             // Inline elements are judged with their paragraph: a link named "cms-relate"
             // inside a sentence is part of the sentence.
             let by_name = !matches!(name, "html" | "body")
-                && (is_block_tag(name) || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
+                && (is_block_tag(name)
+                    || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                 && hints::is_boilerplate(el)
                 && prose.get(&node.id()).copied().unwrap_or(0) * 2 < total;
             if parent_marked || is_skipped_tag(name) || by_name {
@@ -65,7 +68,8 @@ fn prose_chars(nodes: &[NodeRef<'_, Node>]) -> HashMap<NodeId, usize> {
     let mut excluded: HashSet<NodeId> = HashSet::new();
     for n in nodes {
         let parent_excluded = n.parent().is_some_and(|p| excluded.contains(&p.id()));
-        let own = matches!(n.value(), Node::Element(e) if e.name() == "a" || is_skipped_tag(e.name()));
+        let own =
+            matches!(n.value(), Node::Element(e) if e.name() == "a" || is_skipped_tag(e.name()));
         if parent_excluded || own {
             excluded.insert(n.id());
         }
@@ -77,7 +81,10 @@ fn prose_chars(nodes: &[NodeRef<'_, Node>]) -> HashMap<NodeId, usize> {
             Node::Text(t) if !excluded.contains(&n.id()) => t.trim().chars().count(),
             _ => 0,
         };
-        let children: usize = n.children().map(|c| sums.get(&c.id()).copied().unwrap_or(0)).sum();
+        let children: usize = n
+            .children()
+            .map(|c| sums.get(&c.id()).copied().unwrap_or(0))
+            .sum();
         sums.insert(n.id(), own + children);
     }
     sums
@@ -116,7 +123,9 @@ pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     for node in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else { continue };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
         if bp.contains(node.id()) || !is_paragraph_like(el) {
             continue;
         }
@@ -152,7 +161,9 @@ pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
     let mut best: Option<(NodeId, f64)> = None;
     let mut finals: HashMap<NodeId, f64> = HashMap::new();
     for id in &order {
-        let Some(el) = doc.tree.get(*id).and_then(ElementRef::wrap) else { continue };
+        let Some(el) = doc.tree.get(*id).and_then(ElementRef::wrap) else {
+            continue;
+        };
         let raw = scores[id];
         let total = text_of(el).chars().count().max(1);
         let density = link_text_len(el) as f64 / total as f64;
@@ -170,13 +181,22 @@ pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
 
 /// The top container plus siblings that continue the article (same class, or a good
 /// score of their own, or a plain paragraph of prose).
-fn with_siblings<'a>(top: ElementRef<'a>, top_score: f64, finals: &HashMap<NodeId, f64>, bp: &Boilerplate) -> Vec<ElementRef<'a>> {
-    let Some(parent) = top.parent() else { return vec![top] };
+fn with_siblings<'a>(
+    top: ElementRef<'a>,
+    top_score: f64,
+    finals: &HashMap<NodeId, f64>,
+    bp: &Boilerplate,
+) -> Vec<ElementRef<'a>> {
+    let Some(parent) = top.parent() else {
+        return vec![top];
+    };
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = top.value().attr("class").unwrap_or("");
     let mut roots = Vec::new();
     for child in parent.children() {
-        let Some(el) = ElementRef::wrap(child) else { continue };
+        let Some(el) = ElementRef::wrap(child) else {
+            continue;
+        };
         if child.id() == top.id() {
             roots.push(el);
             continue;
@@ -209,13 +229,21 @@ pub struct Para {
 /// Paragraphs of the body containers in order, leaving out boilerplate, captions,
 /// figures, picture tables, the lead block and link lists.
 pub fn paragraphs(content: &Content<'_>, bp: &Boilerplate, skip: &HashSet<NodeId>) -> Vec<Para> {
-    let mut em = Emitter { out: Vec::new(), cur: String::new(), cur_links: 0, heading: false };
+    let mut em = Emitter {
+        out: Vec::new(),
+        cur: String::new(),
+        cur_links: 0,
+        heading: false,
+    };
     for root in &content.roots {
         em.flush();
         walk(**root, false, bp, skip, &mut em);
         em.flush();
     }
-    em.out.into_iter().filter(|p| p.link_chars * 10 < p.text.chars().count() * 6).collect()
+    em.out
+        .into_iter()
+        .filter(|p| p.link_chars * 10 < p.text.chars().count() * 6)
+        .collect()
 }
 
 struct Emitter {
@@ -229,7 +257,11 @@ impl Emitter {
     fn flush(&mut self) {
         let text = collapse(&self.cur);
         if !text.is_empty() {
-            self.out.push(Para { text, link_chars: self.cur_links, heading: self.heading });
+            self.out.push(Para {
+                text,
+                link_chars: self.cur_links,
+                heading: self.heading,
+            });
         }
         self.cur.clear();
         self.cur_links = 0;
@@ -237,7 +269,13 @@ impl Emitter {
     }
 }
 
-fn walk(node: NodeRef<'_, Node>, in_link: bool, bp: &Boilerplate, skip: &HashSet<NodeId>, em: &mut Emitter) {
+fn walk(
+    node: NodeRef<'_, Node>,
+    in_link: bool,
+    bp: &Boilerplate,
+    skip: &HashSet<NodeId>,
+    em: &mut Emitter,
+) {
     for child in node.children() {
         match child.value() {
             Node::Text(t) => {
@@ -255,8 +293,13 @@ fn walk(node: NodeRef<'_, Node>, in_link: bool, bp: &Boilerplate, skip: &HashSet
                     }
                     continue;
                 }
-                let Some(el) = ElementRef::wrap(child) else { continue };
-                if matches!(name, "figure" | "figcaption" | "h1" | "header") || hints::is_caption(el) || is_picture_table(el) {
+                let Some(el) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                if matches!(name, "figure" | "figcaption" | "h1" | "header")
+                    || hints::is_caption(el)
+                    || is_picture_table(el)
+                {
                     em.flush();
                     continue;
                 }
@@ -283,6 +326,8 @@ pub fn is_picture_table(el: ElementRef<'_>) -> bool {
     if el.value().name() != "table" {
         return false;
     }
-    let has_img = el.descendants().any(|n| matches!(n.value(), Node::Element(e) if e.name() == "img"));
+    let has_img = el
+        .descendants()
+        .any(|n| matches!(n.value(), Node::Element(e) if e.name() == "img"));
     has_img && text_of(el).chars().count() < 400
 }

@@ -7,8 +7,25 @@ use scraper::{ElementRef, Node};
 pub fn is_skipped_tag(name: &str) -> bool {
     matches!(
         name,
-        "script" | "style" | "noscript" | "template" | "iframe" | "svg" | "canvas" | "button" | "select"
-            | "option" | "input" | "textarea" | "object" | "embed" | "video" | "audio" | "head" | "title" | "meta"
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "svg"
+            | "canvas"
+            | "button"
+            | "select"
+            | "option"
+            | "input"
+            | "textarea"
+            | "object"
+            | "embed"
+            | "video"
+            | "audio"
+            | "head"
+            | "title"
+            | "meta"
             | "link"
     )
 }
@@ -17,10 +34,46 @@ pub fn is_skipped_tag(name: &str) -> bool {
 pub fn is_block_tag(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "main" | "aside" | "header" | "footer" | "nav" | "h1" | "h2" | "h3"
-            | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "blockquote" | "pre" | "table" | "tr"
-            | "td" | "th" | "tbody" | "thead" | "tfoot" | "figure" | "figcaption" | "form" | "fieldset" | "address"
-            | "hr" | "br" | "center" | "details" | "summary" | "caption"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "aside"
+            | "header"
+            | "footer"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "hr"
+            | "br"
+            | "center"
+            | "details"
+            | "summary"
+            | "caption"
     )
 }
 
@@ -60,7 +113,9 @@ pub fn link_text_len(el: ElementRef<'_>) -> usize {
         for child in node.children() {
             match child.value() {
                 Node::Text(t) if in_link => *acc += t.trim().chars().count(),
-                Node::Element(e) if !is_skipped_tag(e.name()) => walk(child, in_link || e.name() == "a", acc),
+                Node::Element(e) if !is_skipped_tag(e.name()) => {
+                    walk(child, in_link || e.name() == "a", acc)
+                }
                 _ => {}
             }
         }

@@ -10,25 +10,116 @@ use super::dom::hints;
 
 /// Blocks that are never article text, whatever else their name says.
 const STRONG_NEGATIVE: &[&str] = &[
-    "related", "relate", "comment", "sidebar", "share", "social", "advert", "banner", "breadcrumb", "bread-crumb",
-    "newsletter", "popup", "cookie", "modal", "signup", "login", "subscribe", "recommend", "most-read", "mostread",
-    "trending", "readmore", "read-more", "xem-them", "tin-lien-quan", "lienquan", "tinlienquan", "box-category",
-    "samecate", "same-cate", "outbrain", "taboola", "sponsor", "promo", "pagination", "rating", "print", "toolbar",
-    "footer", "masthead", "navbar", "menu", "widget", "author", "byline", "avatar", "tags", "keyword",
-    "copyright", "disclaimer", "event-stream", "follow", "poll", "video",
+    "related",
+    "relate",
+    "comment",
+    "sidebar",
+    "share",
+    "social",
+    "advert",
+    "banner",
+    "breadcrumb",
+    "bread-crumb",
+    "newsletter",
+    "popup",
+    "cookie",
+    "modal",
+    "signup",
+    "login",
+    "subscribe",
+    "recommend",
+    "most-read",
+    "mostread",
+    "trending",
+    "readmore",
+    "read-more",
+    "xem-them",
+    "tin-lien-quan",
+    "lienquan",
+    "tinlienquan",
+    "box-category",
+    "samecate",
+    "same-cate",
+    "outbrain",
+    "taboola",
+    "sponsor",
+    "promo",
+    "pagination",
+    "rating",
+    "print",
+    "toolbar",
+    "footer",
+    "masthead",
+    "navbar",
+    "menu",
+    "widget",
+    "author",
+    "byline",
+    "avatar",
+    "tags",
+    "keyword",
+    "copyright",
+    "disclaimer",
+    "event-stream",
+    "follow",
+    "poll",
+    "video",
 ];
 
 /// Short negative words matched only as whole tokens of a class or id.
-const NEGATIVE_TOKENS: &[&str] = &["ad", "ads", "adv", "qc", "nav", "tag", "meta", "tool", "tools", "share", "sns", "nocontent"];
+const NEGATIVE_TOKENS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "qc",
+    "nav",
+    "tag",
+    "meta",
+    "tool",
+    "tools",
+    "share",
+    "sns",
+    "nocontent",
+];
 
 /// Names of containers that hold an article.
 const POSITIVE: &[&str] = &[
-    "article", "content", "body", "entry", "main", "detail", "post", "story", "text", "fck", "singular", "news-content",
-    "cms-body", "maincontent", "noidung", "noi-dung", "chi-tiet",
+    "article",
+    "content",
+    "body",
+    "entry",
+    "main",
+    "detail",
+    "post",
+    "story",
+    "text",
+    "fck",
+    "singular",
+    "news-content",
+    "cms-body",
+    "maincontent",
+    "noidung",
+    "noi-dung",
+    "chi-tiet",
 ];
 
 /// Names of the lead/summary block ("sapo" is the word Vietnamese newsrooms use).
-const LEAD: &[&str] = &["sapo", "lead", "summary", "excerpt", "intro", "chapeau", "standfirst", "description", "desc", "dek", "abstract", "teaser", "tom-tat", "tomtat"];
+const LEAD: &[&str] = &[
+    "sapo",
+    "lead",
+    "summary",
+    "excerpt",
+    "intro",
+    "chapeau",
+    "standfirst",
+    "description",
+    "desc",
+    "dek",
+    "abstract",
+    "teaser",
+    "tom-tat",
+    "tomtat",
+];
 
 fn tokens(h: &str) -> impl Iterator<Item = &str> {
     h.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '.')
@@ -81,9 +172,30 @@ fn is_boilerplate_hint(h: &str) -> bool {
 /// their dates, images and names belong to those stories.
 pub fn is_other_stories(el: ElementRef<'_>) -> bool {
     const OTHER: &[&str] = &[
-        "related", "relate", "comment", "sidebar", "recommend", "most-read", "mostread", "trending", "readmore", "read-more",
-        "xem-them", "tin-lien-quan", "lienquan", "box-category", "samecate", "same-cate", "outbrain", "taboola", "footer",
-        "widget", "list-news", "news-list", "other-news", "tin-khac",
+        "related",
+        "relate",
+        "comment",
+        "sidebar",
+        "recommend",
+        "most-read",
+        "mostread",
+        "trending",
+        "readmore",
+        "read-more",
+        "xem-them",
+        "tin-lien-quan",
+        "lienquan",
+        "box-category",
+        "samecate",
+        "same-cate",
+        "outbrain",
+        "taboola",
+        "footer",
+        "widget",
+        "list-news",
+        "news-list",
+        "other-news",
+        "tin-khac",
     ];
     matches!(el.value().name(), "footer" | "aside") || {
         let h = hints(el);
@@ -94,11 +206,23 @@ pub fn is_other_stories(el: ElementRef<'_>) -> bool {
 /// True when an element's name marks it as the article's lead.
 pub fn is_lead(el: ElementRef<'_>) -> bool {
     let h = hints(el);
-    if h.is_empty() || h.contains("caption") || h.contains("image") || h.contains("photo") || h.contains("img") || h.contains("video") {
+    if h.is_empty()
+        || h.contains("caption")
+        || h.contains("image")
+        || h.contains("photo")
+        || h.contains("img")
+        || h.contains("video")
+    {
         return false;
     }
     // "desc" only as a token: "cms-desc" yes, "description-list-item" of a listing no.
-    LEAD.iter().any(|l| if l.len() <= 4 { tokens(&h).any(|t| t == *l) } else { h.contains(l) })
+    LEAD.iter().any(|l| {
+        if l.len() <= 4 {
+            tokens(&h).any(|t| t == *l)
+        } else {
+            h.contains(l)
+        }
+    })
 }
 
 /// True when an element's name marks it as an image caption.
@@ -108,9 +232,16 @@ pub fn is_caption(el: ElementRef<'_>) -> bool {
     }
     let h = hints(el);
     !h.is_empty()
-        && (h.contains("caption") || h.contains("chu-thich") || h.contains("chuthich") || h.contains("img-desc")
-            || h.contains("image-desc") || h.contains("photo-desc") || h.contains("desc-img") || h.contains("expnoedit")
-            || h.contains("pic-desc") || h.contains("legend"))
+        && (h.contains("caption")
+            || h.contains("chu-thich")
+            || h.contains("chuthich")
+            || h.contains("img-desc")
+            || h.contains("image-desc")
+            || h.contains("photo-desc")
+            || h.contains("desc-img")
+            || h.contains("expnoedit")
+            || h.contains("pic-desc")
+            || h.contains("legend"))
 }
 
 #[cfg(test)]
@@ -138,7 +269,13 @@ mod tests {
 
     #[test]
     fn lead_names() {
-        for class in ["singular-sapo", "detail-sapo", "article__sapo cms-desc", "description", "news-sapo"] {
+        for class in [
+            "singular-sapo",
+            "detail-sapo",
+            "article__sapo cms-desc",
+            "description",
+            "news-sapo",
+        ] {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
             assert!(is_lead(doc.select(&s).next().unwrap()), "{class}");
         }

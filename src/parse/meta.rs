@@ -114,7 +114,12 @@ pub fn read(doc: &Html) -> Meta {
     let mut m = Meta::default();
     for el in doc.select(&META) {
         let v = el.value();
-        let key = v.attr("property").or_else(|| v.attr("name")).or_else(|| v.attr("itemprop")).unwrap_or("").to_ascii_lowercase();
+        let key = v
+            .attr("property")
+            .or_else(|| v.attr("name"))
+            .or_else(|| v.attr("itemprop"))
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let Some(content) = v.attr("content").and_then(non_empty) else {
             continue;
         };
@@ -124,18 +129,29 @@ pub fn read(doc: &Html) -> Meta {
             "og:type" => m.og_type = Some(content.to_ascii_lowercase()),
             "og:site_name" => m.og_site_name = Some(content),
             "og:locale" => m.og_locale = Some(content),
-            "description" | "og:description" if m.description.is_none() => m.description = Some(content),
+            "description" | "og:description" if m.description.is_none() => {
+                m.description = Some(content)
+            }
             "article:section" | "section" => m.section = m.section.take().or(Some(content)),
             "article:tag" => m.tags.push(content),
             "keywords" | "news_keywords" => m.keywords.extend(split_list(&content)),
             "author" | "article:author" | "dc.creator" | "byl" => m.meta_authors.push(content),
-            "article:published_time" | "datepublished" | "pubdate" | "publishdate" | "dc.date.issued" | "dc.date"
-            | "date" | "og:published_time" | "article.published" | "sailthru.date" | "parsely-pub-date" => {
-                m.published.push(content)
-            }
-            "article:modified_time" | "datemodified" | "og:updated_time" | "lastmod" | "dc.date.modified" => {
-                m.modified.push(content)
-            }
+            "article:published_time"
+            | "datepublished"
+            | "pubdate"
+            | "publishdate"
+            | "dc.date.issued"
+            | "dc.date"
+            | "date"
+            | "og:published_time"
+            | "article.published"
+            | "sailthru.date"
+            | "parsely-pub-date" => m.published.push(content),
+            "article:modified_time"
+            | "datemodified"
+            | "og:updated_time"
+            | "lastmod"
+            | "dc.date.modified" => m.modified.push(content),
             _ => {}
         }
     }
@@ -146,9 +162,21 @@ pub fn read(doc: &Html) -> Meta {
             m.canonical = v.attr("href").and_then(non_empty);
         }
     }
-    m.title_tag = doc.select(&TITLE).next().map(|t| collapse(&t.text().collect::<String>())).filter(|t| !t.is_empty());
-    m.html_lang = doc.select(&HTML).next().and_then(|h| h.value().attr("lang")).and_then(non_empty);
-    m.base_href = doc.select(&BASE).next().and_then(|b| b.value().attr("href")).and_then(non_empty);
+    m.title_tag = doc
+        .select(&TITLE)
+        .next()
+        .map(|t| collapse(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    m.html_lang = doc
+        .select(&HTML)
+        .next()
+        .and_then(|h| h.value().attr("lang"))
+        .and_then(non_empty);
+    m.base_href = doc
+        .select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(non_empty);
     for script in doc.select(&LD) {
         let raw: String = script.text().collect();
         if let Ok(value) = serde_json::from_str::<Value>(raw.trim()) {
@@ -162,7 +190,10 @@ pub fn read(doc: &Html) -> Meta {
 
 /// JSON-LD in the wild has raw newlines and tabs inside strings; JSON forbids them.
 fn sanitize_json(raw: &str) -> String {
-    raw.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    raw.trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -181,7 +212,11 @@ fn as_text(v: &Value) -> Option<String> {
 fn types(v: &Value) -> Vec<String> {
     match v.get("@type") {
         Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
-        Some(Value::Array(a)) => a.iter().filter_map(|t| t.as_str()).map(str::to_ascii_lowercase).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|t| t.as_str())
+            .map(str::to_ascii_lowercase)
+            .collect(),
         _ => vec![],
     }
 }
@@ -199,8 +234,14 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     let mut named: Vec<(i64, String)> = items
                         .iter()
                         .filter_map(|i| {
-                            let pos = i.get("position").and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok())).unwrap_or(0);
-                            let name = i.get("name").or_else(|| i.get("item").and_then(|it| it.get("name"))).and_then(as_text)?;
+                            let pos = i
+                                .get("position")
+                                .and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok()))
+                                .unwrap_or(0);
+                            let name = i
+                                .get("name")
+                                .or_else(|| i.get("item").and_then(|it| it.get("name")))
+                                .and_then(as_text)?;
                             Some((pos, name))
                         })
                         .collect();
@@ -210,15 +251,33 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     }
                 }
             }
-            let is_article = t.iter().any(|t| t.ends_with("article") || t == "blogposting" || t == "report" || t == "liveblogposting");
+            let is_article = t.iter().any(|t| {
+                t.ends_with("article")
+                    || t == "blogposting"
+                    || t == "report"
+                    || t == "liveblogposting"
+            });
             if is_article && !out.found {
                 out.found = true;
-                out.headline = o.get("headline").or_else(|| o.get("name")).and_then(as_text);
-                out.date_published = o.get("datePublished").or_else(|| o.get("dateCreated")).and_then(as_text);
+                out.headline = o
+                    .get("headline")
+                    .or_else(|| o.get("name"))
+                    .and_then(as_text);
+                out.date_published = o
+                    .get("datePublished")
+                    .or_else(|| o.get("dateCreated"))
+                    .and_then(as_text);
                 out.date_modified = o.get("dateModified").and_then(as_text);
                 out.section = o.get("articleSection").and_then(as_text);
                 out.language = o.get("inLanguage").and_then(as_text);
-                out.url = o.get("url").or_else(|| o.get("mainEntityOfPage").and_then(|m| m.get("@id").or(Some(m)))).and_then(|u| u.as_str()).and_then(non_empty);
+                out.url = o
+                    .get("url")
+                    .or_else(|| {
+                        o.get("mainEntityOfPage")
+                            .and_then(|m| m.get("@id").or(Some(m)))
+                    })
+                    .and_then(|u| u.as_str())
+                    .and_then(non_empty);
                 out.keywords = match o.get("keywords") {
                     Some(Value::String(s)) => split_list(s),
                     Some(Value::Array(a)) => a.iter().filter_map(as_text).collect(),
@@ -238,7 +297,10 @@ fn ld_people(v: Option<&Value>) -> Vec<String> {
         Some(Value::String(s)) => split_list(s),
         Some(Value::Array(a)) => a.iter().flat_map(|x| ld_people(Some(x))).collect(),
         Some(o @ Value::Object(_)) => {
-            if types(o).iter().any(|t| t == "organization" || t == "newsmediaorganization") {
+            if types(o)
+                .iter()
+                .any(|t| t == "organization" || t == "newsmediaorganization")
+            {
                 return vec![];
             }
             o.get("name").and_then(as_text).into_iter().collect()
@@ -277,7 +339,10 @@ mod tests {
 
     #[test]
     fn entities_in_json_ld_are_decoded() {
-        assert_eq!(decode_entities("NH&#7852;T XU&#xC2;N &amp; B"), "NHẬT XUÂN & B");
+        assert_eq!(
+            decode_entities("NH&#7852;T XU&#xC2;N &amp; B"),
+            "NHẬT XUÂN & B"
+        );
         assert_eq!(decode_entities("a & b &unknown; c"), "a & b &unknown; c");
     }
 

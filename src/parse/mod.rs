@@ -35,7 +35,12 @@ static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
 /// Parses one page. Errors are rejects with a reason, never panics.
 pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
     if raw.bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Reject::new(&raw.source, Stage::Decode, "empty", "the page is empty; check that the file was saved completely"));
+        return Err(Reject::new(
+            &raw.source,
+            Stage::Decode,
+            "empty",
+            "the page is empty; check that the file was saved completely",
+        ));
     }
     if looks_binary(&raw.bytes) {
         return Err(Reject::new(
@@ -46,23 +51,39 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
         ));
     }
     let fetched = raw.url.as_deref().and_then(|u| Url::parse(u).ok());
-    let tld = fetched.as_ref().and_then(|u| u.host_str()).and_then(|h| h.rsplit('.').next()).map(str::to_string);
+    let tld = fetched
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .and_then(|h| h.rsplit('.').next())
+        .map(str::to_string);
     let decoded = charset::decode(&raw.bytes, raw.content_type.as_deref(), tld.as_deref());
     let html = Html::parse_document(&decoded.text);
     let meta = meta::read(&html);
     let base = base_url(&meta, fetched.as_ref());
-    let canonical_url = [meta.canonical.as_deref(), meta.og_url.as_deref(), meta.ld.url.as_deref()]
-        .into_iter()
-        .flatten()
-        .find_map(|u| crate::normalise::url::resolve(base.as_ref(), u).filter(|r| r.starts_with("http")));
+    let canonical_url = [
+        meta.canonical.as_deref(),
+        meta.og_url.as_deref(),
+        meta.ld.url.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|u| {
+        crate::normalise::url::resolve(base.as_ref(), u).filter(|r| r.starts_with("http"))
+    });
 
     let bp = Boilerplate::of(&html);
-    let no_article = |why: &str| Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string());
+    let no_article =
+        |why: &str| Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string());
     let Some(mut content) = content::find(&html, &bp) else {
-        return Err(no_article("no block of running text found: this looks like a listing, an app shell or an error page"));
+        return Err(no_article(
+            "no block of running text found: this looks like a listing, an app shell or an error page",
+        ));
     };
     let h1 = pick_h1(&html, &meta, &content);
-    let title = h1.map(text_of).filter(|t| !t.is_empty()).or_else(|| meta_title(&meta));
+    let title = h1
+        .map(text_of)
+        .filter(|t| !t.is_empty())
+        .or_else(|| meta_title(&meta));
     let lead_el = find_lead(&html, &bp, h1, &content);
     let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
     // A sapo next to the body may have been taken for more of the body.
@@ -75,21 +96,35 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
     if let Some(l) = lead_el {
         skip.insert(l.id());
     }
-    let mut paragraphs: Vec<String> = content::paragraphs(&content, &bp, &skip).into_iter().map(|p| p.text).collect();
+    let mut paragraphs: Vec<String> = content::paragraphs(&content, &bp, &skip)
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
     // The lead or headline repeated as the first block is not body text.
-    while paragraphs.first().is_some_and(|p| Some(p) == lead.as_ref() || Some(p) == title.as_ref()) {
+    while paragraphs
+        .first()
+        .is_some_and(|p| Some(p) == lead.as_ref() || Some(p) == title.as_ref())
+    {
         paragraphs.remove(0);
     }
     let byline = split_trailing_byline(&mut paragraphs);
     let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
-    let signed = meta.ld.found || meta.og_type.as_deref() == Some("article") || lead.is_some() || !meta.published.is_empty();
+    let signed = meta.ld.found
+        || meta.og_type.as_deref() == Some("article")
+        || lead.is_some()
+        || !meta.published.is_empty();
     if body_chars < MIN_BODY_CHARS || (!signed && body_chars < MIN_BODY_CHARS_UNSIGNED) {
         return Err(no_article(&format!(
             "only {body_chars} characters of article text found (a listing page, a JS-only page or a stub); nothing to export"
         )));
     }
     let Some(title) = title else {
-        return Err(Reject::new(&raw.source, Stage::Parse, "no_title", "the page has article text but no headline (no h1, og:title or <title>)"));
+        return Err(Reject::new(
+            &raw.source,
+            Stage::Parse,
+            "no_title",
+            "the page has article text but no headline (no h1, og:title or <title>)",
+        ));
     };
 
     let scope = article_scope(h1, &content);
@@ -107,15 +142,27 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
 
     let mut tags: Vec<String> = meta.tags.clone();
     if tags.is_empty() {
-        tags = if meta.ld.keywords.is_empty() { meta.keywords.clone() } else { meta.ld.keywords.clone() };
+        tags = if meta.ld.keywords.is_empty() {
+            meta.keywords.clone()
+        } else {
+            meta.ld.keywords.clone()
+        };
     }
     let category = category(&html, &meta, &title, scope);
-    let site = canonical_url.as_deref().or(raw.url.as_deref()).and_then(crate::normalise::url::site);
+    let site = canonical_url
+        .as_deref()
+        .or(raw.url.as_deref())
+        .and_then(crate::normalise::url::site);
     let mut authors = authors(&html, &meta, &bp, scope, site.as_deref());
     if authors.is_empty() {
         authors = byline;
     }
-    let declared_language = meta.ld.language.clone().or_else(|| meta.html_lang.clone()).or_else(|| meta.og_locale.clone());
+    let declared_language = meta
+        .ld
+        .language
+        .clone()
+        .or_else(|| meta.html_lang.clone())
+        .or_else(|| meta.og_locale.clone());
 
     Ok(Document {
         source: raw.source.clone(),
@@ -130,7 +177,9 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
         authors,
         published,
         modified,
-        published_text: published_text.or_else(|| meta.ld.date_published.clone()).or_else(|| meta.published.first().cloned()),
+        published_text: published_text
+            .or_else(|| meta.ld.date_published.clone())
+            .or_else(|| meta.published.first().cloned()),
         declared_language,
         images,
         charset: decoded.charset.to_string(),
@@ -146,7 +195,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
         // UTF-16 pages have NULs too, but start with a BOM.
         return !(head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]));
     }
-    let control = head.iter().filter(|b| **b < 0x09 || (**b > 0x0D && **b < 0x20)).count();
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x09 || (**b > 0x0D && **b < 0x20))
+        .count();
     control * 10 > head.len()
 }
 
@@ -164,7 +216,10 @@ fn base_url(meta: &Meta, fetched: Option<&Url>) -> Option<Url> {
 
 /// Words of a title, lower-cased, for comparing headings with declared titles.
 fn title_words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Share of `h1`'s words found in `declared`.
@@ -180,8 +235,18 @@ fn overlap(h1: &str, declared: &str) -> f64 {
 /// The headline element: the `h1` that best matches what the page declares as its
 /// title, else the last `h1` before the body.
 fn pick_h1<'a>(doc: &'a Html, meta: &Meta, content: &Content<'a>) -> Option<ElementRef<'a>> {
-    let declared: Vec<&str> = [meta.ld.headline.as_deref(), meta.og_title.as_deref(), meta.title_tag.as_deref()].into_iter().flatten().collect();
-    let h1s: Vec<ElementRef<'a>> = doc.select(&H1).filter(|h| text_of(*h).chars().count() >= 4).collect();
+    let declared: Vec<&str> = [
+        meta.ld.headline.as_deref(),
+        meta.og_title.as_deref(),
+        meta.title_tag.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let h1s: Vec<ElementRef<'a>> = doc
+        .select(&H1)
+        .filter(|h| text_of(*h).chars().count() >= 4)
+        .collect();
     let best = h1s
         .iter()
         .map(|h| {
@@ -209,7 +274,12 @@ fn pick_h1<'a>(doc: &'a Html, meta: &Meta, content: &Content<'a>) -> Option<Elem
 
 /// A declared title without the site name that CMSs append ("Title - Site", "Site | Title").
 fn meta_title(meta: &Meta) -> Option<String> {
-    let raw = meta.ld.headline.clone().or_else(|| meta.og_title.clone()).or_else(|| meta.title_tag.clone())?;
+    let raw = meta
+        .ld
+        .headline
+        .clone()
+        .or_else(|| meta.og_title.clone())
+        .or_else(|| meta.title_tag.clone())?;
     Some(strip_site_suffix(&raw, meta.og_site_name.as_deref()))
 }
 
@@ -222,7 +292,8 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
         }
         let words = |s: &str| s.split_whitespace().count();
         let is_site = |s: &str, rest: &str| {
-            site_name.is_some_and(|n| n.eq_ignore_ascii_case(s.trim())) || (words(s) <= 8 && words(s) * 2 < words(rest))
+            site_name.is_some_and(|n| n.eq_ignore_ascii_case(s.trim()))
+                || (words(s) <= 8 && words(s) * 2 < words(rest))
         };
         let last = parts[parts.len() - 1];
         let head = parts[..parts.len() - 1].join(sep);
@@ -231,7 +302,8 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
         }
         let first = parts[0];
         let tail = parts[1..].join(sep);
-        if is_site(first, &tail) && site_name.is_some_and(|n| n.eq_ignore_ascii_case(first.trim())) {
+        if is_site(first, &tail) && site_name.is_some_and(|n| n.eq_ignore_ascii_case(first.trim()))
+        {
             return tail.trim().to_string();
         }
     }
@@ -239,9 +311,17 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
 }
 
 /// The sapo: a block named as a lead, after the headline and before the body's end.
-fn find_lead<'a>(doc: &'a Html, bp: &Boilerplate, h1: Option<ElementRef<'a>>, content: &Content<'a>) -> Option<ElementRef<'a>> {
+fn find_lead<'a>(
+    doc: &'a Html,
+    bp: &Boilerplate,
+    h1: Option<ElementRef<'a>>,
+    content: &Content<'a>,
+) -> Option<ElementRef<'a>> {
     let mut after_h1 = h1.is_none();
-    let body_end = content.roots.last().map(|r| r.last_child().map_or(r.id(), |c| c.id()));
+    let body_end = content
+        .roots
+        .last()
+        .map(|r| r.last_child().map_or(r.id(), |c| c.id()));
     for node in doc.tree.root().descendants() {
         if h1.is_some_and(|h| h.id() == node.id()) {
             after_h1 = true;
@@ -250,12 +330,19 @@ fn find_lead<'a>(doc: &'a Html, bp: &Boilerplate, h1: Option<ElementRef<'a>>, co
         if Some(node.id()) == body_end {
             break;
         }
-        let Some(el) = ElementRef::wrap(node) else { continue };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
         if !after_h1 || bp.contains(node.id()) || !hints::is_lead(el) {
             continue;
         }
         let len = text_of(el).chars().count();
-        if (30..=2000).contains(&len) && !content.roots.iter().any(|r| r.ancestors().any(|a| a.id() == el.id())) {
+        if (30..=2000).contains(&len)
+            && !content
+                .roots
+                .iter()
+                .any(|r| r.ancestors().any(|a| a.id() == el.id()))
+        {
             return Some(el);
         }
     }
@@ -266,7 +353,11 @@ fn find_lead<'a>(doc: &'a Html, bp: &Boilerplate, h1: Option<ElementRef<'a>>, co
 /// the headline and the body, unless that is the whole page.
 fn article_scope<'a>(h1: Option<ElementRef<'a>>, content: &Content<'a>) -> ElementRef<'a> {
     let first = content.roots[0];
-    let body_parent = if content.roots.len() > 1 { dom::parent(first).unwrap_or(first) } else { first };
+    let body_parent = if content.roots.len() > 1 {
+        dom::parent(first).unwrap_or(first)
+    } else {
+        first
+    };
     let Some(h1) = h1 else { return body_parent };
     let h1_ancestors: HashSet<NodeId> = h1.ancestors().map(|a| a.id()).collect();
     let mut cur = Some(body_parent);
@@ -274,7 +365,11 @@ fn article_scope<'a>(h1: Option<ElementRef<'a>>, content: &Content<'a>) -> Eleme
     while let Some(c) = cur {
         if h1_ancestors.contains(&c.id()) || c.id() == h1.id() {
             // Too wide a scope (body, a page wrapper) would take in sidebars.
-            return if matches!(c.value().name(), "body" | "html" | "form") || depth > 6 { body_parent } else { c };
+            return if matches!(c.value().name(), "body" | "html" | "form") || depth > 6 {
+                body_parent
+            } else {
+                c
+            };
         }
         cur = dom::parent(c);
         depth += 1;
@@ -283,14 +378,22 @@ fn article_scope<'a>(h1: Option<ElementRef<'a>>, content: &Content<'a>) -> Eleme
 }
 
 /// Lead, body blocks and captions in page order, for the people stage.
-fn passages(lead: &Option<String>, content: &Content<'_>, paras: &[String], images: &[crate::record::Image]) -> Vec<(TextPlace, String)> {
+fn passages(
+    lead: &Option<String>,
+    content: &Content<'_>,
+    paras: &[String],
+    images: &[crate::record::Image],
+) -> Vec<(TextPlace, String)> {
     let mut out = Vec::new();
     if let Some(l) = lead {
         out.push((TextPlace::Lead, l.clone()));
     }
     // Body paragraphs and the captions that sit between them, in order.
-    let mut captions: Vec<String> =
-        images.iter().filter_map(|i| i.caption.as_deref()).map(|c| images::split_credit(c).0).collect();
+    let mut captions: Vec<String> = images
+        .iter()
+        .filter_map(|i| i.caption.as_deref())
+        .map(|c| images::split_credit(c).0)
+        .collect();
     captions.dedup();
     let caption_positions = caption_order(content, paras, &captions);
     let mut ci = 0;
@@ -308,7 +411,11 @@ fn passages(lead: &Option<String>, content: &Content<'_>, paras: &[String], imag
 }
 
 /// For each caption, the index of the body paragraph it comes before (by text position in the container).
-fn caption_order(content: &Content<'_>, paras: &[String], captions: &[String]) -> Vec<(usize, String)> {
+fn caption_order(
+    content: &Content<'_>,
+    paras: &[String],
+    captions: &[String],
+) -> Vec<(usize, String)> {
     let mut full = String::new();
     for r in &content.roots {
         full.push_str(&text_of(*r));
@@ -317,7 +424,10 @@ fn caption_order(content: &Content<'_>, paras: &[String], captions: &[String]) -
     let mut para_pos: Vec<usize> = Vec::new();
     let mut from = 0;
     for p in paras {
-        let pos = full[from..].find(p.as_str()).map(|x| x + from).unwrap_or(from);
+        let pos = full[from..]
+            .find(p.as_str())
+            .map(|x| x + from)
+            .unwrap_or(from);
         para_pos.push(pos);
         from = pos;
     }
@@ -335,9 +445,20 @@ fn caption_order(content: &Content<'_>, paras: &[String], captions: &[String]) -
 
 /// Vietnamese pages state times in Asia/Ho_Chi_Minh; other pages without an offset are read as UTC.
 fn page_zone(meta: &Meta, text: &str) -> chrono::FixedOffset {
-    let lang = meta.ld.language.as_deref().or(meta.html_lang.as_deref()).or(meta.og_locale.as_deref()).unwrap_or("");
-    let vi = lang.to_ascii_lowercase().starts_with("vi") || (lang.is_empty() && crate::normalise::language::looks_vietnamese(text));
-    if vi { dates::vietnam() } else { chrono::FixedOffset::east_opt(0).expect("zero offset") }
+    let lang = meta
+        .ld
+        .language
+        .as_deref()
+        .or(meta.html_lang.as_deref())
+        .or(meta.og_locale.as_deref())
+        .unwrap_or("");
+    let vi = lang.to_ascii_lowercase().starts_with("vi")
+        || (lang.is_empty() && crate::normalise::language::looks_vietnamese(text));
+    if vi {
+        dates::vietnam()
+    } else {
+        chrono::FixedOffset::east_opt(0).expect("zero offset")
+    }
 }
 
 /// `<time datetime>` inside the article, outside boilerplate.
@@ -350,18 +471,30 @@ fn time_datetime(doc: &Html, scope: ElementRef<'_>, bp: &Boilerplate) -> Option<
 
 /// The publication date as the page shows it: an element named for dates near the
 /// headline, preferring ones inside the article and with a time of day.
-fn visible_date(doc: &Html, scope: ElementRef<'_>, zone: chrono::FixedOffset) -> (Option<String>, Option<String>) {
+fn visible_date(
+    doc: &Html,
+    scope: ElementRef<'_>,
+    zone: chrono::FixedOffset,
+) -> (Option<String>, Option<String>) {
     let mut best: Option<(i32, String, String)> = None;
     for node in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else { continue };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
         // Not the boilerplate marks: a "meta" line is where dates live. Only lists of
         // other stories are ruled out, since their dates belong to those stories.
-        if el.ancestors().filter_map(ElementRef::wrap).any(hints::is_other_stories) {
+        if el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(hints::is_other_stories)
+        {
             continue;
         }
         let h = dom::hints(el);
         let named = el.value().name() == "time"
-            || ["date", "time", "publish", "posted", "ngay", "datetime"].iter().any(|w| h.contains(w));
+            || ["date", "time", "publish", "posted", "ngay", "datetime"]
+                .iter()
+                .any(|w| h.contains(w));
         if !named {
             continue;
         }
@@ -369,7 +502,9 @@ fn visible_date(doc: &Html, scope: ElementRef<'_>, zone: chrono::FixedOffset) ->
         if text.is_empty() || text.chars().count() > 120 {
             continue;
         }
-        let Some((dt, shown)) = dates::find_visible(&text, zone) else { continue };
+        let Some((dt, shown)) = dates::find_visible(&text, zone) else {
+            continue;
+        };
         let mut score = 0;
         if el.ancestors().any(|a| a.id() == scope.id()) {
             score += 2;
@@ -391,23 +526,42 @@ fn visible_date(doc: &Html, scope: ElementRef<'_>, zone: chrono::FixedOffset) ->
 fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Option<String> {
     let home = |s: &str| {
         let l = s.to_lowercase();
-        matches!(l.as_str(), "trang chủ" | "home" | "trang nhất" | "homepage" | "start" | "accueil" | "inicio") || l.is_empty()
+        matches!(
+            l.as_str(),
+            "trang chủ" | "home" | "trang nhất" | "homepage" | "start" | "accueil" | "inicio"
+        ) || l.is_empty()
     };
     // A crumb that repeats the headline is the article itself, not its section.
-    let usable = |s: &str| !home(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8;
+    let usable =
+        |s: &str| !home(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8;
     for node in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else { continue };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
         let h = dom::hints(el);
-        let is_crumb = h.contains("breadcrumb") || h.contains("bread-crumb")
-            || el.value().attr("itemtype").is_some_and(|t| t.contains("BreadcrumbList"))
-            || el.value().attr("aria-label").is_some_and(|t| t.to_ascii_lowercase().contains("breadcrumb"));
+        let is_crumb = h.contains("breadcrumb")
+            || h.contains("bread-crumb")
+            || el
+                .value()
+                .attr("itemtype")
+                .is_some_and(|t| t.contains("BreadcrumbList"))
+            || el
+                .value()
+                .attr("aria-label")
+                .is_some_and(|t| t.to_ascii_lowercase().contains("breadcrumb"));
         if !is_crumb {
             continue;
         }
         let items: Vec<String> = el
             .descendants()
             .filter_map(ElementRef::wrap)
-            .filter(|e| e.value().name() == "a" || (e.value().name() == "li" && !e.descendants().any(|d| matches!(d.value(), scraper::Node::Element(x) if x.name() == "a"))))
+            .filter(|e| {
+                e.value().name() == "a"
+                    || (e.value().name() == "li"
+                        && !e.descendants().any(
+                            |d| matches!(d.value(), scraper::Node::Element(x) if x.name() == "a"),
+                        ))
+            })
             .map(text_of)
             .filter(|t| usable(t))
             .collect();
@@ -418,7 +572,12 @@ fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Opti
     if let Some(last) = meta.ld.breadcrumb.iter().rev().find(|s| usable(s)) {
         return Some(last.clone());
     }
-    if let Some(s) = meta.section.clone().or_else(|| meta.ld.section.clone()).filter(|s| usable(s)) {
+    if let Some(s) = meta
+        .section
+        .clone()
+        .or_else(|| meta.ld.section.clone())
+        .filter(|s| usable(s))
+    {
         return Some(s);
     }
     // A category label in the article's meta line ("Sức khoẻ 17/09/2020 - 15:19").
@@ -427,22 +586,36 @@ fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Opti
         .filter_map(ElementRef::wrap)
         .find(|e| {
             let h = dom::hints(*e);
-            (h.contains("cate") || h.contains("section") || h.contains("chuyen-muc")) && !h.contains("related") && !h.contains("box-category")
+            (h.contains("cate") || h.contains("section") || h.contains("chuyen-muc"))
+                && !h.contains("related")
+                && !h.contains("box-category")
         })
         .map(text_of)
         .filter(|t| usable(t) && t.chars().count() <= 40)
 }
 
 /// Author names: JSON-LD, then meta tags, then a byline element; names must look like names.
-fn authors(doc: &Html, meta: &Meta, bp: &Boilerplate, scope: ElementRef<'_>, site: Option<&str>) -> Vec<String> {
+fn authors(
+    doc: &Html,
+    meta: &Meta,
+    bp: &Boilerplate,
+    scope: ElementRef<'_>,
+    site: Option<&str>,
+) -> Vec<String> {
     // The publisher is not an author ("VnExpress", "Dân Trí" in meta author tags).
-    let mut publishers: Vec<String> = [meta.og_site_name.as_deref(), meta.ld.publisher.as_deref()].into_iter().flatten().map(fold).collect();
+    let mut publishers: Vec<String> = [meta.og_site_name.as_deref(), meta.ld.publisher.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(fold)
+        .collect();
     if let Some(host) = site {
         publishers.extend(host.split('.').filter(|l| l.len() > 3).map(fold));
     }
     let is_publisher = |name: &str| {
         let f = fold(name);
-        publishers.iter().any(|p| !p.is_empty() && (p == &f || p.starts_with(&f) || f.starts_with(p.as_str())))
+        publishers
+            .iter()
+            .any(|p| !p.is_empty() && (p == &f || p.starts_with(&f) || f.starts_with(p.as_str())))
     };
     let clean = |list: &[String]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -469,11 +642,22 @@ fn authors(doc: &Html, meta: &Meta, bp: &Boilerplate, scope: ElementRef<'_>, sit
         .filter_map(ElementRef::wrap)
         .filter(|e| {
             let h = dom::hints(*e);
-            (h.contains("author") || h.contains("byline") || h.contains("tac-gia") || h.contains("writer") || h.contains("reporter"))
+            (h.contains("author")
+                || h.contains("byline")
+                || h.contains("tac-gia")
+                || h.contains("writer")
+                || h.contains("reporter"))
                 && !h.contains("avatar")
                 && !h.contains("img")
         })
-        .filter(|e| !e.ancestors().any(|a| a.id() != scope.id() && bp.contains(a.id()) && !dom::hints(ElementRef::wrap(a).expect("ancestor is element")).contains("author")))
+        .filter(|e| {
+            !e.ancestors().any(|a| {
+                a.id() != scope.id()
+                    && bp.contains(a.id())
+                    && !dom::hints(ElementRef::wrap(a).expect("ancestor is element"))
+                        .contains("author")
+            })
+        })
         .map(text_of)
         .filter(|t| !t.is_empty() && t.chars().count() <= 80)
         .take(1)
@@ -489,7 +673,10 @@ fn split_trailing_byline(paragraphs: &mut Vec<String>) -> Vec<String> {
     while paragraphs.len() > 1 && names.len() < 6 {
         let Some(last) = paragraphs.last() else { break };
         let Some(core) = byline_core(last) else { break };
-        let found: Vec<String> = split_names(&core).into_iter().filter(|n| n.split_whitespace().count() >= 2).collect();
+        let found: Vec<String> = split_names(&core)
+            .into_iter()
+            .filter(|n| n.split_whitespace().count() >= 2)
+            .collect();
         names.splice(0..0, found);
         paragraphs.pop();
     }
@@ -499,31 +686,66 @@ fn split_trailing_byline(paragraphs: &mut Vec<String>) -> Vec<String> {
 /// The names part of a byline line, or `None` when the line reads like text.
 fn byline_core(line: &str) -> Option<String> {
     let t = line.trim();
-    if t.is_empty() || t.chars().count() > 60 || t.ends_with(['.', '!', '?', ':', ',', ';', '"', '”']) {
+    if t.is_empty()
+        || t.chars().count() > 60
+        || t.ends_with(['.', '!', '?', ':', ',', ';', '"', '”'])
+    {
         return None;
     }
     let mut core = t.to_string();
     for mark in ["(tổng hợp)", "(Tổng hợp)", "(tổng hợp", "tổng hợp"] {
         core = core.replace(mark, " ");
     }
-    let core = core.trim().trim_start_matches("Theo ").trim_start_matches("theo ").trim();
+    let core = core
+        .trim()
+        .trim_start_matches("Theo ")
+        .trim_start_matches("theo ")
+        .trim();
     // "(Theo Reuters)" and similar credits in brackets.
-    let core = core.trim_start_matches('(').trim_end_matches(')').trim().trim_start_matches("Theo ").trim();
-    let words: Vec<&str> = core.split_whitespace().filter(|w| !matches!(*w, "-" | "–" | "/" | "và" | "&")).collect();
-    let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''));
-    (!words.is_empty() && words.len() <= 6 && words.iter().all(capitalised)).then(|| core.to_string())
+    let core = core
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim()
+        .trim_start_matches("Theo ")
+        .trim();
+    let words: Vec<&str> = core
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "-" | "–" | "/" | "và" | "&"))
+        .collect();
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+    };
+    (!words.is_empty() && words.len() <= 6 && words.iter().all(capitalised))
+        .then(|| core.to_string())
 }
 
 /// Lower-case ASCII letters only, for comparing names across spellings ("Dân Trí" ~ "dantri").
 fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    s.nfd().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>().replace('đ', "d")
+    s.nfd()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect::<String>()
+        .replace('đ', "d")
 }
 
 /// Splits a byline into validated person names.
 pub fn split_names(raw: &str) -> Vec<String> {
     let mut s = raw.trim().to_string();
-    for prefix in ["Theo ", "theo ", "By ", "by ", "Bởi ", "Tác giả:", "Tác giả", "Author:", "Nhóm phóng viên", "PV:"] {
+    for prefix in [
+        "Theo ",
+        "theo ",
+        "By ",
+        "by ",
+        "Bởi ",
+        "Tác giả:",
+        "Tác giả",
+        "Author:",
+        "Nhóm phóng viên",
+        "PV:",
+    ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             s = rest.trim().to_string();
         }
@@ -531,7 +753,11 @@ pub fn split_names(raw: &str) -> Vec<String> {
     s.split([',', '/', '&', ';', '|'])
         .flat_map(|p| p.split(" và ").map(str::to_string).collect::<Vec<_>>())
         .flat_map(|p| p.split(" and ").map(str::to_string).collect::<Vec<_>>())
-        .map(|p| p.trim().trim_matches(['-', '–', '(', ')', '.', ' ']).to_string())
+        .map(|p| {
+            p.trim()
+                .trim_matches(['-', '–', '(', ')', '.', ' '])
+                .to_string()
+        })
         .filter(|p| is_person_name(p))
         .collect()
 }
@@ -542,13 +768,31 @@ fn is_person_name(s: &str) -> bool {
         return false;
     }
     let lower = s.to_lowercase();
-    if ["email", "admin", "facebook", "twitter", "staff", "reporter", "editor", "tổng hợp", "báo ", "tác giả", "khác", "news", "online"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if [
+        "email",
+        "admin",
+        "facebook",
+        "twitter",
+        "staff",
+        "reporter",
+        "editor",
+        "tổng hợp",
+        "báo ",
+        "tác giả",
+        "khác",
+        "news",
+        "online",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         return false;
     }
-    words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-' || c == '.'))
+    words.iter().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-' || c == '.')
+    })
 }
 
 #[cfg(test)]
@@ -557,40 +801,74 @@ mod tests {
 
     #[test]
     fn site_suffix_is_stripped() {
-        assert_eq!(strip_site_suffix("Khởi công nhà ga T3 sân bay Tân Sơn Nhất hôm nay - Báo Dân trí", None), "Khởi công nhà ga T3 sân bay Tân Sơn Nhất hôm nay");
-        assert_eq!(strip_site_suffix("VnExpress | Tin tức hôm nay", Some("VnExpress")), "Tin tức hôm nay");
+        assert_eq!(
+            strip_site_suffix(
+                "Khởi công nhà ga T3 sân bay Tân Sơn Nhất hôm nay - Báo Dân trí",
+                None
+            ),
+            "Khởi công nhà ga T3 sân bay Tân Sơn Nhất hôm nay"
+        );
+        assert_eq!(
+            strip_site_suffix("VnExpress | Tin tức hôm nay", Some("VnExpress")),
+            "Tin tức hôm nay"
+        );
         assert_eq!(strip_site_suffix("A - B", None), "A - B");
     }
 
     #[test]
     fn trailing_byline_leaves_the_body() {
-        let mut paras = vec!["Nội dung bài viết dài.".to_string(), "Theo Thanh Xuân".to_string(), "VnEconomy".to_string()];
+        let mut paras = vec![
+            "Nội dung bài viết dài.".to_string(),
+            "Theo Thanh Xuân".to_string(),
+            "VnEconomy".to_string(),
+        ];
         assert_eq!(split_trailing_byline(&mut paras), vec!["Thanh Xuân"]);
         assert_eq!(paras, vec!["Nội dung bài viết dài."]);
         let mut paras = vec!["Đoạn một.".to_string(), "Hà Thu (tổng hợp)".to_string()];
         assert_eq!(split_trailing_byline(&mut paras), vec!["Hà Thu"]);
         // A last sentence is body text.
-        let mut paras = vec!["Đoạn một.".to_string(), "Bộ Y tế cho biết sẽ tiếp tục theo dõi.".to_string()];
+        let mut paras = vec![
+            "Đoạn một.".to_string(),
+            "Bộ Y tế cho biết sẽ tiếp tục theo dõi.".to_string(),
+        ];
         assert!(split_trailing_byline(&mut paras).is_empty());
         assert_eq!(paras.len(), 2);
     }
 
     #[test]
     fn byline_names() {
-        assert_eq!(split_names("NHẬT XUÂN và NGHI VŨ"), vec!["NHẬT XUÂN", "NGHI VŨ"]);
+        assert_eq!(
+            split_names("NHẬT XUÂN và NGHI VŨ"),
+            vec!["NHẬT XUÂN", "NGHI VŨ"]
+        );
         assert_eq!(split_names("Theo Thanh Xuân"), vec!["Thanh Xuân"]);
         assert!(split_names("Email the author").is_empty());
         assert!(split_names("17/09/2020").is_empty());
     }
 
     fn page(html: &str) -> RawPage {
-        RawPage { source: "t.html".into(), url: None, content_type: None, fetched_at: chrono::Utc::now(), bytes: html.as_bytes().to_vec() }
+        RawPage {
+            source: "t.html".into(),
+            url: None,
+            content_type: None,
+            fetched_at: chrono::Utc::now(),
+            bytes: html.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn listing_page_is_rejected() {
-        let items: String = (0..30).map(|i| format!("<li><a href='/a{i}.html'>Tin số {i} về một chủ đề nào đó trong ngày</a></li>")).collect();
-        let err = parse(&page(&format!("<html><body><h1>Tin mới</h1><ul>{items}</ul></body></html>"))).unwrap_err();
+        let items: String = (0..30)
+            .map(|i| {
+                format!(
+                    "<li><a href='/a{i}.html'>Tin số {i} về một chủ đề nào đó trong ngày</a></li>"
+                )
+            })
+            .collect();
+        let err = parse(&page(&format!(
+            "<html><body><h1>Tin mới</h1><ul>{items}</ul></body></html>"
+        )))
+        .unwrap_err();
         assert_eq!(err.reason, "no_article");
     }
 

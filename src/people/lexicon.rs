@@ -18,11 +18,16 @@ pub struct Lexicon {
 }
 
 fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
-    data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string)
+    data.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
 }
 
 fn phrases(data: &str) -> Vec<Vec<String>> {
-    let mut v: Vec<Vec<String>> = lines(data).map(|l| l.split_whitespace().map(str::to_string).collect()).collect();
+    let mut v: Vec<Vec<String>> = lines(data)
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
     v.sort_by_key(|p| std::cmp::Reverse(p.len()));
     v.dedup();
     v
@@ -40,7 +45,9 @@ impl Lexicon {
             places: lines(include_str!("lexicon/vi/places.txt")).collect(),
         };
         // Multi-word entries ("thành phố", "tiểu ban") count word by word.
-        lx.title_words = lines(include_str!("lexicon/vi/title_words.txt")).flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()).collect();
+        lx.title_words = lines(include_str!("lexicon/vi/title_words.txt"))
+            .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .collect();
         lx
     }
 
@@ -52,7 +59,10 @@ impl Lexicon {
             "surnames" => self.surnames.extend(lines(&data)),
             "intro" => self.intro.extend(lines(&data)),
             "places" => self.places.extend(lines(&data)),
-            "title_words" => self.title_words.extend(lines(&data).flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())),
+            "title_words" => self.title_words.extend(
+                lines(&data)
+                    .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()),
+            ),
             "ranks" => {
                 self.ranks.extend(phrases(&data));
                 self.ranks.sort_by_key(|p| std::cmp::Reverse(p.len()));

@@ -18,12 +18,91 @@ use tokens::{Tok, tokenize};
 
 /// Words before a name that make it a place, street or organisation rather than a person.
 const NOT_PERSON_BEFORE: &[&str] = &[
-    "đường", "Đường", "phố", "Phố", "tỉnh", "Tỉnh", "huyện", "Huyện", "quận", "Quận", "xã", "Xã", "phường", "Phường",
-    "TP", "Tp", "sông", "Sông", "núi", "Núi", "hồ", "cầu", "Cầu", "chợ", "Chợ", "làng", "thôn", "bản", "ấp", "đảo",
-    "Bộ", "Sở", "Ban", "Trường", "trường", "viện", "Viện", "Công", "công", "Tập", "tập", "Đại", "giải", "Giải",
-    "cúp", "Cúp", "số", "Số", "Quỹ", "quỹ", "tuyến", "Bảo", "bảo", "khu", "Khu", "Cảng", "cảng", "Nhà", "nhà",
-    "phòng", "Phòng", "Trung", "Hội", "hội", "thị", "kênh", "Kênh", "đèo", "Đèo", "Lăng", "lăng", "đền", "Đền", "chùa", "Chùa",
-    "tư", "Tư", "mang", "Mang", "tên", "hiệu", "thuyền", "tàu", "Tàu", "phong",
+    "đường",
+    "Đường",
+    "phố",
+    "Phố",
+    "tỉnh",
+    "Tỉnh",
+    "huyện",
+    "Huyện",
+    "quận",
+    "Quận",
+    "xã",
+    "Xã",
+    "phường",
+    "Phường",
+    "TP",
+    "Tp",
+    "sông",
+    "Sông",
+    "núi",
+    "Núi",
+    "hồ",
+    "cầu",
+    "Cầu",
+    "chợ",
+    "Chợ",
+    "làng",
+    "thôn",
+    "bản",
+    "ấp",
+    "đảo",
+    "Bộ",
+    "Sở",
+    "Ban",
+    "Trường",
+    "trường",
+    "viện",
+    "Viện",
+    "Công",
+    "công",
+    "Tập",
+    "tập",
+    "Đại",
+    "giải",
+    "Giải",
+    "cúp",
+    "Cúp",
+    "số",
+    "Số",
+    "Quỹ",
+    "quỹ",
+    "tuyến",
+    "Bảo",
+    "bảo",
+    "khu",
+    "Khu",
+    "Cảng",
+    "cảng",
+    "Nhà",
+    "nhà",
+    "phòng",
+    "Phòng",
+    "Trung",
+    "Hội",
+    "hội",
+    "thị",
+    "kênh",
+    "Kênh",
+    "đèo",
+    "Đèo",
+    "Lăng",
+    "lăng",
+    "đền",
+    "Đền",
+    "chùa",
+    "Chùa",
+    "tư",
+    "Tư",
+    "mang",
+    "Mang",
+    "tên",
+    "hiệu",
+    "thuyền",
+    "tàu",
+    "Tàu",
+    "phong",
 ];
 
 /// Prefixes that may stand before any title head.
@@ -31,7 +110,12 @@ const TITLE_PREFIXES: &[&str] = &["Phó", "Nguyên", "nguyên", "Quyền", "quy�
 
 /// Finds the participants of an article from its passages (lead, body, captions in page order).
 /// `body` is the exported body text, for `first_offset`.
-pub fn extract(passages: &[(TextPlace, String)], body: &str, language: Option<&str>, lx: &Lexicon) -> Vec<Participant> {
+pub fn extract(
+    passages: &[(TextPlace, String)],
+    body: &str,
+    language: Option<&str>,
+    lx: &Lexicon,
+) -> Vec<Participant> {
     if !matches!(language, Some("vi") | None) {
         return Vec::new();
     }
@@ -46,7 +130,10 @@ pub fn extract(passages: &[(TextPlace, String)], body: &str, language: Option<&s
         p.first_offset = char_offset(body, &p.name);
     }
     // Short mentions ("ông Phớc") by a given name only one participant has.
-    let given: Vec<String> = people.iter().map(|p| p.name.rsplit(' ').next().unwrap_or("").to_string()).collect();
+    let given: Vec<String> = people
+        .iter()
+        .map(|p| p.name.rsplit(' ').next().unwrap_or("").to_string())
+        .collect();
     for i in 0..people.len() {
         if given.iter().filter(|g| **g == given[i]).count() == 1 {
             people[i].mentions += count_short_mentions(&given[i], passages, lx);
@@ -79,7 +166,15 @@ fn merge(people: &mut Vec<Participant>, m: Mention, place: TextPlace) {
         }
         return;
     }
-    people.push(Participant { name: m.name, rank: m.rank, titles: m.titles, other_titles: Vec::new(), mentions: 0, first_offset: None, place });
+    people.push(Participant {
+        name: m.name,
+        rank: m.rank,
+        titles: m.titles,
+        other_titles: Vec::new(),
+        mentions: 0,
+        first_offset: None,
+        place,
+    });
 }
 
 /// Every person named in one passage, in order.
@@ -92,7 +187,11 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             i += 1;
             continue;
         };
-        let name = toks[i..end].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+        let name = toks[i..end]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let (rank, mut titles, cue_before) = before_name(&toks, i, lx);
         let after = titles_after(&toks, end, lx);
         let cue = cue_before || !after.is_empty() || end - i >= 3;
@@ -100,7 +199,12 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             if titles.is_empty() {
                 titles = after;
             } else {
-                titles.extend(after.into_iter().filter(|t| !titles.contains(t)).collect::<Vec<_>>());
+                titles.extend(
+                    after
+                        .into_iter()
+                        .filter(|t| !titles.contains(t))
+                        .collect::<Vec<_>>(),
+                );
             }
             out.push(Mention { name, rank, titles });
         }
@@ -117,7 +221,13 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     }
     // "Trần" inside a run of capitalised words ("Đường Trần Phú") is part of that run.
     let mut end = i + 1;
-    while end < toks.len() && end - i < 4 && toks[end].is_cap() && !toks[end].glued_before && phrase_at(&toks[end..], &lx.titles).is_none() && phrase_at(&toks[end..], &lx.ranks).is_none() {
+    while end < toks.len()
+        && end - i < 4
+        && toks[end].is_cap()
+        && !toks[end].glued_before
+        && phrase_at(&toks[end..], &lx.titles).is_none()
+        && phrase_at(&toks[end..], &lx.ranks).is_none()
+    {
         end += 1;
     }
     (end - i >= 2).then_some(end)
@@ -149,7 +259,14 @@ fn is_title_word_end(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
 
 /// Length in tokens of the first phrase of `list` that `toks` starts with.
 fn phrase_at(toks: &[Tok], list: &[Vec<String>]) -> Option<usize> {
-    list.iter().find(|p| p.len() <= toks.len() && p.iter().zip(toks).all(|(w, t)| !t.is_punct() && t.text == *w)).map(|p| p.len())
+    list.iter()
+        .find(|p| {
+            p.len() <= toks.len()
+                && p.iter()
+                    .zip(toks)
+                    .all(|(w, t)| !t.is_punct() && t.text == *w)
+        })
+        .map(|p| p.len())
 }
 
 /// A title head with its optional prefix ("Phó Bí thư") at the start of `toks`.
@@ -170,7 +287,10 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
     let mut prev_cap = toks[e - 1].is_cap() || toks[e - 1].is_upper();
     while e < toks.len() {
         let t = &toks[e];
-        if t.is_punct() || name_at(toks, e, lx).is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end]))) {
+        if t.is_punct()
+            || name_at(toks, e, lx)
+                .is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end])))
+        {
             break;
         }
         if t.is_cap() || t.is_upper() || t.is_number() {
@@ -180,7 +300,9 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
         }
         if lx.title_words.contains(&t.text) {
             // "và", "của" only join two capitalised parts.
-            if matches!(t.text.as_str(), "và" | "của") && !toks.get(e + 1).is_some_and(|n| n.is_cap() || n.is_upper()) {
+            if matches!(t.text.as_str(), "và" | "của")
+                && !toks.get(e + 1).is_some_and(|n| n.is_cap() || n.is_upper())
+            {
                 break;
             }
             prev_cap = false;
@@ -198,7 +320,10 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
 }
 
 fn join(toks: &[Tok]) -> String {
-    toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    toks.iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Rank and title written before a name ("Đại tướng Tô Lâm", "Bí thư Tỉnh ủy Nguyễn
@@ -216,7 +341,11 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
             intro = true;
             break;
         }
-        if w >= 2 && lx.intro.contains(&format!("{} {}", toks[w - 2].text, t.text)) {
+        if w >= 2
+            && lx
+                .intro
+                .contains(&format!("{} {}", toks[w - 2].text, t.text))
+        {
             intro = true;
             break;
         }
@@ -232,7 +361,11 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
             }
             if let Some(h) = title_head(&toks[k + r..i], lx) {
                 if title_end(toks, k + r, h, lx) == i {
-                    return (Some(join(&toks[k..k + r])), vec![join(&toks[k + r..i])], true);
+                    return (
+                        Some(join(&toks[k..k + r])),
+                        vec![join(&toks[k + r..i])],
+                        true,
+                    );
                 }
             }
         }
@@ -248,13 +381,14 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
 /// Titles written after a name: ", TITLE, TITLE", "- TITLE", "(TITLE)".
 fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
     let mut titles = Vec::new();
-    let Some(sep) = toks.get(end) else { return titles };
+    let Some(sep) = toks.get(end) else {
+        return titles;
+    };
     if !matches!(sep.text.as_str(), "," | "-" | "–" | "(") {
         return titles;
     }
     let mut k = end + 1;
-    loop {
-        let Some(h) = toks.get(k..).and_then(|rest| title_head(rest, lx)) else { break };
+    while let Some(h) = toks.get(k..).and_then(|rest| title_head(rest, lx)) {
         let e = title_end(toks, k, h, lx);
         titles.push(join(&toks[k..e]));
         match toks.get(e).map(|t| t.text.as_str()) {
@@ -286,7 +420,10 @@ fn count_word(hay: &str, needle: &str) -> u32 {
     while let Some(pos) = hay[from..].find(needle) {
         let s = from + pos;
         let e = s + needle.len();
-        let before_ok = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let before_ok = hay[..s]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
         let after_ok = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         if before_ok && after_ok {
             n += 1;
@@ -302,8 +439,14 @@ fn char_offset(body: &str, name: &str) -> Option<u32> {
     while let Some(pos) = body[from..].find(name) {
         let s = from + pos;
         let e = s + name.len();
-        let before_ok = body[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = body[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        let before_ok = body[..s]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = body[e..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
         if before_ok && after_ok {
             return Some(body[..s].chars().count() as u32);
         }
@@ -322,47 +465,92 @@ mod tests {
     use super::*;
 
     fn people(text: &str) -> Vec<Participant> {
-        extract(&[(TextPlace::Body, text.to_string())], text, Some("vi"), &Lexicon::vietnamese())
+        extract(
+            &[(TextPlace::Body, text.to_string())],
+            text,
+            Some("vi"),
+            &Lexicon::vietnamese(),
+        )
     }
 
     fn one(text: &str, name: &str) -> Participant {
         let ps = people(text);
-        ps.into_iter().find(|p| p.name == name).unwrap_or_else(|| panic!("{name} not found in {text:?}"))
+        ps.into_iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{name} not found in {text:?}"))
     }
 
     #[test]
     fn name_comma_titles_semicolon() {
-        let p = one("Cùng dự có các đồng chí: Phạm Minh Chính, Ủy viên Bộ Chính trị, Bí thư Trung ương Đảng, Trưởng Ban Tổ chức Trung ương; Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an;", "Phạm Minh Chính");
-        assert_eq!(p.titles, vec!["Ủy viên Bộ Chính trị", "Bí thư Trung ương Đảng", "Trưởng Ban Tổ chức Trung ương"]);
+        let p = one(
+            "Cùng dự có các đồng chí: Phạm Minh Chính, Ủy viên Bộ Chính trị, Bí thư Trung ương Đảng, Trưởng Ban Tổ chức Trung ương; Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an;",
+            "Phạm Minh Chính",
+        );
+        assert_eq!(
+            p.titles,
+            vec![
+                "Ủy viên Bộ Chính trị",
+                "Bí thư Trung ương Đảng",
+                "Trưởng Ban Tổ chức Trung ương"
+            ]
+        );
         assert_eq!(p.rank, None);
     }
 
     #[test]
     fn rank_before_name() {
-        let p = one("Cùng dự có Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an; và khách mời.", "Tô Lâm");
+        let p = one(
+            "Cùng dự có Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an; và khách mời.",
+            "Tô Lâm",
+        );
         assert_eq!(p.rank.as_deref(), Some("Đại tướng"));
-        assert_eq!(p.titles, vec!["Ủy viên Bộ Chính trị", "Bộ trưởng Bộ Công an"]);
+        assert_eq!(
+            p.titles,
+            vec!["Ủy viên Bộ Chính trị", "Bộ trưởng Bộ Công an"]
+        );
     }
 
     #[test]
     fn name_dash_title() {
-        let p = one("Về phía tỉnh có các đồng chí: Nguyễn Văn Du- Ủy viên BCH Trung ương Đảng, Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh; Lý Thái Hải- Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh;", "Nguyễn Văn Du");
-        assert_eq!(p.titles, vec!["Ủy viên BCH Trung ương Đảng", "Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]);
-        let p = one("Về phía tỉnh có các đồng chí: Lý Thái Hải- Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh;", "Lý Thái Hải");
+        let p = one(
+            "Về phía tỉnh có các đồng chí: Nguyễn Văn Du- Ủy viên BCH Trung ương Đảng, Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh; Lý Thái Hải- Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh;",
+            "Nguyễn Văn Du",
+        );
+        assert_eq!(
+            p.titles,
+            vec![
+                "Ủy viên BCH Trung ương Đảng",
+                "Bí thư Tỉnh ủy",
+                "Chủ tịch HĐND tỉnh"
+            ]
+        );
+        let p = one(
+            "Về phía tỉnh có các đồng chí: Lý Thái Hải- Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh;",
+            "Lý Thái Hải",
+        );
         assert_eq!(p.titles, vec!["Phó Bí thư Tỉnh ủy", "Chủ tịch UBND tỉnh"]);
     }
 
     #[test]
     fn title_before_name_and_verb_stops_title() {
-        let p = one("Bí thư Tỉnh ủy Nguyễn Văn Du phát biểu tại buổi làm việc", "Nguyễn Văn Du");
+        let p = one(
+            "Bí thư Tỉnh ủy Nguyễn Văn Du phát biểu tại buổi làm việc",
+            "Nguyễn Văn Du",
+        );
         assert_eq!(p.titles, vec!["Bí thư Tỉnh ủy"]);
-        let p = one("Đồng chí Nguyễn Thị Kim Ngân, Ủy viên Bộ Chính trị, Chủ tịch Quốc hội chủ trì buổi làm việc.", "Nguyễn Thị Kim Ngân");
+        let p = one(
+            "Đồng chí Nguyễn Thị Kim Ngân, Ủy viên Bộ Chính trị, Chủ tịch Quốc hội chủ trì buổi làm việc.",
+            "Nguyễn Thị Kim Ngân",
+        );
         assert_eq!(p.titles, vec!["Ủy viên Bộ Chính trị", "Chủ tịch Quốc hội"]);
     }
 
     #[test]
     fn name_in_parentheses() {
-        let p = one("Ông Trần Văn Nam (Giám đốc Sở Y tế) cho biết", "Trần Văn Nam");
+        let p = one(
+            "Ông Trần Văn Nam (Giám đốc Sở Y tế) cho biết",
+            "Trần Văn Nam",
+        );
         assert_eq!(p.titles, vec!["Giám đốc Sở Y tế"]);
     }
 
@@ -389,7 +577,10 @@ mod tests {
     fn later_titles_go_to_other_titles_and_mentions_add_up() {
         let text = "Đồng chí Nguyễn Văn Du- Ủy viên BCH Trung ương Đảng, Bí thư Tỉnh ủy phát biểu. Sau đó đồng chí Nguyễn Văn Du, Ủy viên Trung ương Đảng, Bí thư Tỉnh ủy tiếp thu.";
         let p = one(text, "Nguyễn Văn Du");
-        assert_eq!(p.titles, vec!["Ủy viên BCH Trung ương Đảng", "Bí thư Tỉnh ủy"]);
+        assert_eq!(
+            p.titles,
+            vec!["Ủy viên BCH Trung ương Đảng", "Bí thư Tỉnh ủy"]
+        );
         assert_eq!(p.other_titles, vec!["Ủy viên Trung ương Đảng"]);
         assert_eq!(p.mentions, 2);
         assert_eq!(p.first_offset, Some(9));

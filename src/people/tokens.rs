@@ -22,7 +22,8 @@ impl Tok {
     }
     /// "HĐND", "XIII", "TP.HCM": two or more letters, none lower-case.
     pub fn is_upper(&self) -> bool {
-        self.text.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !self.text.chars().any(char::is_lowercase)
+        self.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !self.text.chars().any(char::is_lowercase)
     }
 }
 
@@ -42,13 +43,24 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         }
         let start = i;
         if c.is_alphanumeric() {
-            while i < chars.len() && (chars[i].is_alphanumeric() || (chars[i] == '.' && i + 1 < chars.len() && chars[i + 1].is_alphanumeric() && chars[i - 1].is_uppercase())) {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric()
+                    || (chars[i] == '.'
+                        && i + 1 < chars.len()
+                        && chars[i + 1].is_alphanumeric()
+                        && chars[i - 1].is_uppercase()))
+            {
                 i += 1;
             }
         } else {
             i += 1;
         }
-        out.push(Tok { text: chars[start..i].iter().collect(), glued_before: !space_before && c.is_alphanumeric() && out.last().is_some_and(|t: &Tok| !t.is_punct()) });
+        out.push(Tok {
+            text: chars[start..i].iter().collect(),
+            glued_before: !space_before
+                && c.is_alphanumeric()
+                && out.last().is_some_and(|t: &Tok| !t.is_punct()),
+        });
         space_before = false;
     }
     out
@@ -60,7 +72,16 @@ mod tests {
 
     #[test]
     fn splits_words_and_marks() {
-        let t: Vec<String> = tokenize("Nguyễn Văn Du- Ủy viên, TP.HCM; 121 Trần Phú.").into_iter().map(|t| t.text).collect();
-        assert_eq!(t, vec!["Nguyễn", "Văn", "Du", "-", "Ủy", "viên", ",", "TP.HCM", ";", "121", "Trần", "Phú", "."]);
+        let t: Vec<String> = tokenize("Nguyễn Văn Du- Ủy viên, TP.HCM; 121 Trần Phú.")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(
+            t,
+            vec![
+                "Nguyễn", "Văn", "Du", "-", "Ủy", "viên", ",", "TP.HCM", ";", "121", "Trần", "Phú",
+                "."
+            ]
+        );
     }
 }

@@ -14,7 +14,10 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn manifest(out: &Path) -> serde_json::Value {
-    let runs: Vec<_> = std::fs::read_dir(out.join("runs")).unwrap().map(|e| e.unwrap().path()).collect();
+    let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(runs.len(), 1);
     serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap()
 }
@@ -26,16 +29,30 @@ fn each_bad_page_is_a_reject_with_its_reason_and_the_run_goes_on() {
     let seed = std::fs::read(fixtures().join("seed/portal-article.html")).unwrap();
     std::fs::write(dir.join("good.html"), &seed).unwrap();
     std::fs::write(dir.join("empty.html"), b"").unwrap();
-    std::fs::write(dir.join("binary.html"), [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R']).unwrap();
+    std::fs::write(
+        dir.join("binary.html"),
+        [
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+        ],
+    )
+    .unwrap();
     std::fs::copy(fixtures().join("listing.html"), dir.join("listing.html")).unwrap();
     let gz = gzip(&seed);
     std::fs::write(dir.join("truncated.html.gz"), &gz[..gz.len() / 2]).unwrap();
-    std::os::unix::fs::symlink("/nonexistent/newsmill/page.html", dir.join("unreadable.html")).unwrap();
+    std::os::unix::fs::symlink(
+        "/nonexistent/newsmill/page.html",
+        dir.join("unreadable.html"),
+    )
+    .unwrap();
     // A 30 MB page: the real article padded with a huge comment.
     let mut big = seed.clone();
     big.extend(std::iter::repeat_n(b'x', 30 * 1024 * 1024));
     std::fs::write(dir.join("huge.html"), &big).unwrap();
-    std::fs::write(dir.join("notes.txt"), b"not a page: folders only yield *.html, *.htm, *.html.gz").unwrap();
+    std::fs::write(
+        dir.join("notes.txt"),
+        b"not a page: folders only yield *.html, *.htm, *.html.gz",
+    )
+    .unwrap();
 
     let out = tempfile::tempdir().unwrap();
     extract(&[dir], out.path());
@@ -44,7 +61,11 @@ fn each_bad_page_is_a_reject_with_its_reason_and_the_run_goes_on() {
         .iter()
         .map(|r| {
             let source = r["source"].as_str().unwrap();
-            let file = Path::new(source).file_name().unwrap().to_string_lossy().to_string();
+            let file = Path::new(source)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
             assert!(!r["detail"].as_str().unwrap().is_empty());
             (file, r["reason"].as_str().unwrap().to_string())
         })
@@ -58,12 +79,21 @@ fn each_bad_page_is_a_reject_with_its_reason_and_the_run_goes_on() {
         ("huge.html", "too_large"),
     ];
     for (file, reason) in want {
-        assert_eq!(by_file.get(file).map(String::as_str), Some(reason), "reject of {file}: {by_file:?}");
+        assert_eq!(
+            by_file.get(file).map(String::as_str),
+            Some(reason),
+            "reject of {file}: {by_file:?}"
+        );
     }
     assert_eq!(rejects.len(), want.len());
     let articles = rows(out.path(), "articles");
     assert_eq!(articles.len(), 1);
-    assert!(articles[0]["source"].as_str().unwrap().ends_with("good.html"));
+    assert!(
+        articles[0]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("good.html")
+    );
     let m = manifest(out.path());
     assert_eq!(m["counts"]["pages_in"], 7);
     assert_eq!(m["counts"]["rejects"], 6);
@@ -74,7 +104,12 @@ fn each_bad_page_is_a_reject_with_its_reason_and_the_run_goes_on() {
 #[test]
 fn missing_input_path_fails_with_exit_code_2() {
     let out = tempfile::tempdir().unwrap();
-    let o = run(&["extract", "/no/such/newsmill/input", "--out", out.path().to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "/no/such/newsmill/input",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("/no/such/newsmill/input"), "{err}");
@@ -88,7 +123,12 @@ fn unwritable_out_fails_with_exit_code_2() {
     std::fs::write(&file, b"x").unwrap();
     let out = file.join("dataset");
     let seed = fixtures().join("seed/portal-article.html");
-    let o = run(&["extract", seed.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--out"));
 }
@@ -106,30 +146,57 @@ fn ctrl_c_leaves_only_complete_parquet_files() {
     let seed = std::fs::read_to_string(fixtures().join("seed/portal-article.html")).unwrap();
     for i in 0..600 {
         // Distinct pages (canonical URL and body) so every one is exported.
-        let page = seed.replace("a1209.html", &format!("a{i}.html")).replace("nhiệm kỳ 2020-2025./.", &format!("nhiệm kỳ 2020-2025 ({i})./."));
+        let page = seed.replace("a1209.html", &format!("a{i}.html")).replace(
+            "nhiệm kỳ 2020-2025./.",
+            &format!("nhiệm kỳ 2020-2025 ({i})./."),
+        );
         std::fs::write(input.path().join(format!("p{i:04}.html")), page).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
     let mut child = crate::common::bin()
-        .args(["extract", input.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "-q", "-j", "1"])
+        .args([
+            "extract",
+            input.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "-q",
+            "-j",
+            "1",
+        ])
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
-    let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let status = child.wait().unwrap();
     // Interrupted runs exit 1 but keep what they finished; a run that beat the signal exits 0.
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
-    for table in ["articles", "images", "participants", "duplicates", "rejects"] {
+    for table in [
+        "articles",
+        "images",
+        "participants",
+        "duplicates",
+        "rejects",
+    ] {
         let folder = out.path().join(table);
         for entry in std::fs::read_dir(&folder).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
-            assert!(name.ends_with(".parquet") && !name.starts_with('.'), "left behind: {table}/{name}");
+            assert!(
+                name.ends_with(".parquet") && !name.starts_with('.'),
+                "left behind: {table}/{name}"
+            );
         }
     }
     let articles = rows(out.path(), "articles").len() as u64;
     let m = manifest(out.path());
     assert_eq!(m["counts"]["articles"], articles);
-    assert_eq!(m["counts"]["pages_in"], articles + m["counts"]["duplicates"].as_u64().unwrap() + m["counts"]["rejects"].as_u64().unwrap());
+    assert_eq!(
+        m["counts"]["pages_in"],
+        articles
+            + m["counts"]["duplicates"].as_u64().unwrap()
+            + m["counts"]["rejects"].as_u64().unwrap()
+    );
     if status.code() == Some(1) {
         assert_eq!(m["status"], "interrupted");
         assert!(articles < 600);

@@ -30,7 +30,11 @@ pub fn extract(paths: &[&Path], out: &Path) -> Output {
     }
     cmd.arg("--out").arg(out).arg("-q");
     let o = cmd.output().expect("the newsmill binary runs");
-    assert!(o.status.success(), "extract failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "extract failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     o
 }
 
@@ -52,7 +56,10 @@ pub fn table_files(dir: &Path, table: &str) -> Vec<PathBuf> {
 pub fn rows(dir: &Path, table: &str) -> Vec<Map<String, Value>> {
     let mut out = Vec::new();
     for f in table_files(dir, table) {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&f).unwrap()).unwrap().build().unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&f).unwrap())
+            .unwrap()
+            .build()
+            .unwrap();
         for batch in reader {
             let batch = batch.unwrap();
             for r in 0..batch.num_rows() {
@@ -76,7 +83,9 @@ fn value(col: &ArrayRef, row: usize) -> Value {
         DataType::Int32 => Value::from(col.as_primitive::<Int32Type>().value(row)),
         DataType::Int64 => Value::from(col.as_primitive::<Int64Type>().value(row)),
         DataType::Float64 => Value::from(col.as_primitive::<Float64Type>().value(row)),
-        DataType::Timestamp(_, _) => Value::from(col.as_primitive::<TimestampMicrosecondType>().value(row)),
+        DataType::Timestamp(_, _) => {
+            Value::from(col.as_primitive::<TimestampMicrosecondType>().value(row))
+        }
         DataType::List(_) => {
             let values = col.as_list::<i32>().value(row);
             Value::Array((0..values.len()).map(|i| value(&values, i)).collect())
@@ -106,5 +115,7 @@ pub fn norm_opt(v: &Value) -> Option<String> {
 
 /// A label's ISO 8601 time as microseconds since the epoch (UTC).
 pub fn label_micros(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp_micros())
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.timestamp_micros())
 }

@@ -15,14 +15,22 @@ struct Tally {
 
 impl Tally {
     fn new(name: &'static str) -> Self {
-        Tally { name, hit: 0, total: 0 }
+        Tally {
+            name,
+            hit: 0,
+            total: 0,
+        }
     }
     fn add(&mut self, ok: bool) {
         self.total += 1;
         self.hit += ok as usize;
     }
     fn rate(&self) -> f64 {
-        if self.total == 0 { 1.0 } else { self.hit as f64 / self.total as f64 }
+        if self.total == 0 {
+            1.0
+        } else {
+            self.hit as f64 / self.total as f64
+        }
     }
 }
 
@@ -40,16 +48,37 @@ fn vi_news_pages_match_their_labels() {
     let images = rows(out.path(), "images");
     let people = rows(out.path(), "participants");
 
-    let mut fields: Vec<Tally> = ["title", "category", "published", "lead", "authors", "body_include", "body_exclude", "captions"].into_iter().map(Tally::new).collect();
+    let mut fields: Vec<Tally> = [
+        "title",
+        "category",
+        "published",
+        "lead",
+        "authors",
+        "body_include",
+        "body_exclude",
+        "captions",
+    ]
+    .into_iter()
+    .map(Tally::new)
+    .collect();
     let (mut img_tp, mut img_got, mut img_want) = (0usize, 0usize, 0usize);
     let (mut ppl_tp, mut ppl_got, mut ppl_want) = (0usize, 0usize, 0usize);
-    let mut labels: Vec<_> = std::fs::read_dir(dir.join("labels")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut labels: Vec<_> = std::fs::read_dir(dir.join("labels"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     labels.sort();
-    println!("{:<48} title cat  pub  lead auth body img(P/R) ppl(P/R)", "page");
+    println!(
+        "{:<48} title cat  pub  lead auth body img(P/R) ppl(P/R)",
+        "page"
+    );
     for path in &labels {
         let l: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let file = l["file"].as_str().unwrap();
-        let Some(a) = articles.iter().find(|a| a["source"].as_str().unwrap().ends_with(file)) else {
+        let Some(a) = articles
+            .iter()
+            .find(|a| a["source"].as_str().unwrap().ends_with(file))
+        else {
             println!("{file:<48} NOT EXPORTED");
             fields.iter_mut().for_each(|f| f.add(false));
             img_want += l["images"].as_array().unwrap().len();
@@ -61,13 +90,28 @@ fn vi_news_pages_match_their_labels() {
         let category = str_eq(&a["category"], &l["category"]);
         let published = match l["published"].as_str() {
             // Labels hold the time as shown (to the minute); pages may declare seconds.
-            Some(p) if p.len() > 10 => a["published_at"].as_i64().map(|t| t / 60_000_000) == label_micros(p).map(|t| t / 60_000_000),
-            Some(p) => a["published_text"].as_str().is_some_and(|t| t.contains(&p[8..10])),
+            Some(p) if p.len() > 10 => {
+                a["published_at"].as_i64().map(|t| t / 60_000_000)
+                    == label_micros(p).map(|t| t / 60_000_000)
+            }
+            Some(p) => a["published_text"]
+                .as_str()
+                .is_some_and(|t| t.contains(&p[8..10])),
             None => a["published_at"].is_null(),
         };
         let lead = str_eq(&a["lead"], &l["lead"]);
-        let want_authors: Vec<String> = l["authors"].as_array().unwrap().iter().filter_map(norm_opt).collect();
-        let got_authors: Vec<String> = a["authors"].as_array().unwrap().iter().filter_map(norm_opt).collect();
+        let want_authors: Vec<String> = l["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(norm_opt)
+            .collect();
+        let got_authors: Vec<String> = a["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(norm_opt)
+            .collect();
         let authors = want_authors == got_authors;
         let body = norm(a["body"].as_str().unwrap());
         let mut body_ok = true;
@@ -88,45 +132,88 @@ fn vi_news_pages_match_their_labels() {
                 body_misses.push(format!("body has: {:.100}", s.as_str().unwrap()));
             }
         }
-        for (i, ok) in [title, category, published, lead, authors].into_iter().enumerate() {
+        for (i, ok) in [title, category, published, lead, authors]
+            .into_iter()
+            .enumerate()
+        {
             fields[i].add(ok);
         }
         // What differs, so the report says why a field missed.
         let mut misses = body_misses;
         if !category {
-            misses.push(format!("category: got {} want {}", a["category"], l["category"]));
+            misses.push(format!(
+                "category: got {} want {}",
+                a["category"], l["category"]
+            ));
         }
         if !published {
-            misses.push(format!("published: got {} ({}) want {}", a["published_at"], a["published_text"], l["published"]));
+            misses.push(format!(
+                "published: got {} ({}) want {}",
+                a["published_at"], a["published_text"], l["published"]
+            ));
         }
         if !lead {
-            misses.push(format!("lead: got {:.80} want {:.80}", a["lead"].to_string(), l["lead"].to_string()));
+            misses.push(format!(
+                "lead: got {:.80} want {:.80}",
+                a["lead"].to_string(),
+                l["lead"].to_string()
+            ));
         }
         if !authors {
-            misses.push(format!("authors: got {got_authors:?} want {want_authors:?}"));
+            misses.push(format!(
+                "authors: got {got_authors:?} want {want_authors:?}"
+            ));
         }
-        let got_imgs: Vec<&Map<String, Value>> = images.iter().filter(|i| i["article_id"].as_str() == Some(id)).collect();
+        let got_imgs: Vec<&Map<String, Value>> = images
+            .iter()
+            .filter(|i| i["article_id"].as_str() == Some(id))
+            .collect();
         let want_imgs = l["images"].as_array().unwrap();
         let got_srcs: HashSet<&str> = got_imgs.iter().filter_map(|i| i["src"].as_str()).collect();
-        let tp = want_imgs.iter().filter(|w| got_srcs.contains(w["src"].as_str().unwrap())).count();
+        let tp = want_imgs
+            .iter()
+            .filter(|w| got_srcs.contains(w["src"].as_str().unwrap()))
+            .count();
         for w in want_imgs {
-            if let Some(g) = got_imgs.iter().find(|g| g["src"].as_str() == w["src"].as_str()) {
+            if let Some(g) = got_imgs
+                .iter()
+                .find(|g| g["src"].as_str() == w["src"].as_str())
+            {
                 fields[7].add(str_eq(&g["caption"], &w["caption"]));
             }
         }
         img_tp += tp;
         img_got += got_imgs.len();
         img_want += want_imgs.len();
-        let got_names: HashSet<String> = people.iter().filter(|p| p["article_id"].as_str() == Some(id)).filter_map(|p| norm_opt(&p["name"])).collect();
-        let want_names: HashSet<String> = l["participants"].as_array().unwrap().iter().filter_map(|p| norm_opt(&p["name"])).collect();
+        let got_names: HashSet<String> = people
+            .iter()
+            .filter(|p| p["article_id"].as_str() == Some(id))
+            .filter_map(|p| norm_opt(&p["name"]))
+            .collect();
+        let want_names: HashSet<String> = l["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| norm_opt(&p["name"]))
+            .collect();
         let ptp = got_names.intersection(&want_names).count();
         ppl_tp += ptp;
         ppl_got += got_names.len();
         ppl_want += want_names.len();
         println!(
             "{file:<48}{}{}{}{}{}{}  {}/{} of {}   {}/{} of {}",
-            mark(title), mark(category), mark(published), mark(lead), mark(authors), mark(body_ok),
-            tp, got_imgs.len(), want_imgs.len(), ptp, got_names.len(), want_names.len()
+            mark(title),
+            mark(category),
+            mark(published),
+            mark(lead),
+            mark(authors),
+            mark(body_ok),
+            tp,
+            got_imgs.len(),
+            want_imgs.len(),
+            ptp,
+            got_names.len(),
+            want_names.len()
         );
         for m in misses {
             println!("    {m}");
@@ -138,7 +225,9 @@ fn vi_news_pages_match_their_labels() {
     }
     let img_p = img_tp as f64 / img_got.max(1) as f64;
     let img_r = img_tp as f64 / img_want.max(1) as f64;
-    println!("images         precision {img_p:.3} ({img_tp}/{img_got}) recall {img_r:.3} ({img_tp}/{img_want})");
+    println!(
+        "images         precision {img_p:.3} ({img_tp}/{img_got}) recall {img_r:.3} ({img_tp}/{img_want})"
+    );
     println!(
         "participants   precision {:.3} ({ppl_tp}/{ppl_got}) recall {:.3} ({ppl_tp}/{ppl_want})",
         ppl_tp as f64 / ppl_got.max(1) as f64,
@@ -162,9 +251,17 @@ fn extraction_bench_pages_all_become_articles() {
     let dups = rows(out.path(), "duplicates");
     // Every page is accounted for, and these are all real articles.
     assert_eq!(articles.len() + rejects.len() + dups.len(), pages);
-    assert!(articles.len() * 100 >= pages * 98, "{} of {pages} pages exported; rejects: {rejects:?}", articles.len());
+    assert!(
+        articles.len() * 100 >= pages * 98,
+        "{} of {pages} pages exported; rejects: {rejects:?}",
+        articles.len()
+    );
     for a in &articles {
-        assert!(a["word_count"].as_i64().unwrap() > 20, "{} has a near-empty body", a["source"]);
+        assert!(
+            a["word_count"].as_i64().unwrap() > 20,
+            "{} has a near-empty body",
+            a["source"]
+        );
         assert!(!a["title"].as_str().unwrap().is_empty());
     }
 }

@@ -17,9 +17,22 @@ fn tables_read_back_under_the_declared_schema_and_runs_append() {
         assert_eq!(files.len(), 2, "{table}: one file per run");
         let declared = schema::of(table).unwrap();
         for f in &files {
-            let builder = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(f).unwrap()).unwrap();
-            assert_eq!(builder.schema().fields(), declared.fields(), "{}", f.display());
-            assert_eq!(builder.schema().metadata().get("newsmill.schema_version").map(String::as_str), Some("1"));
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(f).unwrap()).unwrap();
+            assert_eq!(
+                builder.schema().fields(),
+                declared.fields(),
+                "{}",
+                f.display()
+            );
+            assert_eq!(
+                builder
+                    .schema()
+                    .metadata()
+                    .get("newsmill.schema_version")
+                    .map(String::as_str),
+                Some("1")
+            );
         }
     }
     let articles = rows(out.path(), "articles");
@@ -28,7 +41,10 @@ fn tables_read_back_under_the_declared_schema_and_runs_append() {
     assert_eq!(articles[0]["article_id"], articles[1]["article_id"]);
     assert_ne!(articles[0]["run_id"], articles[1]["run_id"]);
     assert_eq!(rows(out.path(), "images").len(), 10);
-    assert_eq!(std::fs::read_dir(out.path().join("runs")).unwrap().count(), 2);
+    assert_eq!(
+        std::fs::read_dir(out.path().join("runs")).unwrap().count(),
+        2
+    );
 }
 
 #[test]
@@ -38,7 +54,9 @@ fn repeated_page_in_one_run_is_a_duplicate() {
     std::fs::write(input.path().join("a.html"), &seed).unwrap();
     std::fs::write(input.path().join("b.html"), &seed).unwrap();
     // Same body under another URL: an exact content duplicate.
-    let other = String::from_utf8(seed.clone()).unwrap().replace("a1209.html", "a9999.html");
+    let other = String::from_utf8(seed.clone())
+        .unwrap()
+        .replace("a1209.html", "a9999.html");
     std::fs::write(input.path().join("c.html"), other).unwrap();
     let out = tempfile::tempdir().unwrap();
     extract(&[input.path()], out.path());
@@ -50,7 +68,10 @@ fn repeated_page_in_one_run_is_a_duplicate() {
     let mut methods: Vec<&str> = dups.iter().map(|d| d["method"].as_str().unwrap()).collect();
     methods.sort();
     assert_eq!(methods, vec!["exact", "url"]);
-    assert!(dups.iter().all(|d| d["duplicate_of"].as_str() == Some(kept)));
+    assert!(
+        dups.iter()
+            .all(|d| d["duplicate_of"].as_str() == Some(kept))
+    );
     // Only the kept page has images and participants.
     assert_eq!(rows(out.path(), "images").len(), 5);
 }
@@ -65,23 +86,44 @@ fn gzipped_page_reads_like_the_plain_one() {
     let out = tempfile::tempdir().unwrap();
     extract(&[input.path()], out.path());
     let a = &rows(out.path(), "articles")[0];
-    assert!(a["title"].as_str().unwrap().starts_with("BỘ CHÍNH TRỊ LÀM VIỆC"));
+    assert!(
+        a["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("BỘ CHÍNH TRỊ LÀM VIỆC")
+    );
 }
 
 #[test]
 fn windows_1258_page_without_declared_charset_decodes() {
     let seed = std::fs::read_to_string(fixtures().join("seed/portal-article.html")).unwrap();
-    let page = seed.replace("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\" />", "");
+    let page = seed.replace(
+        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\" />",
+        "",
+    );
     let bytes = newsmill::parse::charset::encode_windows_1258(&page);
-    assert!(std::str::from_utf8(&bytes).is_err(), "the page must really be in a legacy encoding");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the page must really be in a legacy encoding"
+    );
     let input = tempfile::tempdir().unwrap();
     std::fs::write(input.path().join("legacy.html"), &bytes).unwrap();
     let out = tempfile::tempdir().unwrap();
     extract(&[input.path()], out.path());
     let a = &rows(out.path(), "articles")[0];
     assert_eq!(a["charset"].as_str(), Some("windows-1258"));
-    assert!(a["title"].as_str().unwrap().starts_with("BỘ CHÍNH TRỊ LÀM VIỆC VỚI BAN THƯỜNG VỤ TỈNH BẮC KẠN"));
-    assert!(a["body"].as_str().unwrap().contains("Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an"));
+    assert!(
+        a["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("BỘ CHÍNH TRỊ LÀM VIỆC VỚI BAN THƯỜNG VỤ TỈNH BẮC KẠN")
+    );
+    assert!(
+        a["body"]
+            .as_str()
+            .unwrap()
+            .contains("Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an")
+    );
 }
 
 #[test]
@@ -93,6 +135,12 @@ fn inspect_shows_tables_rows_and_schema() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("articles: 1 rows in 1 files"), "{text}");
     assert!(text.contains("participants: 10 rows"), "{text}");
-    assert!(text.contains("published_at       timestamp[us, UTC]"), "{text}");
-    assert!(text.contains("Tô Lâm") || text.contains("Nguyễn Thị Kim Ngân"), "{text}");
+    assert!(
+        text.contains("published_at       timestamp[us, UTC]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Tô Lâm") || text.contains("Nguyễn Thị Kim Ngân"),
+        "{text}"
+    );
 }

@@ -19,11 +19,17 @@ fn seed_page_matches_its_labels() {
     let a = &articles[0];
 
     assert_eq!(norm_opt(&a["title"]), labels["title"].as_str().map(norm));
-    assert_eq!(norm_opt(&a["category"]), labels["category"].as_str().map(norm));
+    assert_eq!(
+        norm_opt(&a["category"]),
+        labels["category"].as_str().map(norm)
+    );
     assert_eq!(norm_opt(&a["lead"]), labels["lead"].as_str().map(norm));
     assert_eq!(a["url"].as_str(), labels["url"].as_str());
     assert_eq!(a["site"].as_str(), labels["site"].as_str());
-    assert_eq!(a["published_at"].as_i64(), labels["published"].as_str().and_then(label_micros));
+    assert_eq!(
+        a["published_at"].as_i64(),
+        labels["published"].as_str().and_then(label_micros)
+    );
     assert_eq!(a["language"].as_str(), Some("vi"));
     let authors: Vec<Value> = a["authors"].as_array().unwrap().clone();
     assert_eq!(authors, labels["authors"].as_array().unwrap().clone());
@@ -47,18 +53,43 @@ fn seed_page_matches_its_labels() {
         assert_eq!(got["position"].as_i64(), Some(i as i64 + 1));
         assert_eq!(got["src"].as_str(), want["src"].as_str());
         assert_eq!(norm_opt(&got["alt"]), want["alt"].as_str().map(norm));
-        assert_eq!(norm_opt(&got["caption"]), want["caption"].as_str().map(norm));
+        assert_eq!(
+            norm_opt(&got["caption"]),
+            want["caption"].as_str().map(norm)
+        );
     }
 
     let people = rows(out.path(), "participants");
     let want = labels["participants"].as_array().unwrap();
-    assert_eq!(people.len(), want.len(), "got {:?}", people.iter().map(|p| p["name"].clone()).collect::<Vec<_>>());
+    assert_eq!(
+        people.len(),
+        want.len(),
+        "got {:?}",
+        people.iter().map(|p| p["name"].clone()).collect::<Vec<_>>()
+    );
     for w in want {
         let name = norm(w["name"].as_str().unwrap());
-        let got = people.iter().find(|p| norm_opt(&p["name"]).as_deref() == Some(name.as_str())).unwrap_or_else(|| panic!("{name} missing"));
-        assert_eq!(norm_opt(&got["rank"]), w["rank"].as_str().map(norm), "rank of {name}");
-        let titles: Vec<String> = got["titles"].as_array().unwrap().iter().filter_map(norm_opt).collect();
-        let want_titles: Vec<String> = w["titles"].as_array().unwrap().iter().filter_map(norm_opt).collect();
+        let got = people
+            .iter()
+            .find(|p| norm_opt(&p["name"]).as_deref() == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("{name} missing"));
+        assert_eq!(
+            norm_opt(&got["rank"]),
+            w["rank"].as_str().map(norm),
+            "rank of {name}"
+        );
+        let titles: Vec<String> = got["titles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(norm_opt)
+            .collect();
+        let want_titles: Vec<String> = w["titles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(norm_opt)
+            .collect();
         assert_eq!(titles, want_titles, "titles of {name}");
         assert!(got["mentions"].as_i64().unwrap() >= 1);
     }
@@ -68,11 +99,17 @@ fn seed_page_matches_its_labels() {
 fn seed_first_offsets_point_at_the_name_in_the_body() {
     let out = tempfile::tempdir().unwrap();
     extract(&[&fixtures().join("seed/portal-article.html")], out.path());
-    let body: Vec<char> = rows(out.path(), "articles")[0]["body"].as_str().unwrap().chars().collect();
+    let body: Vec<char> = rows(out.path(), "articles")[0]["body"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .collect();
     for p in rows(out.path(), "participants") {
         let name = p["name"].as_str().unwrap();
         if let Some(off) = p["first_offset"].as_i64() {
-            let at: String = body[off as usize..off as usize + name.chars().count()].iter().collect();
+            let at: String = body[off as usize..off as usize + name.chars().count()]
+                .iter()
+                .collect();
             assert_eq!(at, name);
         }
     }
