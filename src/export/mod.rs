@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use crate::record::{Article, Duplicate, Reject};
 use writer::{
-    ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, TableFile,
+    ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, Rows, TableFile,
 };
 
 /// The five table files of one run and their row buffers.

@@ -116,6 +116,37 @@ impl Drop for TableFile {
     }
 }
 
+/// Row buffers of one table: how many rows wait, and their columns in schema order.
+pub trait Rows {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn finish(&mut self) -> Vec<ArrayRef>;
+}
+
+macro_rules! impl_rows {
+    ($($t:ty),*) => {$(
+        impl Rows for $t {
+            fn len(&self) -> usize {
+                self.n
+            }
+            fn finish(&mut self) -> Vec<ArrayRef> {
+                self.n = 0;
+                self.columns()
+            }
+        }
+    )*};
+}
+
+impl_rows!(
+    ArticleRows,
+    ImageRows,
+    ParticipantRows,
+    DuplicateRows,
+    RejectRows
+);
+
 fn ts_micros(t: &DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
@@ -168,13 +199,6 @@ pub struct ArticleRows {
 }
 
 impl ArticleRows {
-    pub fn len(&self) -> usize {
-        self.n
-    }
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
-    }
-
     pub fn push(&mut self, a: &Article, run_id: &str) {
         self.n += 1;
         self.article_id.append_value(&a.article_id);
@@ -210,8 +234,7 @@ impl ArticleRows {
         self.run_id.append_value(run_id);
     }
 
-    pub fn finish(&mut self) -> Vec<ArrayRef> {
-        self.n = 0;
+    fn columns(&mut self) -> Vec<ArrayRef> {
         vec![
             arc(self.article_id.finish()),
             arc(self.url.finish()),
@@ -253,12 +276,6 @@ pub struct ImageRows {
 }
 
 impl ImageRows {
-    pub fn len(&self) -> usize {
-        self.n
-    }
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
-    }
     pub fn push_article(&mut self, a: &Article, run_id: &str) {
         for (i, img) in a.images.iter().enumerate() {
             self.n += 1;
@@ -271,8 +288,7 @@ impl ImageRows {
             self.run_id.append_value(run_id);
         }
     }
-    pub fn finish(&mut self) -> Vec<ArrayRef> {
-        self.n = 0;
+    fn columns(&mut self) -> Vec<ArrayRef> {
         vec![
             arc(self.article_id.finish()),
             arc(self.position.finish()),
@@ -301,12 +317,6 @@ pub struct ParticipantRows {
 }
 
 impl ParticipantRows {
-    pub fn len(&self) -> usize {
-        self.n
-    }
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
-    }
     pub fn push_article(&mut self, a: &Article, run_id: &str) {
         for p in &a.participants {
             self.n += 1;
@@ -325,8 +335,7 @@ impl ParticipantRows {
             self.run_id.append_value(run_id);
         }
     }
-    pub fn finish(&mut self) -> Vec<ArrayRef> {
-        self.n = 0;
+    fn columns(&mut self) -> Vec<ArrayRef> {
         vec![
             arc(self.article_id.finish()),
             arc(self.name.finish()),
@@ -355,12 +364,6 @@ pub struct DuplicateRows {
 }
 
 impl DuplicateRows {
-    pub fn len(&self) -> usize {
-        self.n
-    }
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
-    }
     pub fn push(&mut self, d: &Duplicate, run_id: &str) {
         self.n += 1;
         self.article_id.append_value(&d.article_id);
@@ -371,8 +374,7 @@ impl DuplicateRows {
         self.similarity.append_value(d.similarity);
         self.run_id.append_value(run_id);
     }
-    pub fn finish(&mut self) -> Vec<ArrayRef> {
-        self.n = 0;
+    fn columns(&mut self) -> Vec<ArrayRef> {
         vec![
             arc(self.article_id.finish()),
             arc(self.url.finish()),
@@ -397,12 +399,6 @@ pub struct RejectRows {
 }
 
 impl RejectRows {
-    pub fn len(&self) -> usize {
-        self.n
-    }
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
-    }
     pub fn push(&mut self, r: &Reject, run_id: &str) {
         self.n += 1;
         self.source.append_value(&r.source);
@@ -411,8 +407,7 @@ impl RejectRows {
         self.detail.append_value(&r.detail);
         self.run_id.append_value(run_id);
     }
-    pub fn finish(&mut self) -> Vec<ArrayRef> {
-        self.n = 0;
+    fn columns(&mut self) -> Vec<ArrayRef> {
         vec![
             arc(self.source.finish()),
             arc(self.stage.finish()),

@@ -9,61 +9,21 @@ use scraper::ElementRef;
 use super::dom::hints;
 
 /// Blocks that are never article text, whatever else their name says.
+#[rustfmt::skip]
 const STRONG_NEGATIVE: &[&str] = &[
-    "related",
-    "relate",
-    "comment",
-    "sidebar",
-    "share",
-    "social",
-    "advert",
-    "banner",
-    "breadcrumb",
-    "bread-crumb",
-    "newsletter",
-    "popup",
-    "cookie",
-    "modal",
-    "signup",
-    "login",
-    "subscribe",
-    "recommend",
-    "most-read",
-    "mostread",
-    "trending",
-    "readmore",
-    "read-more",
-    "xem-them",
-    "tin-lien-quan",
-    "lienquan",
-    "tinlienquan",
-    "box-category",
-    "samecate",
-    "same-cate",
-    "outbrain",
-    "taboola",
-    "sponsor",
-    "promo",
-    "pagination",
-    "rating",
-    "print",
-    "toolbar",
-    "footer",
-    "masthead",
-    "navbar",
-    "menu",
-    "widget",
-    "author",
-    "byline",
-    "avatar",
-    "tags",
-    "keyword",
-    "copyright",
-    "disclaimer",
-    "event-stream",
-    "follow",
-    "poll",
-    "video",
+    "share", "social", "advert", "banner", "breadcrumb", "bread-crumb", "newsletter", "popup",
+    "cookie", "modal", "signup", "login", "subscribe", "tinlienquan", "sponsor", "promo",
+    "pagination", "rating", "print", "toolbar", "masthead", "navbar", "menu", "author",
+    "byline", "avatar", "tags", "keyword", "copyright", "disclaimer", "event-stream", "follow",
+    "poll", "video",
+];
+
+/// Blocks that list other stories: related, most read, sidebars, comments.
+#[rustfmt::skip]
+const OTHER_STORIES: &[&str] = &[
+    "related", "relate", "comment", "sidebar", "recommend", "most-read", "mostread", "trending",
+    "readmore", "read-more", "xem-them", "tin-lien-quan", "lienquan", "box-category", "samecate", "same-cate",
+    "outbrain", "taboola", "footer", "widget", "list-news", "news-list", "other-news", "tin-khac",
 ];
 
 /// Short negative words matched only as whole tokens of a class or id.
@@ -165,41 +125,19 @@ fn is_boilerplate_hint(h: &str) -> bool {
     if h.is_empty() {
         return false;
     }
-    STRONG_NEGATIVE.iter().any(|n| h.contains(n)) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t))
+    STRONG_NEGATIVE
+        .iter()
+        .chain(OTHER_STORIES)
+        .any(|n| h.contains(n))
+        || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t))
 }
 
 /// True for blocks that list other stories (related, most read, sidebars, comments):
 /// their dates, images and names belong to those stories.
 pub fn is_other_stories(el: ElementRef<'_>) -> bool {
-    const OTHER: &[&str] = &[
-        "related",
-        "relate",
-        "comment",
-        "sidebar",
-        "recommend",
-        "most-read",
-        "mostread",
-        "trending",
-        "readmore",
-        "read-more",
-        "xem-them",
-        "tin-lien-quan",
-        "lienquan",
-        "box-category",
-        "samecate",
-        "same-cate",
-        "outbrain",
-        "taboola",
-        "footer",
-        "widget",
-        "list-news",
-        "news-list",
-        "other-news",
-        "tin-khac",
-    ];
     matches!(el.value().name(), "footer" | "aside") || {
         let h = hints(el);
-        !h.is_empty() && OTHER.iter().any(|w| h.contains(w))
+        !h.is_empty() && OTHER_STORIES.iter().any(|w| h.contains(w))
     }
 }
 
