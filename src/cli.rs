@@ -43,6 +43,39 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ToneStyle::Old)]
         tone_style: ToneStyle,
     },
+    /// Crawl a site from its pipeline file: discover, fetch, extract, export.
+    Run {
+        /// Pipeline file (see pipelines/).
+        pipeline: PathBuf,
+        /// Dataset folder (default: the pipeline's output.dir).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// Crawl state file (default: OUT/state.sqlite).
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// Only articles published in this window ("7d", "24h") or since this date ("2024-01-31").
+        #[arg(long)]
+        since: Option<String>,
+        /// Fetch at most N article URLs in this run.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Fetch everything unconditionally, as if no earlier run existed (the state is still updated).
+        #[arg(long)]
+        ignore_state: bool,
+        /// Keep the raw responses as WARC under OUT/warc/.
+        #[arg(long)]
+        warc: bool,
+        /// Worker threads for parsing (default: all cores).
+        #[arg(short = 'j', long)]
+        threads: Option<usize>,
+        #[arg(long, value_enum, default_value_t = ToneStyle::Old)]
+        tone_style: ToneStyle,
+    },
+    /// Validate a pipeline file without running it.
+    Check {
+        /// Pipeline file to check.
+        pipeline: PathBuf,
+    },
     /// Show the tables of a dataset: files, row counts, schema and sample rows.
     Inspect {
         /// Dataset folder written by `newsmill extract`.
@@ -86,9 +119,48 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(if summary.interrupted { 1 } else { 0 })
         }
+        Command::Run { pipeline, out, state, since, limit, ignore_state, warc, threads, tone_style } => {
+            let cfg = crate::config::load(&pipeline)?;
+            let opts = crate::crawl::RunOptions {
+                out,
+                state,
+                since,
+                limit,
+                ignore_state,
+                warc,
+                threads: threads.unwrap_or_else(default_threads),
+                normalise: NormaliseOptions { tone_style },
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
+                arguments: std::env::args().collect(),
+            };
+            let summary = crate::crawl::run(cfg, &opts)?;
+            if !cli.quiet {
+                println!("{}", summary.render());
+            }
+            Ok(if summary.interrupted { 1 } else { 0 })
+        }
+        Command::Check { pipeline } => {
+            let cfg = crate::config::load(&pipeline)?;
+            let p = &cfg.pipeline;
+            println!(
+                "{}: ok (site {}, {} domains, {} sitemaps, {} feeds, {} listings, output {})",
+                pipeline.display(),
+                p.site.id,
+                p.site.domains.len(),
+                p.discovery.sitemaps.len(),
+                p.discovery.feeds.len(),
+                p.discovery.listings.len(),
+                cfg.out_dir.display()
+            );
+            Ok(0)
+        }
         Command::Inspect { dir, rows, table } => {
             print!("{}", crate::inspect::render(&dir, rows, table.as_deref())?);
             Ok(0)
         }
     }
+}
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }

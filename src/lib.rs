@@ -7,6 +7,12 @@
 //! Parquet. [`pipeline`] wires them with bounded channels; [`cli`] only parses flags.
 
 pub mod cli;
+pub mod config;
+pub mod crawl;
+pub mod discover;
+pub mod fetch;
+pub mod state;
+pub mod warc;
 pub mod dedupe;
 pub mod error;
 pub mod export;

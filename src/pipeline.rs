@@ -1,16 +1,17 @@
-//! Wiring of the stages: read -> parse -> normalise -> people -> dedupe -> export.
+//! Wiring of the stages: source -> parse -> normalise -> people -> dedupe -> export.
 //!
-//! One reader thread feeds a bounded channel; a rayon pool parses and normalises pages
-//! from it (CPU work stays off any async runtime, and the fetcher can feed the same
-//! channel later); a second bounded channel carries outcomes to the single writer
-//! thread that dedupes and exports. Bounded channels make a slow stage slow down the
-//! one before it, so memory stays flat however many pages a run reads.
+//! A source (the file reader, or the fetcher) feeds [`Work`] through a bounded channel;
+//! a rayon pool parses and normalises pages from it (CPU work stays off the async
+//! runtime); a second bounded channel carries results to the single sink thread that
+//! dedupes, exports and records crawl state. Bounded channels make a slow stage slow
+//! down the one before it, so memory stays flat however many pages a run reads.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -21,11 +22,13 @@ use rayon::prelude::*;
 use crate::dedupe::Deduper;
 use crate::error::UsageError;
 use crate::export::Exporter;
-use crate::export::manifest::{Counts, Manifest, SCHEMA_VERSION};
+use crate::export::manifest::{Counts, CrawlReport, Manifest, SCHEMA_VERSION};
 use crate::normalise::{self, Options as NormaliseOptions};
+use crate::parse::rules::SiteRules;
 use crate::people::{self, Lexicon};
-use crate::record::{Outcome, RawPage, Reject, Stage};
+use crate::record::{Done, FetchMeta, Outcome, RawPage, Reject, Stage, Work};
 use crate::sources;
+use crate::state::{State, Update};
 
 /// Everything `extract` needs to know.
 #[derive(Debug, Clone)]
@@ -40,13 +43,14 @@ pub struct ExtractOptions {
     pub arguments: Vec<String>,
 }
 
-/// What a run did, for the summary line and the caller's exit code.
+/// What a run did, for the summary and the caller's exit code.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
     pub run_id: String,
     pub counts: Counts,
     pub rejects_by_reason: BTreeMap<String, u64>,
     pub duplicates_by_method: BTreeMap<String, u64>,
+    pub crawl: Option<CrawlReport>,
     pub wall_seconds: f64,
     pub interrupted: bool,
 }
@@ -55,42 +59,44 @@ impl RunSummary {
     /// A few lines for people: what came in, what went out, what was left out and why.
     pub fn render(&self) -> String {
         let c = &self.counts;
-        let rate = if self.wall_seconds > 0.0 {
-            c.pages_in as f64 / self.wall_seconds
-        } else {
-            0.0
-        };
-        let mut s = format!(
-            "run {}{}\n  pages read  {}\n  articles    {} ({} images, {} participants)\n  duplicates  {}\n  rejects     {}\n",
-            self.run_id,
-            if self.interrupted {
-                " (interrupted)"
-            } else {
-                ""
-            },
-            c.pages_in,
-            c.articles,
-            c.images,
-            c.participants,
-            c.duplicates,
-            c.rejects
-        );
-        for (reason, n) in &self.rejects_by_reason {
-            s.push_str(&format!("    {reason:<14}{n}\n"));
+        let rate = if self.wall_seconds > 0.0 { c.pages_in as f64 / self.wall_seconds } else { 0.0 };
+        let mut s = format!("run {}{}\n", self.run_id, if self.interrupted { " (interrupted)" } else { "" });
+        if let Some(k) = &self.crawl {
+            let failed: Vec<String> = k.failed_by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            s.push_str(&format!(
+                "  crawl       {} new, {} changed, {} unchanged, {} failed{} ({} URLs discovered, {} requests)\n",
+                k.new,
+                k.changed,
+                k.unchanged,
+                k.failed,
+                if failed.is_empty() { String::new() } else { format!(" ({})", failed.join(", ")) },
+                k.discovered,
+                k.requests
+            ));
         }
         s.push_str(&format!(
-            "  wall time   {:.2} s ({rate:.1} pages/s)",
-            self.wall_seconds
+            "  pages read  {}\n  articles    {} ({} images, {} participants)\n  duplicates  {}\n  rejects     {}\n",
+            c.pages_in, c.articles, c.images, c.participants, c.duplicates, c.rejects
         ));
+        for (reason, n) in &self.rejects_by_reason {
+            s.push_str(&format!("    {reason:<18}{n}\n"));
+        }
+        s.push_str(&format!("  wall time   {:.2} s ({rate:.1} pages/s)", self.wall_seconds));
         s
     }
 }
 
-/// Set by Ctrl-C: stop reading new pages, finish what is in flight, commit the files.
+/// Set by Ctrl-C: stop taking new pages, finish what is in flight, commit the files.
 static CANCEL: AtomicBool = AtomicBool::new(false);
 static HANDLER: OnceLock<()> = OnceLock::new();
 
-fn install_ctrlc() {
+/// True once Ctrl-C was pressed.
+pub fn cancelled() -> bool {
+    CANCEL.load(Ordering::SeqCst)
+}
+
+/// Installs the Ctrl-C handler (once per process) and clears the flag for a new run.
+pub fn install_ctrlc() {
     HANDLER.get_or_init(|| {
         let _ = ctrlc::set_handler(|| {
             if CANCEL.swap(true, Ordering::SeqCst) {
@@ -100,130 +106,330 @@ fn install_ctrlc() {
             eprintln!("\ninterrupted: finishing the pages in flight and closing the files (Ctrl-C again to quit at once)");
         });
     });
+    CANCEL.store(false, Ordering::SeqCst);
 }
 
 /// A run id that sorts by start time and does not collide between runs.
 pub fn new_run_id() -> String {
     let now = Utc::now();
-    let salt = xxhash_rust::xxh3::xxh3_64(
-        format!(
-            "{}{}",
-            now.timestamp_nanos_opt().unwrap_or(0),
-            std::process::id()
-        )
-        .as_bytes(),
-    );
-    format!(
-        "{}-{:06x}",
-        now.format("%Y%m%dT%H%M%S%.3fZ")
-            .to_string()
-            .replace('.', ""),
-        salt & 0xFF_FFFF
-    )
+    let salt = xxhash_rust::xxh3::xxh3_64(format!("{}{}", now.timestamp_nanos_opt().unwrap_or(0), std::process::id()).as_bytes());
+    format!("{}-{:06x}", now.format("%Y%m%dT%H%M%S%.3fZ").to_string().replace('.', ""), salt & 0xFF_FFFF)
 }
 
 /// Makes sure `out` exists and is writable before any work starts.
-pub fn check_out_dir(out: &std::path::Path) -> Result<(), UsageError> {
-    std::fs::create_dir_all(out).map_err(|e| {
-        UsageError(format!(
-            "--out {} cannot be created: {e}; choose a writable folder",
-            out.display()
-        ))
-    })?;
+pub fn check_out_dir(out: &Path) -> Result<(), UsageError> {
+    std::fs::create_dir_all(out).map_err(|e| UsageError(format!("--out {} cannot be created: {e}; choose a writable folder", out.display())))?;
     let probe = out.join(format!(".newsmill-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| {
-        UsageError(format!(
-            "--out {} is not writable: {e}; choose a writable folder",
-            out.display()
-        ))
-    })?;
+    std::fs::write(&probe, b"").map_err(|e| UsageError(format!("--out {} is not writable: {e}; choose a writable folder", out.display())))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
 
 /// CPU time per stage, summed over worker threads, in nanoseconds.
 #[derive(Default)]
-struct StageClock {
+pub struct StageClock {
     parse: AtomicU64,
     normalise: AtomicU64,
     people: AtomicU64,
 }
 
-/// Runs one page through parse, normalise and people. Never panics: a panic in an
-/// extractor becomes a reject, so one odd page cannot stop a crawl.
-pub fn process_page(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon) -> Outcome {
-    process_timed(raw, opts, lexicon, &StageClock::default())
+impl StageClock {
+    fn seconds(&self) -> BTreeMap<String, f64> {
+        let secs = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
+        BTreeMap::from([
+            ("parse".to_string(), secs(&self.parse)),
+            ("normalise".to_string(), secs(&self.normalise)),
+            ("people".to_string(), secs(&self.people)),
+        ])
+    }
 }
 
-fn process_timed(
-    raw: &RawPage,
-    opts: NormaliseOptions,
-    lexicon: &Lexicon,
-    clock: &StageClock,
-) -> Outcome {
+/// What the CPU stages need besides the page.
+pub struct StageContext {
+    pub normalise: NormaliseOptions,
+    pub lexicon: Lexicon,
+    pub rules: Option<SiteRules>,
+    pub clock: StageClock,
+}
+
+impl StageContext {
+    pub fn new(normalise: NormaliseOptions) -> Self {
+        StageContext { normalise, lexicon: Lexicon::vietnamese(), rules: None, clock: StageClock::default() }
+    }
+}
+
+/// Runs one page through parse, normalise and people with default options.
+pub fn process_page(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon) -> Outcome {
+    let ctx = StageContext { normalise: opts, lexicon: lexicon.clone(), rules: None, clock: StageClock::default() };
+    process(raw, &ctx)
+}
+
+/// Runs one page through parse, normalise and people. Never panics: a panic in an
+/// extractor becomes a reject, so one odd page cannot stop a crawl.
+pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
+    let clock = &ctx.clock;
     let run = || {
         let t = Instant::now();
-        let doc = crate::parse::parse(raw);
-        clock
-            .parse
-            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let doc = crate::parse::parse(raw, ctx.rules.as_ref());
+        clock.parse.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let doc = match doc {
             Ok(d) => d,
             Err(r) => return Outcome::Reject(r),
         };
         let t = Instant::now();
-        let passages = normalise::passages(&doc, opts);
-        let article = normalise::normalise(doc, opts);
-        clock
-            .normalise
-            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let passages = normalise::passages(&doc, ctx.normalise);
+        let article = normalise::normalise(doc, ctx.normalise);
+        clock.normalise.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let mut article = match article {
             Ok(a) => a,
             Err(r) => return Outcome::Reject(r),
         };
         let t = Instant::now();
-        article.participants = people::extract(
-            &passages,
-            &article.body,
-            article.language.as_deref(),
-            lexicon,
-        );
-        clock
-            .people
-            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        article.participants = people::extract(&passages, &article.body, article.language.as_deref(), &ctx.lexicon);
+        clock.people.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Outcome::Article(Box::new(article))
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(o) => o,
         Err(p) => {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Outcome::Reject(Reject::new(
-                &raw.source,
-                Stage::Parse,
-                "internal_error",
-                format!(
-                    "newsmill failed on this page ({msg}); please report it with the page attached"
-                ),
-            ))
+            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+            Outcome::Reject(Reject::new(&raw.source, Stage::Parse, "internal_error", format!("newsmill failed on this page ({msg}); please report it with the page attached")))
         }
     }
 }
 
-fn progress_bar(total: u64, show: bool) -> ProgressBar {
+/// Starts the CPU stages on their own pool, reading `input` and sending results back.
+pub fn spawn_cpu(input: Box<dyn Iterator<Item = Work> + Send>, threads: usize, ctx: Arc<StageContext>) -> Result<(Receiver<Done>, JoinHandle<()>)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("newsmill-cpu-{i}"))
+        .build()
+        .context("cannot start the worker threads")?;
+    let (tx, rx) = sync_channel::<Done>(threads.max(1) * 4);
+    let handle = std::thread::Builder::new().name("newsmill-cpu".into()).spawn(move || {
+        pool.install(|| {
+            input.par_bridge().for_each_with(tx, |tx, work| {
+                let done = match work {
+                    Work::Page(raw, meta) => {
+                        let outcome = process(&raw, &ctx);
+                        match (&outcome, &meta) {
+                            // Same article as last time (only the page around it changed).
+                            (Outcome::Article(a), Some(m)) if m.previous_content_hash.as_deref() == Some(a.content_hash.as_str()) => Done::Unchanged(m.clone()),
+                            _ => Done::Outcome(outcome, meta),
+                        }
+                    }
+                    Work::Reject(r, meta) => Done::Outcome(Outcome::Reject(r), meta),
+                    Work::Unchanged(meta) => Done::Unchanged(meta),
+                };
+                let _ = tx.send(done);
+            });
+        });
+    })?;
+    Ok((rx, handle))
+}
+
+/// A progress bar of `total` pages, hidden unless `show`.
+pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     pb
+}
+
+/// The single writer: dedupe, export, crawl state, counters.
+pub struct Sink {
+    pub counts: Counts,
+    pub rejects_by_reason: BTreeMap<String, u64>,
+    pub duplicates_by_method: BTreeMap<String, u64>,
+    pub crawl: CrawlReport,
+    dedupe: Deduper,
+}
+
+impl Sink {
+    pub fn new() -> Self {
+        Sink { counts: Counts::default(), rejects_by_reason: BTreeMap::new(), duplicates_by_method: BTreeMap::new(), crawl: CrawlReport::default(), dedupe: Deduper::default() }
+    }
+
+    /// Consumes results until the CPU stages are done. Stops intake on a write error.
+    pub fn consume(&mut self, rx: Receiver<Done>, exporter: &mut Exporter, mut state: Option<&mut State>, pb: &ProgressBar) -> Result<()> {
+        for done in rx {
+            if let Err(e) = self.one(done, exporter, state.as_deref_mut()) {
+                CANCEL.store(true, Ordering::SeqCst);
+                // Drain so the producers are not blocked forever on a full channel.
+                return Err(e);
+            }
+            pb.inc(1);
+            if self.counts.rejects > 0 {
+                pb.set_message(format!("{} rejects", self.counts.rejects));
+            }
+        }
+        Ok(())
+    }
+
+    fn one(&mut self, done: Done, exporter: &mut Exporter, state: Option<&mut State>) -> Result<()> {
+        self.counts.pages_in += 1;
+        let (outcome, meta) = match done {
+            Done::Unchanged(meta) => {
+                self.counts.unchanged += 1;
+                self.crawl.unchanged += 1;
+                if let Some(s) = state {
+                    s.record(&update(&meta, "unchanged"))?;
+                }
+                return Ok(());
+            }
+            Done::Outcome(o, meta) => (o, meta),
+        };
+        match &outcome {
+            Outcome::Article(a) => {
+                self.counts.html_bytes += a.html_bytes;
+                match self.dedupe.check(a) {
+                    Some(dup) => {
+                        self.counts.duplicates += 1;
+                        *self.duplicates_by_method.entry(dup.method.to_string()).or_default() += 1;
+                        exporter.duplicate(&dup)?;
+                        if let (Some(s), Some(m)) = (state, &meta) {
+                            s.record(&Update { content_hash: Some(a.content_hash.clone()), article_id: Some(dup.duplicate_of.clone()), ..update(m, "duplicate") })?;
+                        }
+                    }
+                    None => {
+                        self.counts.articles += 1;
+                        self.counts.images += a.images.len() as u64;
+                        self.counts.participants += a.participants.len() as u64;
+                        exporter.article(a)?;
+                        if let Some(m) = &meta {
+                            if m.seen_before {
+                                self.crawl.changed += 1;
+                            } else {
+                                self.crawl.new += 1;
+                            }
+                            if let Some(s) = state {
+                                s.record(&Update { content_hash: Some(a.content_hash.clone()), article_id: Some(a.article_id.clone()), ..update(m, "exported") })?;
+                            }
+                        }
+                    }
+                }
+            }
+            Outcome::Reject(r) => {
+                self.counts.rejects += 1;
+                *self.rejects_by_reason.entry(r.reason.to_string()).or_default() += 1;
+                tracing::debug!(source = %r.source, reason = r.reason, "{}", r.detail);
+                exporter.reject(r)?;
+                if let Some(m) = &meta {
+                    self.crawl.failed += 1;
+                    *self.crawl.failed_by_reason.entry(r.reason.to_string()).or_default() += 1;
+                    if let Some(s) = state {
+                        // A page that parsed to nothing was fetched fine: keep its validators.
+                        let status = if r.stage == Stage::Fetch { "failed" } else { "rejected" };
+                        s.record(&Update { error: Some(format!("{}: {}", r.reason, r.detail)), ..update(m, status) })?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn update(m: &FetchMeta, status: &'static str) -> Update {
+    Update {
+        url: m.url.clone(),
+        status,
+        http_status: m.http_status,
+        etag: m.etag.clone(),
+        last_modified: m.last_modified.clone(),
+        body_hash: m.body_hash.clone(),
+        content_hash: None,
+        article_id: None,
+        error: None,
+    }
+}
+
+/// Everything that goes into the manifest besides the counts.
+pub struct ManifestInfo<'a> {
+    pub out: &'a Path,
+    pub run_id: &'a str,
+    pub command: &'a str,
+    pub arguments: &'a [String],
+    pub started: chrono::DateTime<Utc>,
+    pub wall_seconds: f64,
+    pub threads: usize,
+    pub written: &'a crate::export::Written,
+    pub extra_files: Vec<(String, PathBuf)>,
+}
+
+/// Writes the run manifest and returns the summary.
+pub fn finish(info: ManifestInfo<'_>, sink: Sink, ctx: &StageContext, crawl: bool) -> Result<RunSummary> {
+    let interrupted = cancelled();
+    let mut files: BTreeMap<String, String> = info.written.iter().map(|(t, p, _)| (t.clone(), p.strip_prefix(info.out).unwrap_or(p).display().to_string())).collect();
+    for (name, p) in &info.extra_files {
+        files.insert(name.clone(), p.strip_prefix(info.out).unwrap_or(p).display().to_string());
+    }
+    let crawl_report = crawl.then(|| sink.crawl.clone());
+    let manifest = Manifest {
+        run_id: info.run_id.to_string(),
+        newsmill_version: env!("CARGO_PKG_VERSION"),
+        schema_version: SCHEMA_VERSION,
+        command: info.command.to_string(),
+        arguments: info.arguments.to_vec(),
+        status: if interrupted { "interrupted" } else { "completed" },
+        started_at: info.started.to_rfc3339(),
+        finished_at: Utc::now().to_rfc3339(),
+        wall_seconds: info.wall_seconds,
+        threads: info.threads,
+        counts: sink.counts.clone(),
+        rejects_by_reason: sink.rejects_by_reason.clone(),
+        duplicates_by_method: sink.duplicates_by_method.clone(),
+        stage_seconds: ctx.clock.seconds(),
+        crawl: crawl_report.clone(),
+        files,
+    };
+    manifest.write(info.out)?;
+    Ok(RunSummary {
+        run_id: info.run_id.to_string(),
+        counts: sink.counts,
+        rejects_by_reason: sink.rejects_by_reason,
+        duplicates_by_method: sink.duplicates_by_method,
+        crawl: crawl_report,
+        wall_seconds: info.wall_seconds,
+        interrupted,
+    })
+}
+
+/// Reads saved pages (HTML files and WARC files) as a stream of work.
+fn file_source(inputs: Vec<sources::Input>, max_bytes: u64) -> Box<dyn Iterator<Item = Work> + Send> {
+    let (tx, rx) = sync_channel::<Work>(16);
+    let spawned = std::thread::Builder::new().name("newsmill-read".into()).spawn(move || {
+        for input in &inputs {
+            if cancelled() {
+                break;
+            }
+            let items: Vec<Result<RawPage, Reject>> = match input {
+                sources::Input::File(p) if crate::warc::is_warc_name(p) => crate::warc::read_pages(p, max_bytes),
+                _ => vec![sources::read(input, max_bytes)],
+            };
+            for item in items {
+                let work = match item {
+                    Ok(page) => Work::Page(page, None),
+                    Err(r) => Work::Reject(r, None),
+                };
+                if tx.send(work).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the reader thread: {e}");
+    }
+    Box::new(rx.into_iter())
 }
 
 /// `newsmill extract`: saved pages in, one run of the dataset out.
@@ -233,149 +439,31 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     check_out_dir(&opts.out)?;
     let inputs = sources::list(&opts.inputs)?;
     install_ctrlc();
-    CANCEL.store(false, Ordering::SeqCst);
     let run_id = new_run_id();
     let mut exporter = Exporter::create(&opts.out, &run_id)?;
     let threads = opts.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("newsmill-cpu-{i}"))
-        .build()
-        .context("cannot start the worker threads")?;
     let pb = progress_bar(inputs.len() as u64, opts.progress);
-    let lexicon = Arc::new(Lexicon::vietnamese());
-    let clock = Arc::new(StageClock::default());
-
-    let cap = threads * 4;
-    let (raw_tx, raw_rx) = sync_channel::<Result<RawPage, Reject>>(cap);
-    let (out_tx, out_rx) = sync_channel::<Outcome>(cap);
-    let max_bytes = opts.max_page_bytes;
-    let reader = std::thread::Builder::new()
-        .name("newsmill-read".into())
-        .spawn(move || {
-            for input in &inputs {
-                if CANCEL.load(Ordering::SeqCst) {
-                    break;
-                }
-                if raw_tx.send(sources::read(input, max_bytes)).is_err() {
-                    break;
-                }
-            }
-        })?;
-    let norm = opts.normalise;
-    let (lx, ck) = (lexicon.clone(), clock.clone());
-    let workers = std::thread::Builder::new()
-        .name("newsmill-cpu".into())
-        .spawn(move || {
-            pool.install(|| {
-                raw_rx
-                    .into_iter()
-                    .par_bridge()
-                    .for_each_with(out_tx, |tx, item| {
-                        let outcome = match item {
-                            Ok(raw) => process_timed(&raw, norm, &lx, &ck),
-                            Err(reject) => Outcome::Reject(reject),
-                        };
-                        let _ = tx.send(outcome);
-                    });
-            });
-        })?;
-
-    let mut counts = Counts::default();
-    let mut rejects_by_reason: BTreeMap<String, u64> = BTreeMap::new();
-    let mut duplicates_by_method: BTreeMap<String, u64> = BTreeMap::new();
-    let mut dedupe = Deduper::default();
-    let mut export_err: Option<anyhow::Error> = None;
-    for outcome in out_rx {
-        counts.pages_in += 1;
-        let result = match &outcome {
-            Outcome::Article(a) => {
-                counts.html_bytes += a.html_bytes;
-                match dedupe.check(a) {
-                    Some(dup) => {
-                        counts.duplicates += 1;
-                        *duplicates_by_method
-                            .entry(dup.method.to_string())
-                            .or_default() += 1;
-                        exporter.duplicate(&dup)
-                    }
-                    None => {
-                        counts.articles += 1;
-                        counts.images += a.images.len() as u64;
-                        counts.participants += a.participants.len() as u64;
-                        exporter.article(a)
-                    }
-                }
-            }
-            Outcome::Reject(r) => {
-                counts.rejects += 1;
-                *rejects_by_reason.entry(r.reason.to_string()).or_default() += 1;
-                tracing::debug!(source = %r.source, reason = r.reason, "{}", r.detail);
-                pb.set_message(format!("{} rejects", counts.rejects));
-                exporter.reject(r)
-            }
-        };
-        pb.inc(1);
-        if let Err(e) = result {
-            // Stop intake; the uncommitted files are removed when the exporter drops.
-            CANCEL.store(true, Ordering::SeqCst);
-            export_err = Some(e);
-            break;
-        }
-    }
-    let _ = reader.join();
-    let _ = workers.join();
+    let ctx = Arc::new(StageContext::new(opts.normalise));
+    let (rx, cpu) = spawn_cpu(file_source(inputs, opts.max_page_bytes), threads, ctx.clone())?;
+    let mut sink = Sink::new();
+    let consumed = sink.consume(rx, &mut exporter, None, &pb);
+    let _ = cpu.join();
     pb.finish_and_clear();
-    if let Some(e) = export_err {
-        return Err(e.context(format!(
-            "run {run_id} failed while writing to {}; no file of this run was kept",
-            opts.out.display()
-        )));
+    if let Err(e) = consumed {
+        return Err(e.context(format!("run {run_id} failed while writing to {}; no file of this run was kept", opts.out.display())));
     }
     let written = exporter.commit()?;
-    let interrupted = CANCEL.load(Ordering::SeqCst);
-    let wall_seconds = clock_start.elapsed().as_secs_f64();
-    let secs = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
-    let manifest = Manifest {
-        run_id: run_id.clone(),
-        newsmill_version: env!("CARGO_PKG_VERSION"),
-        schema_version: SCHEMA_VERSION,
-        command: "extract".into(),
-        arguments: opts.arguments.clone(),
-        status: if interrupted {
-            "interrupted"
-        } else {
-            "completed"
-        },
-        started_at: started.to_rfc3339(),
-        finished_at: Utc::now().to_rfc3339(),
-        wall_seconds,
+    let info = ManifestInfo {
+        out: &opts.out,
+        run_id: &run_id,
+        command: "extract",
+        arguments: &opts.arguments,
+        started,
+        wall_seconds: clock_start.elapsed().as_secs_f64(),
         threads,
-        counts: counts.clone(),
-        rejects_by_reason: rejects_by_reason.clone(),
-        duplicates_by_method: duplicates_by_method.clone(),
-        stage_seconds: BTreeMap::from([
-            ("parse".to_string(), secs(&clock.parse)),
-            ("normalise".to_string(), secs(&clock.normalise)),
-            ("people".to_string(), secs(&clock.people)),
-        ]),
-        files: written
-            .iter()
-            .map(|(t, p, _)| {
-                (
-                    t.clone(),
-                    p.strip_prefix(&opts.out).unwrap_or(p).display().to_string(),
-                )
-            })
-            .collect(),
+        written: &written,
+        extra_files: vec![],
     };
-    manifest.write(&opts.out)?;
-    Ok(RunSummary {
-        run_id,
-        counts,
-        rejects_by_reason,
-        duplicates_by_method,
-        wall_seconds,
-        interrupted,
-    })
+    finish(info, sink, &ctx, false)
 }
+

@@ -133,6 +133,7 @@ pub struct Reject {
 /// The stage a page was rejected at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    Fetch,
     Read,
     Decode,
     Parse,
@@ -142,6 +143,7 @@ pub enum Stage {
 impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
+            Stage::Fetch => "fetch",
             Stage::Read => "read",
             Stage::Decode => "decode",
             Stage::Parse => "parse",
@@ -183,4 +185,35 @@ pub struct Duplicate {
 pub enum Outcome {
     Article(Box<Article>),
     Reject(Reject),
+}
+
+/// What a fetched page carries besides its bytes, so the sink can update the crawl state.
+#[derive(Debug, Clone, Default)]
+pub struct FetchMeta {
+    pub url: String,
+    pub http_status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// xxh3 of the raw response body.
+    pub body_hash: Option<String>,
+    /// `content_hash` of the article this URL gave last time, to tell unchanged pages.
+    pub previous_content_hash: Option<String>,
+    /// True when an earlier run exported this URL.
+    pub seen_before: bool,
+}
+
+/// One unit of work entering the CPU stages.
+#[derive(Debug)]
+pub enum Work {
+    Page(RawPage, Option<FetchMeta>),
+    Reject(Reject, Option<FetchMeta>),
+    /// A page that did not change since the last run (304, or the same bytes).
+    Unchanged(FetchMeta),
+}
+
+/// What the CPU stages hand to the sink.
+#[derive(Debug)]
+pub enum Done {
+    Outcome(Outcome, Option<FetchMeta>),
+    Unchanged(FetchMeta),
 }

@@ -20,7 +20,7 @@ pub enum Input {
     Unlistable(PathBuf, String),
 }
 
-/// True for the file names `extract` reads from folders.
+/// True for the file names `extract` reads from folders (pages and WARC files).
 pub fn is_page_name(path: &Path) -> bool {
     let name = path
         .file_name()

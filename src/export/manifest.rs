@@ -12,6 +12,7 @@ pub use super::schema::SCHEMA_VERSION;
 /// Counts of pages at each stage; `pages_in = articles + duplicates + rejects`.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Counts {
+    /// Pages that entered the CPU stages (or were found unchanged).
     pub pages_in: u64,
     pub articles: u64,
     pub duplicates: u64,
@@ -19,6 +20,26 @@ pub struct Counts {
     pub images: u64,
     pub participants: u64,
     pub html_bytes: u64,
+    /// Crawled pages that did not change since the last run (not exported again).
+    pub unchanged: u64,
+}
+
+/// What a crawl did beyond the counts: "N new, M unchanged, K failed (by reason)".
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CrawlReport {
+    pub site: String,
+    /// Article URLs found by discovery in this run.
+    pub discovered: u64,
+    /// Article URLs this run set out to fetch (discovered, plus unfinished ones from earlier runs).
+    pub frontier: u64,
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+    pub failed_by_reason: BTreeMap<String, u64>,
+    pub requests: u64,
+    /// Sitemaps, feeds and listings that could not be read.
+    pub discovery_errors: Vec<String>,
 }
 
 /// One JSON file per run under `runs/`.
@@ -40,6 +61,9 @@ pub struct Manifest {
     pub duplicates_by_method: BTreeMap<String, u64>,
     /// Seconds of CPU time spent in each CPU stage, summed over threads.
     pub stage_seconds: BTreeMap<String, f64>,
+    /// Crawl figures (`newsmill run` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crawl: Option<CrawlReport>,
     /// Relative paths of the files this run wrote, by table.
     pub files: BTreeMap<String, String>,
 }

@@ -33,6 +33,11 @@ impl Boilerplate {
     /// nevertheless holds most of the page's prose is a misnamed wrapper, not boilerplate:
     /// some CMSs name their main column that way.
     pub fn of(doc: &Html) -> Self {
+        Self::with_dropped(doc, &HashSet::new())
+    }
+
+    /// Like [`Boilerplate::of`], also marking the given elements (a site's `drop` rules).
+    pub fn with_dropped(doc: &Html, dropped: &HashSet<NodeId>) -> Self {
         let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
         let prose = prose_chars(&nodes);
         let total = prose.get(&doc.tree.root().id()).copied().unwrap_or(0);
@@ -50,7 +55,7 @@ impl Boilerplate {
                     || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                 && hints::is_boilerplate(el)
                 && prose.get(&node.id()).copied().unwrap_or(0) * 2 < total;
-            if parent_marked || is_skipped_tag(name) || by_name {
+            if parent_marked || is_skipped_tag(name) || by_name || dropped.contains(&node.id()) {
                 marked.insert(node.id());
             }
         }

@@ -41,6 +41,7 @@ pub fn extract(
     scope: ElementRef<'_>,
     bp: &Boilerplate,
     base: Option<&Url>,
+    caption_rule: Option<&scraper::Selector>,
 ) -> Vec<Image> {
     let imgs: Vec<ElementRef<'_>> = scope
         .descendants()
@@ -66,7 +67,7 @@ pub fn extract(
             continue;
         }
         let alt = img.value().attr("alt").map(|a| a.to_string());
-        let caption = caption_for(doc, img, scope);
+        let caption = caption_for(doc, img, scope, caption_rule);
         // The caption stays as the page shows it; the credit is also given on its own.
         let credit = caption.as_deref().and_then(|c| split_credit(c).1);
         out.push(Image {
@@ -199,7 +200,12 @@ fn largest_in_srcset(srcset: &str) -> Option<String> {
 
 /// The caption of an image: the nearest caption element found climbing at most a few
 /// levels, stopping at blocks that hold running text.
-fn caption_for(doc: &Html, img: ElementRef<'_>, scope: ElementRef<'_>) -> Option<String> {
+fn caption_for(
+    doc: &Html,
+    img: ElementRef<'_>,
+    scope: ElementRef<'_>,
+    rule: Option<&scraper::Selector>,
+) -> Option<String> {
     let mut node = img;
     for _ in 0..MAX_CAPTION_CLIMB {
         let Some(up) = parent(node) else { break };
@@ -209,7 +215,7 @@ fn caption_for(doc: &Html, img: ElementRef<'_>, scope: ElementRef<'_>) -> Option
         let captions: Vec<ElementRef<'_>> = up
             .descendants()
             .filter_map(ElementRef::wrap)
-            .filter(|e| hints::is_caption(*e))
+            .filter(|e| hints::is_caption(*e) || rule.is_some_and(|r| r.matches(e)))
             .collect();
         // Keep the outermost caption elements only (a td.caption holding a p.caption is one caption).
         let captions: Vec<ElementRef<'_>> = captions
@@ -348,7 +354,7 @@ mod tests {
         let doc = Html::parse_document(html);
         let bp = Boilerplate::of(&doc);
         let base = Url::parse("https://e.vn/a.html").ok();
-        extract(&doc, doc.root_element(), &bp, base.as_ref())
+        extract(&doc, doc.root_element(), &bp, base.as_ref(), None)
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod dom;
 pub mod hints;
 pub mod images;
 pub mod meta;
+pub mod rules;
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -23,6 +24,7 @@ use crate::record::{Document, RawPage, Reject, Stage, TextPlace};
 use content::{Boilerplate, Content};
 use dom::text_of;
 use meta::{Meta, sel};
+use rules::SiteRules;
 
 /// Pages with less body text than this are not articles (listings, app shells, errors).
 const MIN_BODY_CHARS: usize = 150;
@@ -33,7 +35,7 @@ static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
 
 /// Parses one page. Errors are rejects with a reason, never panics.
-pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
+pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Reject> {
     if raw.bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Reject::new(
             &raw.source,
@@ -71,20 +73,32 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
         crate::normalise::url::resolve(base.as_ref(), u).filter(|r| r.starts_with("http"))
     });
 
-    let bp = Boilerplate::of(&html);
+    let dropped: HashSet<NodeId> = rules
+        .map(|r| r.drop.iter().flat_map(|s| html.select(s).map(|e| e.id())).collect())
+        .unwrap_or_default();
+    let bp = Boilerplate::with_dropped(&html, &dropped);
     let no_article =
         |why: &str| Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string());
-    let Some(mut content) = content::find(&html, &bp) else {
+    let by_rule: Vec<ElementRef<'_>> = rules
+        .and_then(|r| r.body.as_ref())
+        .map(|s| html.select(s).collect())
+        .unwrap_or_default();
+    let found = if by_rule.is_empty() { content::find(&html, &bp) } else { Some(Content { roots: by_rule }) };
+    let Some(mut content) = found else {
         return Err(no_article(
             "no block of running text found: this looks like a listing, an app shell or an error page",
         ));
     };
     let h1 = pick_h1(&html, &meta, &content);
-    let title = h1
+    let title = rules
+        .and_then(|r| rules::first(&html, &r.title))
         .map(text_of)
         .filter(|t| !t.is_empty())
+        .or_else(|| h1.map(text_of).filter(|t| !t.is_empty()))
         .or_else(|| meta_title(&meta));
-    let lead_el = find_lead(&html, &bp, h1, &content);
+    let lead_el = rules
+        .and_then(|r| rules::first(&html, &r.lead))
+        .or_else(|| find_lead(&html, &bp, h1, &content));
     let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
     // A sapo next to the body may have been taken for more of the body.
     if let Some(l) = lead_el {
@@ -128,11 +142,19 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
     };
 
     let scope = article_scope(h1, &content);
-    let images = images::extract(&html, scope, &bp, base.as_ref());
+    let caption_rule = rules.and_then(|r| r.captions.as_ref());
+    let images = images::extract(&html, scope, &bp, base.as_ref(), caption_rule);
     let passages = passages(&lead, &content, &paragraphs, &images);
     let zone = page_zone(&meta, &decoded.text);
-    let (visible, published_text) = visible_date(&html, scope, zone);
+    let (visible, mut published_text) = visible_date(&html, scope, zone);
     let mut published: Vec<String> = Vec::new();
+    if let Some((r, el)) = rules.and_then(|r| rules::first(&html, &r.date).map(|el| (r, el))) {
+        let text = text_of(el);
+        if let Some(dt) = r.date_of(&text) {
+            published.push(dt.to_rfc3339());
+            published_text = Some(text);
+        }
+    }
     published.extend(meta.ld.date_published.clone());
     published.extend(meta.published.iter().cloned());
     published.extend(time_datetime(&html, scope, &bp));
@@ -148,12 +170,23 @@ pub fn parse(raw: &RawPage) -> Result<Document, Reject> {
             meta.ld.keywords.clone()
         };
     }
-    let category = category(&html, &meta, &title, scope);
+    let category = rules
+        .and_then(|r| r.category.as_ref())
+        .and_then(|s| html.select(s).last())
+        .map(text_of)
+        .filter(|t| !t.is_empty())
+        .or_else(|| category(&html, &meta, &title, scope));
     let site = canonical_url
         .as_deref()
         .or(raw.url.as_deref())
         .and_then(crate::normalise::url::site);
-    let mut authors = authors(&html, &meta, &bp, scope, site.as_deref());
+    let mut authors: Vec<String> = rules
+        .and_then(|r| r.authors.as_ref())
+        .map(|s| html.select(s).flat_map(|e| split_names(&text_of(e))).collect())
+        .unwrap_or_default();
+    if authors.is_empty() {
+        authors = self::authors(&html, &meta, &bp, scope, site.as_deref());
+    }
     if authors.is_empty() {
         authors = byline;
     }
@@ -846,6 +879,10 @@ mod tests {
         assert!(split_names("17/09/2020").is_empty());
     }
 
+    fn parse_page(raw: &RawPage) -> Result<Document, Reject> {
+        parse(raw, None)
+    }
+
     fn page(html: &str) -> RawPage {
         RawPage {
             source: "t.html".into(),
@@ -865,7 +902,7 @@ mod tests {
                 )
             })
             .collect();
-        let err = parse(&page(&format!(
+        let err = parse_page(&page(&format!(
             "<html><body><h1>Tin mới</h1><ul>{items}</ul></body></html>"
         )))
         .unwrap_err();
@@ -876,6 +913,6 @@ mod tests {
     fn binary_is_rejected() {
         let mut raw = page("");
         raw.bytes = vec![0x89, b'P', b'N', b'G', 0, 0, 0, 13, 1, 2, 3];
-        assert_eq!(parse(&raw).unwrap_err().reason, "binary");
+        assert_eq!(parse(&raw, None).unwrap_err().reason, "binary");
     }
 }

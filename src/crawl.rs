@@ -1,0 +1,216 @@
+//! `newsmill run`: crawl a site from its pipeline file into the dataset.
+//!
+//! Discovery runs first (it is small next to the articles), then the frontier (newest
+//! first, plus unfinished URLs of earlier runs) is fetched by tokio tasks under the
+//! global concurrency limit while the CPU stages and the sink work on what arrives.
+//! Earlier results in the crawl state turn into conditional requests, and pages whose
+//! bytes or article did not change are counted as unchanged and not exported again.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::config::{self, Loaded};
+use crate::discover;
+use crate::export::Exporter;
+use crate::fetch::{Fetched, Fetcher, Validators};
+use crate::normalise::Options as NormaliseOptions;
+use crate::parse::rules::SiteRules;
+use crate::pipeline::{self, ManifestInfo, RunSummary, Sink, StageContext};
+use crate::record::{FetchMeta, Reject, Stage, Work};
+use crate::state::State;
+use crate::warc::WarcWriter;
+
+/// Options of `newsmill run` beyond the pipeline file.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Dataset folder (default: the pipeline's `output.dir`).
+    pub out: Option<PathBuf>,
+    /// State file (default: `OUT/state.sqlite`).
+    pub state: Option<PathBuf>,
+    /// Overrides `discovery.since`.
+    pub since: Option<String>,
+    /// At most this many article URLs fetched in this run.
+    pub limit: Option<usize>,
+    /// Fetch everything unconditionally, as if no earlier run existed (the state is still written).
+    pub ignore_state: bool,
+    /// Keep raw responses as WARC (also turned on by `output.warc`).
+    pub warc: bool,
+    pub threads: usize,
+    pub normalise: NormaliseOptions,
+    pub progress: bool,
+    pub arguments: Vec<String>,
+}
+
+/// One URL to fetch and what earlier runs knew of it.
+struct Target {
+    url: String,
+    validators: Option<Validators>,
+    meta: FetchMeta,
+    previous_body_hash: Option<String>,
+}
+
+fn hex(v: u128) -> String {
+    format!("{v:032x}")
+}
+
+/// Crawls the site of `cfg`.
+pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
+    let started = Utc::now();
+    let clock = Instant::now();
+    let out = opts.out.clone().unwrap_or_else(|| cfg.out_dir.clone());
+    pipeline::check_out_dir(&out)?;
+    let since_text = opts.since.clone().or_else(|| cfg.pipeline.discovery.since.clone());
+    let since: Option<DateTime<Utc>> = match &since_text {
+        Some(s) => Some(config::parse_since(s, started).ok_or_else(|| crate::error::UsageError(format!("--since {s:?} is neither a window like \"7d\" nor a date like \"2024-01-31\"")))?),
+        None => None,
+    };
+    let run_id = pipeline::new_run_id();
+    let state_path = opts.state.clone().unwrap_or_else(|| out.join("state.sqlite"));
+    let mut state = State::open(&state_path, &run_id)?;
+    let mut ctx = StageContext::new(opts.normalise);
+    if let Some(rules) = &cfg.pipeline.parse {
+        ctx.rules = Some(SiteRules::compile(rules, cfg.zone).map_err(crate::error::UsageError)?);
+    }
+    for (list, entries) in &cfg.pipeline.people {
+        ctx.lexicon.extend(list, entries);
+    }
+    let ctx = Arc::new(ctx);
+    let warc = if opts.warc || cfg.pipeline.output.warc { Some(Arc::new(Mutex::new(WarcWriter::create(&out, &run_id)?))) } else { None };
+    let cfg = Arc::new(cfg);
+    let fetcher = Arc::new(Fetcher::new(cfg.clone(), warc.clone())?);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().thread_name("newsmill-io").build().context("cannot start the async runtime")?;
+    pipeline::install_ctrlc();
+
+    // Discovery, then the frontier with what the state knows.
+    let found = runtime.block_on(discover::discover(&fetcher, &cfg, since));
+    for (url, reason, detail) in &found.errors {
+        tracing::warn!("discovery: cannot read {url} ({reason}): {detail}");
+    }
+    let mut frontier: Vec<String> = Vec::new();
+    let mut in_frontier = std::collections::HashSet::new();
+    for e in &found.articles {
+        state.discovered(&e.url, "article", e.published.map(|p| p.to_rfc3339()).as_deref())?;
+        if in_frontier.insert(e.url.clone()) {
+            frontier.push(e.url.clone());
+        }
+    }
+    for url in state.unfinished("article", cfg.pipeline.fetch.retries + 2)? {
+        if in_frontier.insert(url.clone()) {
+            frontier.push(url);
+        }
+    }
+    if let Some(limit) = opts.limit {
+        frontier.truncate(limit);
+    }
+    let mut targets = Vec::with_capacity(frontier.len());
+    for url in frontier {
+        let known = if opts.ignore_state { None } else { state.known(&url)? };
+        let done_before = known.as_ref().is_some_and(|k| matches!(k.status.as_str(), "exported" | "duplicate"));
+        let validators = known.as_ref().filter(|_| done_before).map(|k| Validators { etag: k.etag.clone(), last_modified: k.last_modified.clone() }).filter(|v| v.etag.is_some() || v.last_modified.is_some());
+        targets.push(Target {
+            url: url.clone(),
+            validators,
+            previous_body_hash: known.as_ref().filter(|_| done_before).and_then(|k| k.body_hash.clone()),
+            meta: FetchMeta {
+                url,
+                previous_content_hash: known.as_ref().filter(|_| done_before).and_then(|k| k.content_hash.clone()),
+                seen_before: done_before,
+                ..Default::default()
+            },
+        });
+    }
+
+    let mut sink = Sink::new();
+    sink.crawl.site = cfg.pipeline.site.id.clone();
+    sink.crawl.discovered = found.articles.len() as u64;
+    sink.crawl.frontier = targets.len() as u64;
+    sink.crawl.discovery_errors = found.errors.iter().map(|(u, r, d)| format!("{u}: {r}: {d}")).collect();
+    let pb = pipeline::progress_bar(targets.len() as u64, opts.progress);
+
+    // Fetch tasks feed the CPU stages through a bounded channel.
+    let concurrency = cfg.pipeline.fetch.concurrency;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Work>(concurrency * 2);
+    let producer = {
+        let fetcher = fetcher.clone();
+        runtime.spawn(async move {
+            let gate = Arc::new(Semaphore::new(concurrency));
+            let mut tasks = tokio::task::JoinSet::new();
+            for t in targets {
+                if pipeline::cancelled() {
+                    break;
+                }
+                let Ok(permit) = gate.clone().acquire_owned().await else { break };
+                let (fetcher, tx) = (fetcher.clone(), tx.clone());
+                tasks.spawn(async move {
+                    let work = fetch_one(&fetcher, t).await;
+                    let _ = tx.send(work).await;
+                    drop(permit);
+                });
+                while tasks.try_join_next().is_some() {}
+            }
+            while tasks.join_next().await.is_some() {}
+        })
+    };
+    let input: Box<dyn Iterator<Item = Work> + Send> = Box::new(std::iter::from_fn(move || rx.blocking_recv()));
+    let threads = opts.threads.max(1);
+    let (done_rx, cpu) = pipeline::spawn_cpu(input, threads, ctx.clone())?;
+    let mut exporter = Exporter::create(&out, &run_id)?;
+    let consumed = sink.consume(done_rx, &mut exporter, Some(&mut state), &pb);
+    let _ = cpu.join();
+    let _ = runtime.block_on(producer);
+    pb.finish_and_clear();
+    if let Err(e) = consumed {
+        return Err(e.context(format!("run {run_id} failed while writing to {}; no file of this run was kept", out.display())));
+    }
+    sink.crawl.requests = fetcher.requested.lock().map(|r| r.len() as u64).unwrap_or(0);
+    let written = exporter.commit()?;
+    let mut extra_files = vec![];
+    drop(fetcher);
+    if let Some(w) = warc {
+        let w = Arc::try_unwrap(w).map_err(|_| anyhow::anyhow!("the WARC writer is still in use"))?.into_inner().unwrap_or_else(|p| p.into_inner());
+        extra_files.push(("warc".to_string(), w.commit()?));
+    }
+    // Only now that the files are in place does the state say these pages are done.
+    state.commit(if pipeline::cancelled() { "interrupted" } else { "completed" })?;
+    let info = ManifestInfo {
+        out: &out,
+        run_id: &run_id,
+        command: "run",
+        arguments: &opts.arguments,
+        started,
+        wall_seconds: clock.elapsed().as_secs_f64(),
+        threads,
+        written: &written,
+        extra_files,
+    };
+    pipeline::finish(info, sink, &ctx, true)
+}
+
+async fn fetch_one(fetcher: &Fetcher, t: Target) -> Work {
+    let mut meta = t.meta;
+    match fetcher.get(&t.url, t.validators.as_ref()).await {
+        Fetched::Page { page, status, etag, last_modified } => {
+            let body_hash = hex(xxh3_128(&page.bytes));
+            meta.http_status = Some(status);
+            meta.etag = etag;
+            meta.last_modified = last_modified;
+            let same = t.previous_body_hash.as_deref() == Some(body_hash.as_str());
+            meta.body_hash = Some(body_hash);
+            if same { Work::Unchanged(meta) } else { Work::Page(page, Some(meta)) }
+        }
+        Fetched::NotModified { status } => {
+            meta.http_status = Some(status);
+            Work::Unchanged(meta)
+        }
+        Fetched::Failed { reason, detail, status } => {
+            meta.http_status = status;
+            Work::Reject(Reject::new(&t.url, Stage::Fetch, reason, detail), Some(meta))
+        }
+    }
+}

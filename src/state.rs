@@ -1,0 +1,275 @@
+//! Crawl state in an embedded SQLite file: what every URL is, what happened to it, and
+//! the validators that make the next run incremental.
+//!
+//! Results of a run are written to a `pending` table as pages finish and moved into
+//! `urls` in one transaction only after the run's Parquet files are renamed into
+//! place. A run killed with SIGKILL therefore leaves its pages as they were before it
+//! started, and the next run redoes exactly those: no row lost, none exported twice.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Updates are committed in transactions of this many rows.
+const BATCH: usize = 256;
+
+/// What the state knows of one URL before this run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Known {
+    pub status: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body_hash: Option<String>,
+    pub content_hash: Option<String>,
+    pub article_id: Option<String>,
+    pub attempts: u32,
+}
+
+/// The result of one URL in this run, kept pending until the run commits.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    pub url: String,
+    /// `exported`, `duplicate`, `unchanged` or `failed`.
+    pub status: &'static str,
+    pub http_status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body_hash: Option<String>,
+    pub content_hash: Option<String>,
+    pub article_id: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The crawl state file.
+pub struct State {
+    conn: Connection,
+    queued: usize,
+    run_id: String,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    content_hash TEXT,
+    article_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    published TEXT,
+    discovered_at TEXT NOT NULL,
+    fetched_at TEXT,
+    run_id TEXT
+);
+CREATE TABLE IF NOT EXISTS pending (
+    url TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    content_hash TEXT,
+    article_id TEXT,
+    error TEXT,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL
+);
+";
+
+impl State {
+    /// Opens (creating if needed) the state file and forgets the uncommitted results of
+    /// any run that did not finish.
+    pub fn open(path: &Path, run_id: &str) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let conn = Connection::open(path).with_context(|| format!("cannot open the crawl state {}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL").context("cannot set WAL mode")?;
+        conn.pragma_update(None, "synchronous", "NORMAL").context("cannot set synchronous mode")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(SCHEMA).with_context(|| format!("{} is not a newsmill state file (schema check failed)", path.display()))?;
+        let abandoned: i64 = conn.query_row("SELECT COUNT(*) FROM pending", [], |r| r.get(0))?;
+        if abandoned > 0 {
+            tracing::warn!("{abandoned} results of an interrupted run were never committed; those pages will be fetched again");
+        }
+        conn.execute("DELETE FROM pending", [])?;
+        conn.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'", [])?;
+        conn.execute("INSERT INTO runs (run_id, started_at, status) VALUES (?1, ?2, 'running')", params![run_id, Utc::now().to_rfc3339()])?;
+        conn.execute_batch("BEGIN")?;
+        Ok(State { conn, queued: 0, run_id: run_id.to_string() })
+    }
+
+    fn tick(&mut self) -> Result<()> {
+        self.queued += 1;
+        if self.queued >= BATCH {
+            self.conn.execute_batch("COMMIT; BEGIN")?;
+            self.queued = 0;
+        }
+        Ok(())
+    }
+
+    /// Records a discovered URL (a no-op when it is already known).
+    pub fn discovered(&mut self, url: &str, kind: &str, published: Option<&str>) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO urls (url, kind, status, published, discovered_at) VALUES (?1, ?2, 'discovered', ?3, ?4) ON CONFLICT(url) DO UPDATE SET published = COALESCE(excluded.published, urls.published)")?
+            .execute(params![url, kind, published, Utc::now().to_rfc3339()])?;
+        self.tick()
+    }
+
+    /// What is known of `url` from earlier runs.
+    pub fn known(&self, url: &str) -> Result<Option<Known>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT status, etag, last_modified, body_hash, content_hash, article_id, attempts FROM urls WHERE url = ?1")?
+            .query_row([url], |r| {
+                Ok(Known {
+                    status: r.get(0)?,
+                    etag: r.get(1)?,
+                    last_modified: r.get(2)?,
+                    body_hash: r.get(3)?,
+                    content_hash: r.get(4)?,
+                    article_id: r.get(5)?,
+                    attempts: r.get(6)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// URLs of `kind` still to do from earlier runs: discovered but never finished, or failed.
+    pub fn unfinished(&self, kind: &str, max_attempts: u32) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT url FROM urls WHERE kind = ?1 AND (status = 'discovered' OR (status = 'failed' AND attempts < ?2)) ORDER BY published DESC, url")?;
+        let rows = stmt.query_map(params![kind, max_attempts], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Records this run's result for one URL; it takes effect at [`State::commit`].
+    pub fn record(&mut self, u: &Update) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO pending (url, run_id, status, http_status, etag, last_modified, body_hash, content_hash, article_id, error, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                u.url,
+                self.run_id,
+                u.status,
+                u.http_status,
+                u.etag,
+                u.last_modified,
+                u.body_hash,
+                u.content_hash,
+                u.article_id,
+                u.error,
+                Utc::now().to_rfc3339()
+            ])?;
+        self.tick()
+    }
+
+    /// Moves this run's results into `urls`: called right after the run's files are in place.
+    pub fn commit(self, status: &str) -> Result<()> {
+        let run = self.run_id.clone();
+        let tx = "
+            INSERT INTO urls (url, kind, status, discovered_at) SELECT url, 'article', 'discovered', fetched_at FROM pending WHERE run_id = ?1
+                ON CONFLICT(url) DO NOTHING;
+            ";
+        self.conn.execute(tx, [&run])?;
+        self.conn.execute(
+            "UPDATE urls SET
+                status = CASE p.status WHEN 'unchanged' THEN urls.status ELSE p.status END,
+                http_status = COALESCE(p.http_status, urls.http_status),
+                etag = CASE WHEN p.status = 'failed' THEN urls.etag ELSE COALESCE(p.etag, urls.etag) END,
+                last_modified = CASE WHEN p.status = 'failed' THEN urls.last_modified ELSE COALESCE(p.last_modified, urls.last_modified) END,
+                body_hash = COALESCE(p.body_hash, urls.body_hash),
+                content_hash = COALESCE(p.content_hash, urls.content_hash),
+                article_id = COALESCE(p.article_id, urls.article_id),
+                attempts = CASE p.status WHEN 'failed' THEN urls.attempts + 1 ELSE 0 END,
+                last_error = p.error,
+                fetched_at = p.fetched_at,
+                run_id = p.run_id
+             FROM pending AS p WHERE p.url = urls.url AND p.run_id = ?1",
+            [&run],
+        )?;
+        self.conn.execute("DELETE FROM pending WHERE run_id = ?1", [&run])?;
+        self.conn.execute("UPDATE runs SET finished_at = ?2, status = ?3 WHERE run_id = ?1", params![run, Utc::now().to_rfc3339(), status])?;
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Counts of URLs by status, for tests and `inspect`.
+    pub fn counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exported(url: &str) -> Update {
+        Update {
+            url: url.into(),
+            status: "exported",
+            http_status: Some(200),
+            etag: Some("\"v1\"".into()),
+            content_hash: Some("h1".into()),
+            article_id: Some("a1".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn results_take_effect_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let mut s = State::open(&path, "run1").unwrap();
+        s.discovered("https://e.vn/a.html", "article", None).unwrap();
+        s.record(&exported("https://e.vn/a.html")).unwrap();
+        // Killed before commit: dropped without commit.
+        drop(s);
+        let mut s = State::open(&path, "run2").unwrap();
+        let k = s.known("https://e.vn/a.html").unwrap().unwrap();
+        assert_eq!(k.status, "discovered");
+        assert_eq!(k.etag, None);
+        assert_eq!(s.unfinished("article", 3).unwrap(), vec!["https://e.vn/a.html"]);
+        s.record(&exported("https://e.vn/a.html")).unwrap();
+        s.commit("completed").unwrap();
+        let s = State::open(&path, "run3").unwrap();
+        let k = s.known("https://e.vn/a.html").unwrap().unwrap();
+        assert_eq!(k.status, "exported");
+        assert_eq!(k.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(k.content_hash.as_deref(), Some("h1"));
+        assert!(s.unfinished("article", 3).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unchanged_keeps_status_and_failures_count_attempts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let mut s = State::open(&path, "r1").unwrap();
+        s.record(&exported("https://e.vn/a.html")).unwrap();
+        s.record(&Update { url: "https://e.vn/b.html".into(), status: "failed", http_status: Some(503), error: Some("http_503".into()), ..Default::default() }).unwrap();
+        s.commit("completed").unwrap();
+        let mut s = State::open(&path, "r2").unwrap();
+        s.record(&Update { url: "https://e.vn/a.html".into(), status: "unchanged", http_status: Some(304), ..Default::default() }).unwrap();
+        s.commit("completed").unwrap();
+        let s = State::open(&path, "r3").unwrap();
+        assert_eq!(s.known("https://e.vn/a.html").unwrap().unwrap().status, "exported");
+        let b = s.known("https://e.vn/b.html").unwrap().unwrap();
+        assert_eq!((b.status.as_str(), b.attempts), ("failed", 1));
+        assert_eq!(s.unfinished("article", 3).unwrap(), vec!["https://e.vn/b.html"]);
+    }
+}
