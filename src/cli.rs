@@ -119,7 +119,17 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(if summary.interrupted { 1 } else { 0 })
         }
-        Command::Run { pipeline, out, state, since, limit, ignore_state, warc, threads, tone_style } => {
+        Command::Run {
+            pipeline,
+            out,
+            state,
+            since,
+            limit,
+            ignore_state,
+            warc,
+            threads,
+            tone_style,
+        } => {
             let cfg = crate::config::load(&pipeline)?;
             let opts = crate::crawl::RunOptions {
                 out,
@@ -162,5 +172,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }

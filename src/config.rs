@@ -150,7 +150,10 @@ fn d_rate() -> f64 {
     2.0
 }
 fn d_agent() -> String {
-    format!("newsmill/{} (+https://github.com/newsmill/newsmill)", env!("CARGO_PKG_VERSION"))
+    format!(
+        "newsmill/{} (+https://github.com/newsmill/newsmill)",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 fn d_connect() -> f64 {
     10.0
@@ -229,17 +232,25 @@ pub struct Loaded {
 impl Loaded {
     /// True when `url` is on one of the pipeline's hosts (or the extra ones).
     pub fn in_scope(&self, url: &url::Url) -> bool {
-        let Some(host) = url.host_str() else { return false };
+        let Some(host) = url.host_str() else {
+            return false;
+        };
         let host = host.to_ascii_lowercase();
-        self.pipeline.site.domains.iter().chain(&self.pipeline.fetch.extra_domains).any(|d| {
-            let d = d.to_ascii_lowercase();
-            host == d || host.ends_with(&format!(".{d}"))
-        })
+        self.pipeline
+            .site
+            .domains
+            .iter()
+            .chain(&self.pipeline.fetch.extra_domains)
+            .any(|d| {
+                let d = d.to_ascii_lowercase();
+                host == d || host.ends_with(&format!(".{d}"))
+            })
     }
 
     /// True when `url` looks like an article of this site.
     pub fn is_article(&self, url: &str) -> bool {
-        (self.allow.is_empty() || self.allow.iter().any(|r| r.is_match(url))) && !self.deny.iter().any(|r| r.is_match(url))
+        (self.allow.is_empty() || self.allow.iter().any(|r| r.is_match(url)))
+            && !self.deny.iter().any(|r| r.is_match(url))
     }
 
     /// True when `url` is a listing page worth following.
@@ -249,7 +260,11 @@ impl Loaded {
 
     pub fn timeouts(&self) -> (Duration, Duration, Duration) {
         let f = &self.pipeline.fetch;
-        (Duration::from_secs_f64(f.connect_timeout_secs), Duration::from_secs_f64(f.read_timeout_secs), Duration::from_secs_f64(f.total_timeout_secs))
+        (
+            Duration::from_secs_f64(f.connect_timeout_secs),
+            Duration::from_secs_f64(f.read_timeout_secs),
+            Duration::from_secs_f64(f.total_timeout_secs),
+        )
     }
 }
 
@@ -263,7 +278,9 @@ fn line_col(src: &str, offset: usize) -> (usize, usize) {
 
 /// The line of the first `key =` in the file, for errors found after parsing.
 fn line_of_key(src: &str, key: &str) -> usize {
-    src.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map_or(1, |i| i + 1)
+    src.lines()
+        .position(|l| l.trim_start().starts_with(key) && l.contains('='))
+        .map_or(1, |i| i + 1)
 }
 
 /// Parses a `since` value: "7d", "24h", "30m" back from `now`, or a date.
@@ -283,14 +300,18 @@ pub fn parse_since(s: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
 }
 
 /// Parses "+07:00", "-05:30", "UTC", "Asia/Ho_Chi_Minh".
 pub fn parse_zone(s: &str) -> Option<FixedOffset> {
     match s.trim() {
         "UTC" | "utc" | "Z" => return FixedOffset::east_opt(0),
-        "Asia/Ho_Chi_Minh" | "Asia/Saigon" | "Asia/Bangkok" | "Asia/Jakarta" => return FixedOffset::east_opt(7 * 3600),
+        "Asia/Ho_Chi_Minh" | "Asia/Saigon" | "Asia/Bangkok" | "Asia/Jakarta" => {
+            return FixedOffset::east_opt(7 * 3600);
+        }
         _ => {}
     }
     let t = s.trim();
@@ -305,68 +326,148 @@ pub fn parse_zone(s: &str) -> Option<FixedOffset> {
 
 /// Reads, parses and validates a pipeline file. Errors are usage errors naming the file and line.
 pub fn load(path: &Path) -> Result<Loaded, UsageError> {
-    let src = std::fs::read_to_string(path).map_err(|e| UsageError(format!("{}: cannot read the pipeline file: {e}", path.display())))?;
+    let src = std::fs::read_to_string(path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read the pipeline file: {e}",
+            path.display()
+        ))
+    })?;
     let pipeline: Pipeline = toml::from_str(&src).map_err(|e| {
         let at = e.span().map(|s| line_col(&src, s.start));
         match at {
-            Some((line, col)) => UsageError(format!("{}:{line}:{col}: {}", path.display(), e.message())),
+            Some((line, col)) => {
+                UsageError(format!("{}:{line}:{col}: {}", path.display(), e.message()))
+            }
             None => UsageError(format!("{}: {}", path.display(), e.message())),
         }
     })?;
-    let err = |key: &str, msg: String| UsageError(format!("{}:{}: {key}: {msg}", path.display(), line_of_key(&src, key)));
+    let err = |key: &str, msg: String| {
+        UsageError(format!(
+            "{}:{}: {key}: {msg}",
+            path.display(),
+            line_of_key(&src, key)
+        ))
+    };
     let compile = |key: &str, list: &[String]| -> Result<Vec<Regex>, UsageError> {
-        list.iter().map(|p| Regex::new(p).map_err(|e| err(key, format!("invalid pattern {p:?}: {e}")))).collect()
+        list.iter()
+            .map(|p| Regex::new(p).map_err(|e| err(key, format!("invalid pattern {p:?}: {e}"))))
+            .collect()
     };
     let allow = compile("allow", &pipeline.discovery.allow)?;
     let deny = compile("deny", &pipeline.discovery.deny)?;
     let follow = compile("follow", &pipeline.discovery.follow)?;
     if pipeline.site.domains.is_empty() {
-        return Err(err("domains", "list at least one domain the crawler may fetch from".into()));
+        return Err(err(
+            "domains",
+            "list at least one domain the crawler may fetch from".into(),
+        ));
     }
-    let zone = parse_zone(&pipeline.site.time_zone).ok_or_else(|| err("time_zone", format!("{:?} is not a UTC offset like \"+07:00\"", pipeline.site.time_zone)))?;
+    let zone = parse_zone(&pipeline.site.time_zone).ok_or_else(|| {
+        err(
+            "time_zone",
+            format!(
+                "{:?} is not a UTC offset like \"+07:00\"",
+                pipeline.site.time_zone
+            ),
+        )
+    })?;
     let f = &pipeline.fetch;
-    if !f.obey_robots && f.robots_override_reason.as_deref().is_none_or(|r| r.trim().len() < 10) {
+    if !f.obey_robots
+        && f.robots_override_reason
+            .as_deref()
+            .is_none_or(|r| r.trim().len() < 10)
+    {
         return Err(err("obey_robots", "ignoring robots.txt needs robots_override_reason, a written reason (at least a sentence)".into()));
     }
     if f.concurrency == 0 || f.per_host_concurrency == 0 {
         return Err(err("concurrency", "concurrency must be at least 1".into()));
     }
     if f.per_host_rate < 0.0 || !f.per_host_rate.is_finite() {
-        return Err(err("per_host_rate", "must be 0 (off) or a positive number of requests per second".into()));
+        return Err(err(
+            "per_host_rate",
+            "must be 0 (off) or a positive number of requests per second".into(),
+        ));
     }
     if let Some(since) = &pipeline.discovery.since {
         if parse_since(since, Utc::now()).is_none() {
-            return Err(err("since", format!("{since:?} is neither a window like \"7d\"/\"24h\" nor a date like \"2024-01-31\"")));
+            return Err(err(
+                "since",
+                format!(
+                    "{since:?} is neither a window like \"7d\"/\"24h\" nor a date like \"2024-01-31\""
+                ),
+            ));
         }
     }
-    for (key, list) in [("sitemaps", &pipeline.discovery.sitemaps), ("feeds", &pipeline.discovery.feeds), ("listings", &pipeline.discovery.listings)] {
+    for (key, list) in [
+        ("sitemaps", &pipeline.discovery.sitemaps),
+        ("feeds", &pipeline.discovery.feeds),
+        ("listings", &pipeline.discovery.listings),
+    ] {
         for u in list {
-            url::Url::parse(u).map_err(|e| err(key, format!("{u:?} is not an absolute URL: {e}")))?;
+            url::Url::parse(u)
+                .map_err(|e| err(key, format!("{u:?} is not an absolute URL: {e}")))?;
         }
     }
     if let Some(rules) = &pipeline.parse {
-        let sels = [("title", &rules.title), ("lead", &rules.lead), ("body", &rules.body), ("date", &rules.date), ("category", &rules.category), ("captions", &rules.captions), ("authors", &rules.authors)];
+        let sels = [
+            ("title", &rules.title),
+            ("lead", &rules.lead),
+            ("body", &rules.body),
+            ("date", &rules.date),
+            ("category", &rules.category),
+            ("captions", &rules.captions),
+            ("authors", &rules.authors),
+        ];
         for (key, sel) in sels {
             if let Some(s) = sel {
-                scraper::Selector::parse(s).map_err(|e| err(key, format!("invalid CSS selector {s:?}: {e}")))?;
+                scraper::Selector::parse(s)
+                    .map_err(|e| err(key, format!("invalid CSS selector {s:?}: {e}")))?;
             }
         }
         for s in &rules.drop {
-            scraper::Selector::parse(s).map_err(|e| err("drop", format!("invalid CSS selector {s:?}: {e}")))?;
+            scraper::Selector::parse(s)
+                .map_err(|e| err("drop", format!("invalid CSS selector {s:?}: {e}")))?;
         }
         if let Some(z) = &rules.date_time_zone {
-            parse_zone(z).ok_or_else(|| err("date_time_zone", format!("{z:?} is not a UTC offset like \"+07:00\"")))?;
+            parse_zone(z).ok_or_else(|| {
+                err(
+                    "date_time_zone",
+                    format!("{z:?} is not a UTC offset like \"+07:00\""),
+                )
+            })?;
         }
     }
-    let lists = ["surnames", "ranks", "titles", "title_words", "intro", "places"];
+    let lists = [
+        "surnames",
+        "ranks",
+        "titles",
+        "title_words",
+        "intro",
+        "places",
+    ];
     for key in pipeline.people.keys() {
         if !lists.contains(&key.as_str()) {
-            return Err(err(key, format!("unknown lexicon list; use one of {}", lists.join(", "))));
+            return Err(err(
+                key,
+                format!("unknown lexicon list; use one of {}", lists.join(", ")),
+            ));
         }
     }
     let base = path.parent().unwrap_or(Path::new("."));
-    let out_dir = if pipeline.output.dir.is_absolute() { pipeline.output.dir.clone() } else { base.join(&pipeline.output.dir) };
-    Ok(Loaded { path: path.to_path_buf(), pipeline, allow, deny, follow, zone, out_dir })
+    let out_dir = if pipeline.output.dir.is_absolute() {
+        pipeline.output.dir.clone()
+    } else {
+        base.join(&pipeline.output.dir)
+    };
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        pipeline,
+        allow,
+        deny,
+        follow,
+        zone,
+        out_dir,
+    })
 }
 
 #[cfg(test)]
@@ -380,7 +481,8 @@ mod tests {
         load(&p)
     }
 
-    const MINIMAL: &str = "[site]\nid = \"x\"\ndomains = [\"example.vn\"]\n\n[output]\ndir = \"out\"\n";
+    const MINIMAL: &str =
+        "[site]\nid = \"x\"\ndomains = [\"example.vn\"]\n\n[output]\ndir = \"out\"\n";
 
     #[test]
     fn minimal_file_loads_with_defaults() {
@@ -392,23 +494,32 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_and_line() {
-        let e = load_str(&format!("{MINIMAL}\n[fetch]\nconcurency = 3\n")).unwrap_err().to_string();
+        let e = load_str(&format!("{MINIMAL}\n[fetch]\nconcurency = 3\n"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("p.toml:9:1"), "{e}");
         assert!(e.contains("concurency"), "{e}");
     }
 
     #[test]
     fn bad_regex_and_robots_override_are_rejected() {
-        let e = load_str(&format!("{MINIMAL}\n[discovery]\nallow = [\"(\"]\n")).unwrap_err().to_string();
+        let e = load_str(&format!("{MINIMAL}\n[discovery]\nallow = [\"(\"]\n"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("allow") && e.contains("p.toml:9"), "{e}");
-        let e = load_str(&format!("{MINIMAL}\n[fetch]\nobey_robots = false\n")).unwrap_err().to_string();
+        let e = load_str(&format!("{MINIMAL}\n[fetch]\nobey_robots = false\n"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("robots_override_reason"), "{e}");
     }
 
     #[test]
     fn since_and_zones() {
         let now = Utc::now();
-        assert_eq!(parse_since("7d", now), Some(now - chrono::Duration::days(7)));
+        assert_eq!(
+            parse_since("7d", now),
+            Some(now - chrono::Duration::days(7))
+        );
         assert!(parse_since("2024-01-31", now).is_some());
         assert!(parse_since("soon", now).is_none());
         assert_eq!(parse_zone("+07:00"), FixedOffset::east_opt(25200));

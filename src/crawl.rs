@@ -65,13 +65,23 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     let clock = Instant::now();
     let out = opts.out.clone().unwrap_or_else(|| cfg.out_dir.clone());
     pipeline::check_out_dir(&out)?;
-    let since_text = opts.since.clone().or_else(|| cfg.pipeline.discovery.since.clone());
+    let since_text = opts
+        .since
+        .clone()
+        .or_else(|| cfg.pipeline.discovery.since.clone());
     let since: Option<DateTime<Utc>> = match &since_text {
-        Some(s) => Some(config::parse_since(s, started).ok_or_else(|| crate::error::UsageError(format!("--since {s:?} is neither a window like \"7d\" nor a date like \"2024-01-31\"")))?),
+        Some(s) => Some(config::parse_since(s, started).ok_or_else(|| {
+            crate::error::UsageError(format!(
+                "--since {s:?} is neither a window like \"7d\" nor a date like \"2024-01-31\""
+            ))
+        })?),
         None => None,
     };
     let run_id = pipeline::new_run_id();
-    let state_path = opts.state.clone().unwrap_or_else(|| out.join("state.sqlite"));
+    let state_path = opts
+        .state
+        .clone()
+        .unwrap_or_else(|| out.join("state.sqlite"));
     let mut state = State::open(&state_path, &run_id)?;
     let mut ctx = StageContext::new(opts.normalise);
     if let Some(rules) = &cfg.pipeline.parse {
@@ -81,10 +91,19 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         ctx.lexicon.extend(list, entries);
     }
     let ctx = Arc::new(ctx);
-    let warc = if opts.warc || cfg.pipeline.output.warc { Some(Arc::new(Mutex::new(WarcWriter::create(&out, &run_id)?))) } else { None };
+    let warc = if opts.warc || cfg.pipeline.output.warc {
+        Some(Arc::new(Mutex::new(WarcWriter::create(&out, &run_id)?)))
+    } else {
+        None
+    };
     let cfg = Arc::new(cfg);
     let fetcher = Arc::new(Fetcher::new(cfg.clone(), warc.clone())?);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().thread_name("newsmill-io").build().context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("newsmill-io")
+        .build()
+        .context("cannot start the async runtime")?;
     pipeline::install_ctrlc();
 
     // Discovery, then the frontier with what the state knows.
@@ -95,7 +114,11 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     let mut frontier: Vec<String> = Vec::new();
     let mut in_frontier = std::collections::HashSet::new();
     for e in &found.articles {
-        state.discovered(&e.url, "article", e.published.map(|p| p.to_rfc3339()).as_deref())?;
+        state.discovered(
+            &e.url,
+            "article",
+            e.published.map(|p| p.to_rfc3339()).as_deref(),
+        )?;
         if in_frontier.insert(e.url.clone()) {
             frontier.push(e.url.clone());
         }
@@ -110,16 +133,35 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     }
     let mut targets = Vec::with_capacity(frontier.len());
     for url in frontier {
-        let known = if opts.ignore_state { None } else { state.known(&url)? };
-        let done_before = known.as_ref().is_some_and(|k| matches!(k.status.as_str(), "exported" | "duplicate"));
-        let validators = known.as_ref().filter(|_| done_before).map(|k| Validators { etag: k.etag.clone(), last_modified: k.last_modified.clone() }).filter(|v| v.etag.is_some() || v.last_modified.is_some());
+        let known = if opts.ignore_state {
+            None
+        } else {
+            state.known(&url)?
+        };
+        let done_before = known
+            .as_ref()
+            .is_some_and(|k| matches!(k.status.as_str(), "exported" | "duplicate"));
+        let validators = known
+            .as_ref()
+            .filter(|_| done_before)
+            .map(|k| Validators {
+                etag: k.etag.clone(),
+                last_modified: k.last_modified.clone(),
+            })
+            .filter(|v| v.etag.is_some() || v.last_modified.is_some());
         targets.push(Target {
             url: url.clone(),
             validators,
-            previous_body_hash: known.as_ref().filter(|_| done_before).and_then(|k| k.body_hash.clone()),
+            previous_body_hash: known
+                .as_ref()
+                .filter(|_| done_before)
+                .and_then(|k| k.body_hash.clone()),
             meta: FetchMeta {
                 url,
-                previous_content_hash: known.as_ref().filter(|_| done_before).and_then(|k| k.content_hash.clone()),
+                previous_content_hash: known
+                    .as_ref()
+                    .filter(|_| done_before)
+                    .and_then(|k| k.content_hash.clone()),
                 seen_before: done_before,
                 ..Default::default()
             },
@@ -130,7 +172,11 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     sink.crawl.site = cfg.pipeline.site.id.clone();
     sink.crawl.discovered = found.articles.len() as u64;
     sink.crawl.frontier = targets.len() as u64;
-    sink.crawl.discovery_errors = found.errors.iter().map(|(u, r, d)| format!("{u}: {r}: {d}")).collect();
+    sink.crawl.discovery_errors = found
+        .errors
+        .iter()
+        .map(|(u, r, d)| format!("{u}: {r}: {d}"))
+        .collect();
     let pb = pipeline::progress_bar(targets.len() as u64, opts.progress);
 
     // Fetch tasks feed the CPU stages through a bounded channel.
@@ -145,7 +191,9 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
                 if pipeline::cancelled() {
                     break;
                 }
-                let Ok(permit) = gate.clone().acquire_owned().await else { break };
+                let Ok(permit) = gate.clone().acquire_owned().await else {
+                    break;
+                };
                 let (fetcher, tx) = (fetcher.clone(), tx.clone());
                 tasks.spawn(async move {
                     let work = fetch_one(&fetcher, t).await;
@@ -157,7 +205,8 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
             while tasks.join_next().await.is_some() {}
         })
     };
-    let input: Box<dyn Iterator<Item = Work> + Send> = Box::new(std::iter::from_fn(move || rx.blocking_recv()));
+    let input: Box<dyn Iterator<Item = Work> + Send> =
+        Box::new(std::iter::from_fn(move || rx.blocking_recv()));
     let threads = opts.threads.max(1);
     let (done_rx, cpu) = pipeline::spawn_cpu(input, threads, ctx.clone())?;
     let mut exporter = Exporter::create(&out, &run_id)?;
@@ -166,18 +215,32 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     let _ = runtime.block_on(producer);
     pb.finish_and_clear();
     if let Err(e) = consumed {
-        return Err(e.context(format!("run {run_id} failed while writing to {}; no file of this run was kept", out.display())));
+        return Err(e.context(format!(
+            "run {run_id} failed while writing to {}; no file of this run was kept",
+            out.display()
+        )));
     }
-    sink.crawl.requests = fetcher.requested.lock().map(|r| r.len() as u64).unwrap_or(0);
+    sink.crawl.requests = fetcher
+        .requested
+        .lock()
+        .map(|r| r.len() as u64)
+        .unwrap_or(0);
     let written = exporter.commit()?;
     let mut extra_files = vec![];
     drop(fetcher);
     if let Some(w) = warc {
-        let w = Arc::try_unwrap(w).map_err(|_| anyhow::anyhow!("the WARC writer is still in use"))?.into_inner().unwrap_or_else(|p| p.into_inner());
+        let w = Arc::try_unwrap(w)
+            .map_err(|_| anyhow::anyhow!("the WARC writer is still in use"))?
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
         extra_files.push(("warc".to_string(), w.commit()?));
     }
     // Only now that the files are in place does the state say these pages are done.
-    state.commit(if pipeline::cancelled() { "interrupted" } else { "completed" })?;
+    state.commit(if pipeline::cancelled() {
+        "interrupted"
+    } else {
+        "completed"
+    })?;
     let info = ManifestInfo {
         out: &out,
         run_id: &run_id,
@@ -195,22 +258,38 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
 async fn fetch_one(fetcher: &Fetcher, t: Target) -> Work {
     let mut meta = t.meta;
     match fetcher.get(&t.url, t.validators.as_ref()).await {
-        Fetched::Page { page, status, etag, last_modified } => {
+        Fetched::Page {
+            page,
+            status,
+            etag,
+            last_modified,
+        } => {
             let body_hash = hex(xxh3_128(&page.bytes));
             meta.http_status = Some(status);
             meta.etag = etag;
             meta.last_modified = last_modified;
             let same = t.previous_body_hash.as_deref() == Some(body_hash.as_str());
             meta.body_hash = Some(body_hash);
-            if same { Work::Unchanged(meta) } else { Work::Page(page, Some(meta)) }
+            if same {
+                Work::Unchanged(meta)
+            } else {
+                Work::Page(page, Some(meta))
+            }
         }
         Fetched::NotModified { status } => {
             meta.http_status = Some(status);
             Work::Unchanged(meta)
         }
-        Fetched::Failed { reason, detail, status } => {
+        Fetched::Failed {
+            reason,
+            detail,
+            status,
+        } => {
             meta.http_status = status;
-            Work::Reject(Reject::new(&t.url, Stage::Fetch, reason, detail), Some(meta))
+            Work::Reject(
+                Reject::new(&t.url, Stage::Fetch, reason, detail),
+                Some(meta),
+            )
         }
     }
 }

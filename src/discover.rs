@@ -66,14 +66,20 @@ fn attributes(e: &quick_xml::events::BytesStart<'_>) -> HashMap<String, String> 
     e.attributes()
         .flatten()
         .map(|a| {
-            let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default();
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|v| v.into_owned())
+                .unwrap_or_default();
             (a.key.local_name().as_ref().to_ascii_lowercase(), value)
         })
         .collect()
 }
 
 /// Reads the text of XML elements by their local names, as (path of local names, text) events.
-fn xml_items<F: FnMut(&[String], Option<&str>, &HashMap<String, String>)>(text: &str, mut on: F) -> Result<(), String> {
+fn xml_items<F: FnMut(&[String], Option<&str>, &HashMap<String, String>)>(
+    text: &str,
+    mut on: F,
+) -> Result<(), String> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(true);
     let mut path: Vec<String> = Vec::new();
@@ -108,7 +114,12 @@ fn xml_items<F: FnMut(&[String], Option<&str>, &HashMap<String, String>)>(text: 
             }
             Ok(Event::Eof) => return Ok(()),
             Ok(_) => {}
-            Err(e) => return Err(format!("not well-formed XML at byte {}: {e}", reader.buffer_position())),
+            Err(e) => {
+                return Err(format!(
+                    "not well-formed XML at byte {}: {e}",
+                    reader.buffer_position()
+                ));
+            }
         }
     }
 }
@@ -127,14 +138,25 @@ pub fn parse_sitemap(text: &str) -> Result<Sitemap, String> {
         match (names.as_slice(), text) {
             ([.., "sitemap", "loc"], Some(t)) => out.sitemaps.push(t.to_string()),
             ([.., "url", "loc"], Some(t)) => {
-                cur.get_or_insert_with(|| Entry { url: String::new(), published: None, title: None, language: None }).url = t.to_string();
+                cur.get_or_insert_with(|| Entry {
+                    url: String::new(),
+                    published: None,
+                    title: None,
+                    language: None,
+                })
+                .url = t.to_string();
             }
             ([.., "url", "lastmod"], Some(t)) => lastmod = date(t),
             ([.., "news", "publication_date"], Some(t)) => {
                 if let Some(c) = cur.as_mut() {
                     c.published = date(t);
                 } else {
-                    cur = Some(Entry { url: String::new(), published: date(t), title: None, language: None });
+                    cur = Some(Entry {
+                        url: String::new(),
+                        published: date(t),
+                        title: None,
+                        language: None,
+                    });
                 }
             }
             ([.., "news", "title"], Some(t)) => {
@@ -167,7 +189,12 @@ pub fn parse_sitemap(text: &str) -> Result<Sitemap, String> {
 /// Parses an RSS 2.0 or Atom feed into entries.
 pub fn parse_feed(text: &str) -> Result<Vec<Entry>, String> {
     let mut out = Vec::new();
-    let mut cur = Entry { url: String::new(), published: None, title: None, language: None };
+    let mut cur = Entry {
+        url: String::new(),
+        published: None,
+        title: None,
+        language: None,
+    };
     xml_items(text, |path, text, attrs| {
         let names: Vec<&str> = path.iter().map(String::as_str).collect();
         match (names.as_slice(), text) {
@@ -179,12 +206,26 @@ pub fn parse_feed(text: &str) -> Result<Vec<Entry>, String> {
                     cur.url = t.to_string();
                 }
             }
-            ([.., "item", "guid"], Some(t)) if cur.url.is_empty() && t.starts_with("http") => cur.url = t.to_string(),
-            ([.., "item" | "entry", "pubdate" | "published" | "date"], Some(t)) => cur.published = date(t),
-            ([.., "entry", "updated"], Some(t)) if cur.published.is_none() => cur.published = date(t),
+            ([.., "item", "guid"], Some(t)) if cur.url.is_empty() && t.starts_with("http") => {
+                cur.url = t.to_string()
+            }
+            ([.., "item" | "entry", "pubdate" | "published" | "date"], Some(t)) => {
+                cur.published = date(t)
+            }
+            ([.., "entry", "updated"], Some(t)) if cur.published.is_none() => {
+                cur.published = date(t)
+            }
             ([.., "item" | "entry", "title"], Some(t)) => cur.title = Some(t.to_string()),
             ([.., "item" | "entry"], Some(_)) => {
-                let done = std::mem::replace(&mut cur, Entry { url: String::new(), published: None, title: None, language: None });
+                let done = std::mem::replace(
+                    &mut cur,
+                    Entry {
+                        url: String::new(),
+                        published: None,
+                        title: None,
+                        language: None,
+                    },
+                );
                 if !done.url.is_empty() {
                     out.push(done);
                 }
@@ -198,12 +239,18 @@ pub fn parse_feed(text: &str) -> Result<Vec<Entry>, String> {
 /// Absolute links of a listing page, in page order, without fragments and duplicates.
 pub fn listing_links(html: &str, base: &Url) -> Vec<String> {
     let doc = Html::parse_document(html);
-    let Ok(sel) = Selector::parse("a[href]") else { return vec![] };
+    let Ok(sel) = Selector::parse("a[href]") else {
+        return vec![];
+    };
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for a in doc.select(&sel) {
-        let Some(href) = a.value().attr("href") else { continue };
-        let Ok(mut u) = base.join(href.trim()) else { continue };
+        let Some(href) = a.value().attr("href") else {
+            continue;
+        };
+        let Ok(mut u) = base.join(href.trim()) else {
+            continue;
+        };
         u.set_fragment(None);
         if matches!(u.scheme(), "http" | "https") && seen.insert(u.to_string()) {
             out.push(u.to_string());
@@ -218,7 +265,10 @@ fn maybe_gunzip(bytes: Vec<u8>, max: u64) -> Result<Vec<u8>, String> {
         return Ok(bytes);
     }
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes.as_slice()).take(max + 1).read_to_end(&mut out).map_err(|e| format!("broken gzip: {e}"))?;
+    flate2::read::MultiGzDecoder::new(bytes.as_slice())
+        .take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("broken gzip: {e}"))?;
     if out.len() as u64 > max {
         return Err(format!("larger than {max} bytes once decompressed"));
     }
@@ -258,7 +308,13 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
     // Sitemaps: configured ones, then those robots.txt names.
     let mut queue: VecDeque<(String, usize)> = d.sitemaps.iter().map(|s| (s.clone(), 0)).collect();
     if d.robots_sitemaps {
-        let mut origins: Vec<Url> = d.sitemaps.iter().chain(&d.feeds).chain(&d.listings).filter_map(|u| Url::parse(u).ok()).collect();
+        let mut origins: Vec<Url> = d
+            .sitemaps
+            .iter()
+            .chain(&d.feeds)
+            .chain(&d.listings)
+            .filter_map(|u| Url::parse(u).ok())
+            .collect();
         origins.dedup_by_key(|u| u.origin().ascii_serialization());
         for o in origins {
             for s in fetcher.robots_sitemaps(&o).await {
@@ -331,7 +387,15 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
                     listings.push_back((link, depth + 1));
                 }
             } else if cfg.is_article(&link) && !cfg.allow.is_empty() {
-                add(Entry { url: link, published: None, title: None, language: None }, &mut found);
+                add(
+                    Entry {
+                        url: link,
+                        published: None,
+                        title: None,
+                        language: None,
+                    },
+                    &mut found,
+                );
             }
         }
     }
@@ -349,10 +413,14 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
 async fn fetch_text(fetcher: &Fetcher, url: &str, max: u64) -> Result<String, (String, String)> {
     match fetcher.get(url, None).await {
         Fetched::Page { page, .. } => {
-            let bytes = maybe_gunzip(page.bytes, max).map_err(|e| ("gzip_corrupt".to_string(), format!("{url}: {e}")))?;
+            let bytes = maybe_gunzip(page.bytes, max)
+                .map_err(|e| ("gzip_corrupt".to_string(), format!("{url}: {e}")))?;
             Ok(crate::parse::charset::decode(&bytes, page.content_type.as_deref(), None).text)
         }
-        Fetched::NotModified { .. } => Err(("not_modified".into(), format!("{url} answered 304 to an unconditional request"))),
+        Fetched::NotModified { .. } => Err((
+            "not_modified".into(),
+            format!("{url} answered 304 to an unconditional request"),
+        )),
         Fetched::Failed { reason, detail, .. } => Err((reason.to_string(), detail)),
     }
 }
@@ -365,7 +433,10 @@ mod tests {
     fn sitemap_index_and_news_urlset() {
         let index = r#"<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
           <sitemap><loc>https://e.vn/news.xml</loc></sitemap><sitemap><loc>https://e.vn/2020.xml.gz</loc></sitemap></sitemapindex>"#;
-        assert_eq!(parse_sitemap(index).unwrap().sitemaps, vec!["https://e.vn/news.xml", "https://e.vn/2020.xml.gz"]);
+        assert_eq!(
+            parse_sitemap(index).unwrap().sitemaps,
+            vec!["https://e.vn/news.xml", "https://e.vn/2020.xml.gz"]
+        );
         let news = r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
           <url><loc>https://e.vn/a.html?x=1&amp;y=2</loc><news:news><news:publication><news:name>E</news:name><news:language>vi</news:language></news:publication>
           <news:publication_date>2020-09-17T15:19:00+07:00</news:publication_date><news:title>Tiêu đề A</news:title></news:news></url>
@@ -375,8 +446,14 @@ mod tests {
         assert_eq!(m.urls[0].url, "https://e.vn/a.html?x=1&y=2");
         assert_eq!(m.urls[0].title.as_deref(), Some("Tiêu đề A"));
         assert_eq!(m.urls[0].language.as_deref(), Some("vi"));
-        assert_eq!(m.urls[0].published.unwrap().to_rfc3339(), "2020-09-17T08:19:00+00:00");
-        assert_eq!(m.urls[1].published.unwrap().to_rfc3339(), "2020-09-16T00:00:00+00:00");
+        assert_eq!(
+            m.urls[0].published.unwrap().to_rfc3339(),
+            "2020-09-17T08:19:00+00:00"
+        );
+        assert_eq!(
+            m.urls[1].published.unwrap().to_rfc3339(),
+            "2020-09-16T00:00:00+00:00"
+        );
     }
 
     #[test]
@@ -384,7 +461,10 @@ mod tests {
         let rss = r#"<rss version="2.0"><channel><title>E</title><item><title><![CDATA[Tin A]]></title><link>https://e.vn/a.html</link>
           <pubDate>Thu, 17 Sep 2020 15:19:00 +0700</pubDate></item><item><title>B</title><guid>https://e.vn/b.html</guid></item></channel></rss>"#;
         let items = parse_feed(rss).unwrap();
-        assert_eq!(items.iter().map(|e| e.url.as_str()).collect::<Vec<_>>(), vec!["https://e.vn/a.html", "https://e.vn/b.html"]);
+        assert_eq!(
+            items.iter().map(|e| e.url.as_str()).collect::<Vec<_>>(),
+            vec!["https://e.vn/a.html", "https://e.vn/b.html"]
+        );
         assert_eq!(items[0].title.as_deref(), Some("Tin A"));
         assert!(items[0].published.is_some());
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title><link rel="alternate" href="https://e.vn/a.html"/>
@@ -402,7 +482,13 @@ mod tests {
     #[test]
     fn links_are_absolute_and_unique() {
         let base = Url::parse("https://e.vn/thoi-su/").unwrap();
-        let links = listing_links(r##"<a href="a.html">A</a><a href="/b.html#c">B</a><a href="a.html">A</a><a href="mailto:x@e.vn">m</a>"##, &base);
-        assert_eq!(links, vec!["https://e.vn/thoi-su/a.html", "https://e.vn/b.html"]);
+        let links = listing_links(
+            r##"<a href="a.html">A</a><a href="/b.html#c">B</a><a href="a.html">A</a><a href="mailto:x@e.vn">m</a>"##,
+            &base,
+        );
+        assert_eq!(
+            links,
+            vec!["https://e.vn/thoi-su/a.html", "https://e.vn/b.html"]
+        );
     }
 }

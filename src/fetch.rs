@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION,
+    RETRY_AFTER,
+};
 use texting_robots::Robot;
 use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
@@ -35,11 +38,20 @@ pub struct Validators {
 #[derive(Debug)]
 pub enum Fetched {
     /// A 200 with its body; `final_url` after redirects.
-    Page { page: RawPage, status: u16, etag: Option<String>, last_modified: Option<String> },
+    Page {
+        page: RawPage,
+        status: u16,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
     /// 304: the page did not change since the validators were taken.
     NotModified { status: u16 },
     /// Not fetched or failed for good, with a short reason code and a readable detail.
-    Failed { reason: &'static str, detail: String, status: Option<u16> },
+    Failed {
+        reason: &'static str,
+        detail: String,
+        status: Option<u16>,
+    },
 }
 
 /// True for addresses a crawler on the open web must never reach.
@@ -63,7 +75,9 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| is_private(IpAddr::V4(v4)))
         }
     }
 }
@@ -78,8 +92,12 @@ impl reqwest::dns::Resolve for SafeResolver {
         let host = name.as_str().to_string();
         let allow = self.allow_private;
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let ok: Vec<SocketAddr> = addrs.into_iter().filter(|a| allow || !is_private(a.ip())).collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let ok: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| allow || !is_private(a.ip()))
+                .collect();
             if ok.is_empty() {
                 return Err(format!("{host} resolves only to private or loopback addresses, which this pipeline does not allow").into());
             }
@@ -95,19 +113,25 @@ struct HostGate {
     interval: Mutex<Duration>,
 }
 
+/// The robots.txt rules of one origin, fetched once (`None`: no robots.txt, all allowed).
+type RobotsCell = Arc<OnceCell<Option<Arc<Robot>>>>;
+
 /// The HTTP client of one crawl.
 pub struct Fetcher {
     client: reqwest::Client,
     cfg: Arc<Loaded>,
     hosts: Mutex<HashMap<String, Arc<HostGate>>>,
-    robots: Mutex<HashMap<String, Arc<OnceCell<Option<Arc<Robot>>>>>>,
+    robots: Mutex<HashMap<String, RobotsCell>>,
     warc: Option<Arc<Mutex<WarcWriter>>>,
     /// Every URL requested, in order (robots.txt included), for logs and tests.
     pub requested: Mutex<Vec<String>>,
 }
 
 fn agent_token(ua: &str) -> String {
-    ua.split(['/', ' ']).next().unwrap_or("newsmill").to_string()
+    ua.split(['/', ' '])
+        .next()
+        .unwrap_or("newsmill")
+        .to_string()
 }
 
 impl Fetcher {
@@ -122,10 +146,19 @@ impl Fetcher {
             .read_timeout(read)
             .timeout(total)
             .no_proxy()
-            .dns_resolver(Arc::new(SafeResolver { allow_private: f.allow_private_addresses }))
+            .dns_resolver(Arc::new(SafeResolver {
+                allow_private: f.allow_private_addresses,
+            }))
             .pool_max_idle_per_host(f.per_host_concurrency.max(1))
             .build()?;
-        Ok(Fetcher { client, cfg, hosts: Mutex::new(HashMap::new()), robots: Mutex::new(HashMap::new()), warc, requested: Mutex::new(Vec::new()) })
+        Ok(Fetcher {
+            client,
+            cfg,
+            hosts: Mutex::new(HashMap::new()),
+            robots: Mutex::new(HashMap::new()),
+            warc,
+            requested: Mutex::new(Vec::new()),
+        })
     }
 
     fn gate(&self, host: &str) -> Arc<HostGate> {
@@ -134,8 +167,16 @@ impl Fetcher {
         hosts
             .entry(host.to_string())
             .or_insert_with(|| {
-                let interval = if f.per_host_rate > 0.0 { Duration::from_secs_f64(1.0 / f.per_host_rate) } else { Duration::ZERO };
-                Arc::new(HostGate { slots: Semaphore::new(f.per_host_concurrency), next: tokio::sync::Mutex::new(Instant::now()), interval: Mutex::new(interval) })
+                let interval = if f.per_host_rate > 0.0 {
+                    Duration::from_secs_f64(1.0 / f.per_host_rate)
+                } else {
+                    Duration::ZERO
+                };
+                Arc::new(HostGate {
+                    slots: Semaphore::new(f.per_host_concurrency),
+                    next: tokio::sync::Mutex::new(Instant::now()),
+                    interval: Mutex::new(interval),
+                })
             })
             .clone()
     }
@@ -146,7 +187,12 @@ impl Fetcher {
             return Err(("bad_url", format!("{url} is not an http(s) URL")));
         }
         if !self.cfg.in_scope(url) {
-            return Err(("out_of_scope", format!("{url} is outside the pipeline's domains; add its host to site.domains or fetch.extra_domains to crawl it")));
+            return Err((
+                "out_of_scope",
+                format!(
+                    "{url} is outside the pipeline's domains; add its host to site.domains or fetch.extra_domains to crawl it"
+                ),
+            ));
         }
         if !self.cfg.pipeline.fetch.allow_private_addresses {
             let literal = match url.host() {
@@ -155,7 +201,12 @@ impl Fetcher {
                 _ => None,
             };
             if literal.is_some_and(is_private) || url.host_str() == Some("localhost") {
-                return Err(("private_address", format!("{url} points at a loopback or private address; set fetch.allow_private_addresses to crawl it")));
+                return Err((
+                    "private_address",
+                    format!(
+                        "{url} points at a loopback or private address; set fetch.allow_private_addresses to crawl it"
+                    ),
+                ));
             }
         }
         Ok(())
@@ -166,7 +217,9 @@ impl Fetcher {
         let origin = url.origin().ascii_serialization();
         let cell = {
             let mut map = self.robots.lock().unwrap_or_else(|p| p.into_inner());
-            map.entry(origin.clone()).or_insert_with(|| Arc::new(OnceCell::new())).clone()
+            map.entry(origin.clone())
+                .or_insert_with(|| Arc::new(OnceCell::new()))
+                .clone()
         };
         cell.get_or_init(|| async {
             let robots_url = format!("{origin}/robots.txt");
@@ -193,21 +246,39 @@ impl Fetcher {
 
     /// `Sitemap:` URLs listed in the robots.txt of `origin_url`'s origin.
     pub async fn robots_sitemaps(&self, origin_url: &Url) -> Vec<String> {
-        self.robot(origin_url).await.map(|r| r.sitemaps.clone()).unwrap_or_default()
+        self.robot(origin_url)
+            .await
+            .map(|r| r.sitemaps.clone())
+            .unwrap_or_default()
     }
 
     /// Fetches `url` through every gate, with retries.
     pub async fn get(&self, url: &str, validators: Option<&Validators>) -> Fetched {
         let Ok(parsed) = Url::parse(url) else {
-            return Fetched::Failed { reason: "bad_url", detail: format!("{url:?} is not a valid URL"), status: None };
+            return Fetched::Failed {
+                reason: "bad_url",
+                detail: format!("{url:?} is not a valid URL"),
+                status: None,
+            };
         };
         if let Err((reason, detail)) = self.admissible(&parsed) {
-            return Fetched::Failed { reason, detail, status: None };
+            return Fetched::Failed {
+                reason,
+                detail,
+                status: None,
+            };
         }
         if self.cfg.pipeline.fetch.obey_robots {
             if let Some(robot) = self.robot(&parsed).await {
                 if !robot.allowed(url) {
-                    return Fetched::Failed { reason: "robots_disallowed", detail: format!("robots.txt of {} disallows {url}", parsed.origin().ascii_serialization()), status: None };
+                    return Fetched::Failed {
+                        reason: "robots_disallowed",
+                        detail: format!(
+                            "robots.txt of {} disallows {url}",
+                            parsed.origin().ascii_serialization()
+                        ),
+                        status: None,
+                    };
                 }
             }
         }
@@ -216,7 +287,11 @@ impl Fetcher {
         loop {
             let outcome = self.raw_get(url, validators, attempt).await;
             let retry_after = match &outcome {
-                Fetched::Failed { reason, status, detail } if attempt < f.retries && retryable(reason, *status) => parse_retry_after(detail),
+                Fetched::Failed {
+                    reason,
+                    status,
+                    detail,
+                } if attempt < f.retries && retryable(reason, *status) => parse_retry_after(detail),
                 _ => return outcome,
             };
             let backoff = f.backoff_secs * 2f64.powi(attempt as i32) * (0.5 + fastrand::f64());
@@ -236,21 +311,41 @@ impl Fetcher {
         let f = &self.cfg.pipeline.fetch;
         let mut current = match Url::parse(url) {
             Ok(u) => u,
-            Err(e) => return Fetched::Failed { reason: "bad_url", detail: format!("{url:?}: {e}"), status: None },
+            Err(e) => {
+                return Fetched::Failed {
+                    reason: "bad_url",
+                    detail: format!("{url:?}: {e}"),
+                    status: None,
+                };
+            }
         };
         let mut seen: HashSet<String> = HashSet::new();
         for _hop in 0..=f.max_redirects {
             if !seen.insert(current.to_string()) {
-                return Fetched::Failed { reason: "redirect_loop", detail: format!("{url} redirects in a loop through {current}"), status: None };
+                return Fetched::Failed {
+                    reason: "redirect_loop",
+                    detail: format!("{url} redirects in a loop through {current}"),
+                    status: None,
+                };
             }
             if let Err((reason, detail)) = self.admissible(&current) {
-                return Fetched::Failed { reason, detail: format!("redirected from {url}: {detail}"), status: None };
+                return Fetched::Failed {
+                    reason,
+                    detail: format!("redirected from {url}: {detail}"),
+                    status: None,
+                };
             }
             let host = current.host_str().unwrap_or("").to_string();
             let gate = self.gate(&host);
             let _slot = match gate.slots.acquire().await {
                 Ok(s) => s,
-                Err(_) => return Fetched::Failed { reason: "cancelled", detail: "the crawl is shutting down".into(), status: None },
+                Err(_) => {
+                    return Fetched::Failed {
+                        reason: "cancelled",
+                        detail: "the crawl is shutting down".into(),
+                        status: None,
+                    };
+                }
             };
             {
                 let interval = *gate.interval.lock().unwrap_or_else(|p| p.into_inner());
@@ -261,7 +356,10 @@ impl Fetcher {
                 }
                 *next = Instant::now() + interval;
             }
-            self.requested.lock().unwrap_or_else(|p| p.into_inner()).push(current.to_string());
+            self.requested
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(current.to_string());
             let mut req = self.client.get(current.clone());
             if let Some(v) = validators {
                 if let Some(e) = &v.etag {
@@ -278,22 +376,41 @@ impl Fetcher {
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let Some(loc) = resp.headers().get(LOCATION).and_then(|l| l.to_str().ok()) else {
-                    return Fetched::Failed { reason: "bad_redirect", detail: format!("{current} answered {status} without a Location"), status: Some(status.as_u16()) };
+                    return Fetched::Failed {
+                        reason: "bad_redirect",
+                        detail: format!("{current} answered {status} without a Location"),
+                        status: Some(status.as_u16()),
+                    };
                 };
                 match current.join(loc) {
                     Ok(next) => {
                         current = next;
                         continue;
                     }
-                    Err(e) => return Fetched::Failed { reason: "bad_redirect", detail: format!("{current} redirects to {loc:?}: {e}"), status: Some(status.as_u16()) },
+                    Err(e) => {
+                        return Fetched::Failed {
+                            reason: "bad_redirect",
+                            detail: format!("{current} redirects to {loc:?}: {e}"),
+                            status: Some(status.as_u16()),
+                        };
+                    }
                 }
             }
             if status == StatusCode::NOT_MODIFIED {
                 return Fetched::NotModified { status: 304 };
             }
             if !status.is_success() {
-                let retry = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(|v| format!(" retry-after={v}")).unwrap_or_default();
-                return Fetched::Failed { reason: status_reason(status), detail: format!("{current} answered {status}{retry}"), status: Some(status.as_u16()) };
+                let retry = resp
+                    .headers()
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| format!(" retry-after={v}"))
+                    .unwrap_or_default();
+                return Fetched::Failed {
+                    reason: status_reason(status),
+                    detail: format!("{current} answered {status}{retry}"),
+                    status: Some(status.as_u16()),
+                };
             }
             let headers = resp.headers().clone();
             let body = match read_capped(resp, f.max_page_bytes).await {
@@ -301,7 +418,10 @@ impl Fetcher {
                 Err(BodyError::TooLarge) => {
                     return Fetched::Failed {
                         reason: "too_large",
-                        detail: format!("{current} is larger than fetch.max_page_bytes ({} bytes) once decompressed; cut off", f.max_page_bytes),
+                        detail: format!(
+                            "{current} is larger than fetch.max_page_bytes ({} bytes) once decompressed; cut off",
+                            f.max_page_bytes
+                        ),
                         status: Some(status.as_u16()),
                     };
                 }
@@ -315,9 +435,18 @@ impl Fetcher {
                 fetched_at: Utc::now(),
                 bytes: body,
             };
-            return Fetched::Page { page, status: status.as_u16(), etag: header(&headers, ETAG), last_modified: header(&headers, LAST_MODIFIED) };
+            return Fetched::Page {
+                page,
+                status: status.as_u16(),
+                etag: header(&headers, ETAG),
+                last_modified: header(&headers, LAST_MODIFIED),
+            };
         }
-        Fetched::Failed { reason: "too_many_redirects", detail: format!("{url} redirects more than {} times", f.max_redirects), status: None }
+        Fetched::Failed {
+            reason: "too_many_redirects",
+            detail: format!("{url} redirects more than {} times", f.max_redirects),
+            status: None,
+        }
     }
 
     fn keep_warc(&self, url: &Url, status: StatusCode, headers: &HeaderMap, body: &[u8]) {
@@ -331,7 +460,9 @@ impl Fetcher {
 }
 
 fn header(h: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
-    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 enum BodyError {
@@ -369,7 +500,10 @@ fn status_reason(s: StatusCode) -> &'static str {
 }
 
 fn retryable(reason: &str, status: Option<u16>) -> bool {
-    matches!(reason, "timeout" | "connection_error" | "truncated_body" | "http_429" | "http_5xx") && status != Some(501)
+    matches!(
+        reason,
+        "timeout" | "connection_error" | "truncated_body" | "http_429" | "http_5xx"
+    ) && status != Some(501)
 }
 
 fn classify(url: &str, e: &reqwest::Error, attempt: u32) -> Fetched {
@@ -388,7 +522,11 @@ fn classify(url: &str, e: &reqwest::Error, attempt: u32) -> Fetched {
         source = inner.to_string();
         err = inner.source();
     }
-    Fetched::Failed { reason, detail: format!("{url} {what} after {} attempt(s): {source}", attempt + 1), status: None }
+    Fetched::Failed {
+        reason,
+        detail: format!("{url} {what} after {} attempt(s): {source}", attempt + 1),
+        status: None,
+    }
 }
 
 /// Seconds to wait from a "retry-after=" note (seconds or an HTTP date).
@@ -398,7 +536,12 @@ fn parse_retry_after(detail: &str) -> Option<f64> {
         return Some(secs.max(0.0));
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    Some((when.with_timezone(&Utc) - Utc::now()).num_milliseconds().max(0) as f64 / 1000.0)
+    Some(
+        (when.with_timezone(&Utc) - Utc::now())
+            .num_milliseconds()
+            .max(0) as f64
+            / 1000.0,
+    )
 }
 
 #[cfg(test)]
@@ -407,7 +550,19 @@ mod tests {
 
     #[test]
     fn private_addresses() {
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["8.8.8.8", "203.113.131.1", "2001:4860:4860::8888"] {

@@ -59,10 +59,26 @@ impl RunSummary {
     /// A few lines for people: what came in, what went out, what was left out and why.
     pub fn render(&self) -> String {
         let c = &self.counts;
-        let rate = if self.wall_seconds > 0.0 { c.pages_in as f64 / self.wall_seconds } else { 0.0 };
-        let mut s = format!("run {}{}\n", self.run_id, if self.interrupted { " (interrupted)" } else { "" });
+        let rate = if self.wall_seconds > 0.0 {
+            c.pages_in as f64 / self.wall_seconds
+        } else {
+            0.0
+        };
+        let mut s = format!(
+            "run {}{}\n",
+            self.run_id,
+            if self.interrupted {
+                " (interrupted)"
+            } else {
+                ""
+            }
+        );
         if let Some(k) = &self.crawl {
-            let failed: Vec<String> = k.failed_by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            let failed: Vec<String> = k
+                .failed_by_reason
+                .iter()
+                .map(|(r, n)| format!("{r} {n}"))
+                .collect();
             s.push_str(&format!(
                 "  crawl       {} new, {} changed, {} unchanged, {} failed{} ({} URLs discovered, {} requests)\n",
                 k.new,
@@ -81,7 +97,10 @@ impl RunSummary {
         for (reason, n) in &self.rejects_by_reason {
             s.push_str(&format!("    {reason:<18}{n}\n"));
         }
-        s.push_str(&format!("  wall time   {:.2} s ({rate:.1} pages/s)", self.wall_seconds));
+        s.push_str(&format!(
+            "  wall time   {:.2} s ({rate:.1} pages/s)",
+            self.wall_seconds
+        ));
         s
     }
 }
@@ -112,15 +131,38 @@ pub fn install_ctrlc() {
 /// A run id that sorts by start time and does not collide between runs.
 pub fn new_run_id() -> String {
     let now = Utc::now();
-    let salt = xxhash_rust::xxh3::xxh3_64(format!("{}{}", now.timestamp_nanos_opt().unwrap_or(0), std::process::id()).as_bytes());
-    format!("{}-{:06x}", now.format("%Y%m%dT%H%M%S%.3fZ").to_string().replace('.', ""), salt & 0xFF_FFFF)
+    let salt = xxhash_rust::xxh3::xxh3_64(
+        format!(
+            "{}{}",
+            now.timestamp_nanos_opt().unwrap_or(0),
+            std::process::id()
+        )
+        .as_bytes(),
+    );
+    format!(
+        "{}-{:06x}",
+        now.format("%Y%m%dT%H%M%S%.3fZ")
+            .to_string()
+            .replace('.', ""),
+        salt & 0xFF_FFFF
+    )
 }
 
 /// Makes sure `out` exists and is writable before any work starts.
 pub fn check_out_dir(out: &Path) -> Result<(), UsageError> {
-    std::fs::create_dir_all(out).map_err(|e| UsageError(format!("--out {} cannot be created: {e}; choose a writable folder", out.display())))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        UsageError(format!(
+            "--out {} cannot be created: {e}; choose a writable folder",
+            out.display()
+        ))
+    })?;
     let probe = out.join(format!(".newsmill-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| UsageError(format!("--out {} is not writable: {e}; choose a writable folder", out.display())))?;
+    std::fs::write(&probe, b"").map_err(|e| {
+        UsageError(format!(
+            "--out {} is not writable: {e}; choose a writable folder",
+            out.display()
+        ))
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
@@ -154,13 +196,23 @@ pub struct StageContext {
 
 impl StageContext {
     pub fn new(normalise: NormaliseOptions) -> Self {
-        StageContext { normalise, lexicon: Lexicon::vietnamese(), rules: None, clock: StageClock::default() }
+        StageContext {
+            normalise,
+            lexicon: Lexicon::vietnamese(),
+            rules: None,
+            clock: StageClock::default(),
+        }
     }
 }
 
 /// Runs one page through parse, normalise and people with default options.
 pub fn process_page(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon) -> Outcome {
-    let ctx = StageContext { normalise: opts, lexicon: lexicon.clone(), rules: None, clock: StageClock::default() };
+    let ctx = StageContext {
+        normalise: opts,
+        lexicon: lexicon.clone(),
+        rules: None,
+        clock: StageClock::default(),
+    };
     process(raw, &ctx)
 }
 
@@ -171,7 +223,9 @@ pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
     let run = || {
         let t = Instant::now();
         let doc = crate::parse::parse(raw, ctx.rules.as_ref());
-        clock.parse.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        clock
+            .parse
+            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let doc = match doc {
             Ok(d) => d,
             Err(r) => return Outcome::Reject(r),
@@ -179,52 +233,83 @@ pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
         let t = Instant::now();
         let passages = normalise::passages(&doc, ctx.normalise);
         let article = normalise::normalise(doc, ctx.normalise);
-        clock.normalise.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        clock
+            .normalise
+            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let mut article = match article {
             Ok(a) => a,
             Err(r) => return Outcome::Reject(r),
         };
         let t = Instant::now();
-        article.participants = people::extract(&passages, &article.body, article.language.as_deref(), &ctx.lexicon);
-        clock.people.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        article.participants = people::extract(
+            &passages,
+            &article.body,
+            article.language.as_deref(),
+            &ctx.lexicon,
+        );
+        clock
+            .people
+            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Outcome::Article(Box::new(article))
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(o) => o,
         Err(p) => {
-            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
-            Outcome::Reject(Reject::new(&raw.source, Stage::Parse, "internal_error", format!("newsmill failed on this page ({msg}); please report it with the page attached")))
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Outcome::Reject(Reject::new(
+                &raw.source,
+                Stage::Parse,
+                "internal_error",
+                format!(
+                    "newsmill failed on this page ({msg}); please report it with the page attached"
+                ),
+            ))
         }
     }
 }
 
 /// Starts the CPU stages on their own pool, reading `input` and sending results back.
-pub fn spawn_cpu(input: Box<dyn Iterator<Item = Work> + Send>, threads: usize, ctx: Arc<StageContext>) -> Result<(Receiver<Done>, JoinHandle<()>)> {
+pub fn spawn_cpu(
+    input: Box<dyn Iterator<Item = Work> + Send>,
+    threads: usize,
+    ctx: Arc<StageContext>,
+) -> Result<(Receiver<Done>, JoinHandle<()>)> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .thread_name(|i| format!("newsmill-cpu-{i}"))
         .build()
         .context("cannot start the worker threads")?;
     let (tx, rx) = sync_channel::<Done>(threads.max(1) * 4);
-    let handle = std::thread::Builder::new().name("newsmill-cpu".into()).spawn(move || {
-        pool.install(|| {
-            input.par_bridge().for_each_with(tx, |tx, work| {
-                let done = match work {
-                    Work::Page(raw, meta) => {
-                        let outcome = process(&raw, &ctx);
-                        match (&outcome, &meta) {
-                            // Same article as last time (only the page around it changed).
-                            (Outcome::Article(a), Some(m)) if m.previous_content_hash.as_deref() == Some(a.content_hash.as_str()) => Done::Unchanged(m.clone()),
-                            _ => Done::Outcome(outcome, meta),
+    let handle = std::thread::Builder::new()
+        .name("newsmill-cpu".into())
+        .spawn(move || {
+            pool.install(|| {
+                input.par_bridge().for_each_with(tx, |tx, work| {
+                    let done = match work {
+                        Work::Page(raw, meta) => {
+                            let outcome = process(&raw, &ctx);
+                            match (&outcome, &meta) {
+                                // Same article as last time (only the page around it changed).
+                                (Outcome::Article(a), Some(m))
+                                    if m.previous_content_hash.as_deref()
+                                        == Some(a.content_hash.as_str()) =>
+                                {
+                                    Done::Unchanged(m.clone())
+                                }
+                                _ => Done::Outcome(outcome, meta),
+                            }
                         }
-                    }
-                    Work::Reject(r, meta) => Done::Outcome(Outcome::Reject(r), meta),
-                    Work::Unchanged(meta) => Done::Unchanged(meta),
-                };
-                let _ = tx.send(done);
+                        Work::Reject(r, meta) => Done::Outcome(Outcome::Reject(r), meta),
+                        Work::Unchanged(meta) => Done::Unchanged(meta),
+                    };
+                    let _ = tx.send(done);
+                });
             });
-        });
-    })?;
+        })?;
     Ok((rx, handle))
 }
 
@@ -234,7 +319,10 @@ pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     pb
 }
@@ -250,11 +338,23 @@ pub struct Sink {
 
 impl Sink {
     pub fn new() -> Self {
-        Sink { counts: Counts::default(), rejects_by_reason: BTreeMap::new(), duplicates_by_method: BTreeMap::new(), crawl: CrawlReport::default(), dedupe: Deduper::default() }
+        Sink {
+            counts: Counts::default(),
+            rejects_by_reason: BTreeMap::new(),
+            duplicates_by_method: BTreeMap::new(),
+            crawl: CrawlReport::default(),
+            dedupe: Deduper::default(),
+        }
     }
 
     /// Consumes results until the CPU stages are done. Stops intake on a write error.
-    pub fn consume(&mut self, rx: Receiver<Done>, exporter: &mut Exporter, mut state: Option<&mut State>, pb: &ProgressBar) -> Result<()> {
+    pub fn consume(
+        &mut self,
+        rx: Receiver<Done>,
+        exporter: &mut Exporter,
+        mut state: Option<&mut State>,
+        pb: &ProgressBar,
+    ) -> Result<()> {
         for done in rx {
             if let Err(e) = self.one(done, exporter, state.as_deref_mut()) {
                 CANCEL.store(true, Ordering::SeqCst);
@@ -269,7 +369,12 @@ impl Sink {
         Ok(())
     }
 
-    fn one(&mut self, done: Done, exporter: &mut Exporter, state: Option<&mut State>) -> Result<()> {
+    fn one(
+        &mut self,
+        done: Done,
+        exporter: &mut Exporter,
+        state: Option<&mut State>,
+    ) -> Result<()> {
         self.counts.pages_in += 1;
         let (outcome, meta) = match done {
             Done::Unchanged(meta) => {
@@ -288,10 +393,17 @@ impl Sink {
                 match self.dedupe.check(a) {
                     Some(dup) => {
                         self.counts.duplicates += 1;
-                        *self.duplicates_by_method.entry(dup.method.to_string()).or_default() += 1;
+                        *self
+                            .duplicates_by_method
+                            .entry(dup.method.to_string())
+                            .or_default() += 1;
                         exporter.duplicate(&dup)?;
                         if let (Some(s), Some(m)) = (state, &meta) {
-                            s.record(&Update { content_hash: Some(a.content_hash.clone()), article_id: Some(dup.duplicate_of.clone()), ..update(m, "duplicate") })?;
+                            s.record(&Update {
+                                content_hash: Some(a.content_hash.clone()),
+                                article_id: Some(dup.duplicate_of.clone()),
+                                ..update(m, "duplicate")
+                            })?;
                         }
                     }
                     None => {
@@ -306,7 +418,11 @@ impl Sink {
                                 self.crawl.new += 1;
                             }
                             if let Some(s) = state {
-                                s.record(&Update { content_hash: Some(a.content_hash.clone()), article_id: Some(a.article_id.clone()), ..update(m, "exported") })?;
+                                s.record(&Update {
+                                    content_hash: Some(a.content_hash.clone()),
+                                    article_id: Some(a.article_id.clone()),
+                                    ..update(m, "exported")
+                                })?;
                             }
                         }
                     }
@@ -314,16 +430,30 @@ impl Sink {
             }
             Outcome::Reject(r) => {
                 self.counts.rejects += 1;
-                *self.rejects_by_reason.entry(r.reason.to_string()).or_default() += 1;
+                *self
+                    .rejects_by_reason
+                    .entry(r.reason.to_string())
+                    .or_default() += 1;
                 tracing::debug!(source = %r.source, reason = r.reason, "{}", r.detail);
                 exporter.reject(r)?;
                 if let Some(m) = &meta {
                     self.crawl.failed += 1;
-                    *self.crawl.failed_by_reason.entry(r.reason.to_string()).or_default() += 1;
+                    *self
+                        .crawl
+                        .failed_by_reason
+                        .entry(r.reason.to_string())
+                        .or_default() += 1;
                     if let Some(s) = state {
                         // A page that parsed to nothing was fetched fine: keep its validators.
-                        let status = if r.stage == Stage::Fetch { "failed" } else { "rejected" };
-                        s.record(&Update { error: Some(format!("{}: {}", r.reason, r.detail)), ..update(m, status) })?;
+                        let status = if r.stage == Stage::Fetch {
+                            "failed"
+                        } else {
+                            "rejected"
+                        };
+                        s.record(&Update {
+                            error: Some(format!("{}: {}", r.reason, r.detail)),
+                            ..update(m, status)
+                        })?;
                     }
                 }
             }
@@ -366,11 +496,28 @@ pub struct ManifestInfo<'a> {
 }
 
 /// Writes the run manifest and returns the summary.
-pub fn finish(info: ManifestInfo<'_>, sink: Sink, ctx: &StageContext, crawl: bool) -> Result<RunSummary> {
+pub fn finish(
+    info: ManifestInfo<'_>,
+    sink: Sink,
+    ctx: &StageContext,
+    crawl: bool,
+) -> Result<RunSummary> {
     let interrupted = cancelled();
-    let mut files: BTreeMap<String, String> = info.written.iter().map(|(t, p, _)| (t.clone(), p.strip_prefix(info.out).unwrap_or(p).display().to_string())).collect();
+    let mut files: BTreeMap<String, String> = info
+        .written
+        .iter()
+        .map(|(t, p, _)| {
+            (
+                t.clone(),
+                p.strip_prefix(info.out).unwrap_or(p).display().to_string(),
+            )
+        })
+        .collect();
     for (name, p) in &info.extra_files {
-        files.insert(name.clone(), p.strip_prefix(info.out).unwrap_or(p).display().to_string());
+        files.insert(
+            name.clone(),
+            p.strip_prefix(info.out).unwrap_or(p).display().to_string(),
+        );
     }
     let crawl_report = crawl.then(|| sink.crawl.clone());
     let manifest = Manifest {
@@ -379,7 +526,11 @@ pub fn finish(info: ManifestInfo<'_>, sink: Sink, ctx: &StageContext, crawl: boo
         schema_version: SCHEMA_VERSION,
         command: info.command.to_string(),
         arguments: info.arguments.to_vec(),
-        status: if interrupted { "interrupted" } else { "completed" },
+        status: if interrupted {
+            "interrupted"
+        } else {
+            "completed"
+        },
         started_at: info.started.to_rfc3339(),
         finished_at: Utc::now().to_rfc3339(),
         wall_seconds: info.wall_seconds,
@@ -404,28 +555,35 @@ pub fn finish(info: ManifestInfo<'_>, sink: Sink, ctx: &StageContext, crawl: boo
 }
 
 /// Reads saved pages (HTML files and WARC files) as a stream of work.
-fn file_source(inputs: Vec<sources::Input>, max_bytes: u64) -> Box<dyn Iterator<Item = Work> + Send> {
+fn file_source(
+    inputs: Vec<sources::Input>,
+    max_bytes: u64,
+) -> Box<dyn Iterator<Item = Work> + Send> {
     let (tx, rx) = sync_channel::<Work>(16);
-    let spawned = std::thread::Builder::new().name("newsmill-read".into()).spawn(move || {
-        for input in &inputs {
-            if cancelled() {
-                break;
-            }
-            let items: Vec<Result<RawPage, Reject>> = match input {
-                sources::Input::File(p) if crate::warc::is_warc_name(p) => crate::warc::read_pages(p, max_bytes),
-                _ => vec![sources::read(input, max_bytes)],
-            };
-            for item in items {
-                let work = match item {
-                    Ok(page) => Work::Page(page, None),
-                    Err(r) => Work::Reject(r, None),
+    let spawned = std::thread::Builder::new()
+        .name("newsmill-read".into())
+        .spawn(move || {
+            for input in &inputs {
+                if cancelled() {
+                    break;
+                }
+                let items: Vec<Result<RawPage, Reject>> = match input {
+                    sources::Input::File(p) if crate::warc::is_warc_name(p) => {
+                        crate::warc::read_pages(p, max_bytes)
+                    }
+                    _ => vec![sources::read(input, max_bytes)],
                 };
-                if tx.send(work).is_err() {
-                    return;
+                for item in items {
+                    let work = match item {
+                        Ok(page) => Work::Page(page, None),
+                        Err(r) => Work::Reject(r, None),
+                    };
+                    if tx.send(work).is_err() {
+                        return;
+                    }
                 }
             }
-        }
-    });
+        });
     if let Err(e) = spawned {
         tracing::error!("cannot start the reader thread: {e}");
     }
@@ -444,13 +602,20 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let threads = opts.threads.max(1);
     let pb = progress_bar(inputs.len() as u64, opts.progress);
     let ctx = Arc::new(StageContext::new(opts.normalise));
-    let (rx, cpu) = spawn_cpu(file_source(inputs, opts.max_page_bytes), threads, ctx.clone())?;
+    let (rx, cpu) = spawn_cpu(
+        file_source(inputs, opts.max_page_bytes),
+        threads,
+        ctx.clone(),
+    )?;
     let mut sink = Sink::new();
     let consumed = sink.consume(rx, &mut exporter, None, &pb);
     let _ = cpu.join();
     pb.finish_and_clear();
     if let Err(e) = consumed {
-        return Err(e.context(format!("run {run_id} failed while writing to {}; no file of this run was kept", opts.out.display())));
+        return Err(e.context(format!(
+            "run {run_id} failed while writing to {}; no file of this run was kept",
+            opts.out.display()
+        )));
     }
     let written = exporter.commit()?;
     let info = ManifestInfo {
@@ -466,4 +631,3 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     };
     finish(info, sink, &ctx, false)
 }
-

@@ -27,9 +27,11 @@ pub fn is_page_name(path: &Path) -> bool {
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     !name.starts_with('.')
-        && [".html", ".htm", ".html.gz", ".htm.gz", ".xhtml"]
-            .iter()
-            .any(|e| name.ends_with(e))
+        && [
+            ".html", ".htm", ".html.gz", ".htm.gz", ".xhtml", ".warc", ".warc.gz",
+        ]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 /// Lists the pages under the given paths. Files named on the command line are taken

@@ -93,22 +93,43 @@ impl State {
     /// any run that did not finish.
     pub fn open(path: &Path, run_id: &str) -> Result<Self> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let conn = Connection::open(path).with_context(|| format!("cannot open the crawl state {}", path.display()))?;
-        conn.pragma_update(None, "journal_mode", "WAL").context("cannot set WAL mode")?;
-        conn.pragma_update(None, "synchronous", "NORMAL").context("cannot set synchronous mode")?;
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the crawl state {}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .context("cannot set WAL mode")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .context("cannot set synchronous mode")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.execute_batch(SCHEMA).with_context(|| format!("{} is not a newsmill state file (schema check failed)", path.display()))?;
+        conn.execute_batch(SCHEMA).with_context(|| {
+            format!(
+                "{} is not a newsmill state file (schema check failed)",
+                path.display()
+            )
+        })?;
         let abandoned: i64 = conn.query_row("SELECT COUNT(*) FROM pending", [], |r| r.get(0))?;
         if abandoned > 0 {
-            tracing::warn!("{abandoned} results of an interrupted run were never committed; those pages will be fetched again");
+            tracing::warn!(
+                "{abandoned} results of an interrupted run were never committed; those pages will be fetched again"
+            );
         }
         conn.execute("DELETE FROM pending", [])?;
-        conn.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'", [])?;
-        conn.execute("INSERT INTO runs (run_id, started_at, status) VALUES (?1, ?2, 'running')", params![run_id, Utc::now().to_rfc3339()])?;
+        conn.execute(
+            "UPDATE runs SET status = 'killed' WHERE status = 'running'",
+            [],
+        )?;
+        conn.execute(
+            "INSERT INTO runs (run_id, started_at, status) VALUES (?1, ?2, 'running')",
+            params![run_id, Utc::now().to_rfc3339()],
+        )?;
         conn.execute_batch("BEGIN")?;
-        Ok(State { conn, queued: 0, run_id: run_id.to_string() })
+        Ok(State {
+            conn,
+            queued: 0,
+            run_id: run_id.to_string(),
+        })
     }
 
     fn tick(&mut self) -> Result<()> {
@@ -201,15 +222,21 @@ impl State {
              FROM pending AS p WHERE p.url = urls.url AND p.run_id = ?1",
             [&run],
         )?;
-        self.conn.execute("DELETE FROM pending WHERE run_id = ?1", [&run])?;
-        self.conn.execute("UPDATE runs SET finished_at = ?2, status = ?3 WHERE run_id = ?1", params![run, Utc::now().to_rfc3339(), status])?;
+        self.conn
+            .execute("DELETE FROM pending WHERE run_id = ?1", [&run])?;
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?2, status = ?3 WHERE run_id = ?1",
+            params![run, Utc::now().to_rfc3339(), status],
+        )?;
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
 
     /// Counts of URLs by status, for tests and `inspect`.
     pub fn counts(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn.prepare("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -236,7 +263,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.sqlite");
         let mut s = State::open(&path, "run1").unwrap();
-        s.discovered("https://e.vn/a.html", "article", None).unwrap();
+        s.discovered("https://e.vn/a.html", "article", None)
+            .unwrap();
         s.record(&exported("https://e.vn/a.html")).unwrap();
         // Killed before commit: dropped without commit.
         drop(s);
@@ -244,7 +272,10 @@ mod tests {
         let k = s.known("https://e.vn/a.html").unwrap().unwrap();
         assert_eq!(k.status, "discovered");
         assert_eq!(k.etag, None);
-        assert_eq!(s.unfinished("article", 3).unwrap(), vec!["https://e.vn/a.html"]);
+        assert_eq!(
+            s.unfinished("article", 3).unwrap(),
+            vec!["https://e.vn/a.html"]
+        );
         s.record(&exported("https://e.vn/a.html")).unwrap();
         s.commit("completed").unwrap();
         let s = State::open(&path, "run3").unwrap();
@@ -261,15 +292,34 @@ mod tests {
         let path = dir.path().join("state.sqlite");
         let mut s = State::open(&path, "r1").unwrap();
         s.record(&exported("https://e.vn/a.html")).unwrap();
-        s.record(&Update { url: "https://e.vn/b.html".into(), status: "failed", http_status: Some(503), error: Some("http_503".into()), ..Default::default() }).unwrap();
+        s.record(&Update {
+            url: "https://e.vn/b.html".into(),
+            status: "failed",
+            http_status: Some(503),
+            error: Some("http_503".into()),
+            ..Default::default()
+        })
+        .unwrap();
         s.commit("completed").unwrap();
         let mut s = State::open(&path, "r2").unwrap();
-        s.record(&Update { url: "https://e.vn/a.html".into(), status: "unchanged", http_status: Some(304), ..Default::default() }).unwrap();
+        s.record(&Update {
+            url: "https://e.vn/a.html".into(),
+            status: "unchanged",
+            http_status: Some(304),
+            ..Default::default()
+        })
+        .unwrap();
         s.commit("completed").unwrap();
         let s = State::open(&path, "r3").unwrap();
-        assert_eq!(s.known("https://e.vn/a.html").unwrap().unwrap().status, "exported");
+        assert_eq!(
+            s.known("https://e.vn/a.html").unwrap().unwrap().status,
+            "exported"
+        );
         let b = s.known("https://e.vn/b.html").unwrap().unwrap();
         assert_eq!((b.status.as_str(), b.attempts), ("failed", 1));
-        assert_eq!(s.unfinished("article", 3).unwrap(), vec!["https://e.vn/b.html"]);
+        assert_eq!(
+            s.unfinished("article", 3).unwrap(),
+            vec!["https://e.vn/b.html"]
+        );
     }
 }

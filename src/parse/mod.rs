@@ -74,7 +74,12 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     });
 
     let dropped: HashSet<NodeId> = rules
-        .map(|r| r.drop.iter().flat_map(|s| html.select(s).map(|e| e.id())).collect())
+        .map(|r| {
+            r.drop
+                .iter()
+                .flat_map(|s| html.select(s).map(|e| e.id()))
+                .collect()
+        })
         .unwrap_or_default();
     let bp = Boilerplate::with_dropped(&html, &dropped);
     let no_article =
@@ -83,7 +88,11 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|r| r.body.as_ref())
         .map(|s| html.select(s).collect())
         .unwrap_or_default();
-    let found = if by_rule.is_empty() { content::find(&html, &bp) } else { Some(Content { roots: by_rule }) };
+    let found = if by_rule.is_empty() {
+        content::find(&html, &bp)
+    } else {
+        Some(Content { roots: by_rule })
+    };
     let Some(mut content) = found else {
         return Err(no_article(
             "no block of running text found: this looks like a listing, an app shell or an error page",
@@ -172,7 +181,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     }
     let category = rules
         .and_then(|r| r.category.as_ref())
-        .and_then(|s| html.select(s).last())
+        .and_then(|s| html.select(s).next_back())
         .map(text_of)
         .filter(|t| !t.is_empty())
         .or_else(|| category(&html, &meta, &title, scope));
@@ -182,7 +191,11 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(crate::normalise::url::site);
     let mut authors: Vec<String> = rules
         .and_then(|r| r.authors.as_ref())
-        .map(|s| html.select(s).flat_map(|e| split_names(&text_of(e))).collect())
+        .map(|s| {
+            html.select(s)
+                .flat_map(|e| split_names(&text_of(e)))
+                .collect()
+        })
         .unwrap_or_default();
     if authors.is_empty() {
         authors = self::authors(&html, &meta, &bp, scope, site.as_deref());

@@ -22,7 +22,9 @@ pub struct SiteRules {
 }
 
 fn compile(s: &Option<String>) -> Result<Option<Selector>, String> {
-    s.as_deref().map(|s| Selector::parse(s).map_err(|e| format!("invalid CSS selector {s:?}: {e}"))).transpose()
+    s.as_deref()
+        .map(|s| Selector::parse(s).map_err(|e| format!("invalid CSS selector {s:?}: {e}")))
+        .transpose()
 }
 
 impl SiteRules {
@@ -34,11 +36,20 @@ impl SiteRules {
             body: compile(&r.body)?,
             date: compile(&r.date)?,
             date_format: r.date_format.clone(),
-            zone: Some(r.date_time_zone.as_deref().and_then(crate::config::parse_zone).unwrap_or(zone)),
+            zone: Some(
+                r.date_time_zone
+                    .as_deref()
+                    .and_then(crate::config::parse_zone)
+                    .unwrap_or(zone),
+            ),
             category: compile(&r.category)?,
             captions: compile(&r.captions)?,
             authors: compile(&r.authors)?,
-            drop: r.drop.iter().map(|s| Selector::parse(s).map_err(|e| format!("invalid CSS selector {s:?}: {e}"))).collect::<Result<_, _>>()?,
+            drop: r
+                .drop
+                .iter()
+                .map(|s| Selector::parse(s).map_err(|e| format!("invalid CSS selector {s:?}: {e}")))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -48,10 +59,16 @@ impl SiteRules {
         if let Some(fmt) = &self.date_format {
             let t = text.trim();
             if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
-                return zone.from_local_datetime(&n).single().map(|d| d.with_timezone(&Utc));
+                return zone
+                    .from_local_datetime(&n)
+                    .single()
+                    .map(|d| d.with_timezone(&Utc));
             }
             if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
-                return zone.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single().map(|d| d.with_timezone(&Utc));
+                return zone
+                    .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+                    .single()
+                    .map(|d| d.with_timezone(&Utc));
             }
         }
         crate::normalise::dates::parse_visible(text, zone)
@@ -69,16 +86,32 @@ mod tests {
 
     #[test]
     fn date_with_site_format() {
-        let r = ParseRules { date: Some("span.date".into()), date_format: Some("%d/%m/%Y, %H:%M".into()), ..Default::default() };
+        let r = ParseRules {
+            date: Some("span.date".into()),
+            date_format: Some("%d/%m/%Y, %H:%M".into()),
+            ..Default::default()
+        };
         let rules = SiteRules::compile(&r, crate::normalise::dates::vietnam()).unwrap();
-        assert_eq!(rules.date_of("17/09/2020, 15:19").unwrap().to_rfc3339(), "2020-09-17T08:19:00+00:00");
+        assert_eq!(
+            rules.date_of("17/09/2020, 15:19").unwrap().to_rfc3339(),
+            "2020-09-17T08:19:00+00:00"
+        );
         // Other shapes still go through the generic forms.
-        assert_eq!(rules.date_of("Thứ năm, 17/9/2020 - 15:19").unwrap().to_rfc3339(), "2020-09-17T08:19:00+00:00");
+        assert_eq!(
+            rules
+                .date_of("Thứ năm, 17/9/2020 - 15:19")
+                .unwrap()
+                .to_rfc3339(),
+            "2020-09-17T08:19:00+00:00"
+        );
     }
 
     #[test]
     fn bad_selector_is_an_error() {
-        let r = ParseRules { title: Some("h1[".into()), ..Default::default() };
+        let r = ParseRules {
+            title: Some("h1[".into()),
+            ..Default::default()
+        };
         assert!(SiteRules::compile(&r, crate::normalise::dates::vietnam()).is_err());
     }
 }

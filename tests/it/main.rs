@@ -7,5 +7,8 @@
 mod bad_input;
 mod common;
 mod corpus;
+mod crawl;
 mod dataset;
+mod portal;
 mod seed;
+mod server;
