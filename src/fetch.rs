@@ -347,8 +347,9 @@ impl Fetcher {
                     };
                 }
             };
-            {
-                let interval = *gate.interval.lock().unwrap_or_else(|p| p.into_inner());
+            let interval = *gate.interval.lock().unwrap_or_else(|p| p.into_inner());
+            if !interval.is_zero() {
+                // Requests to one host leave at least `interval` apart.
                 let mut next = gate.next.lock().await;
                 let now = Instant::now();
                 if *next > now {

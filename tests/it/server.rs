@@ -42,6 +42,9 @@ pub struct Logged {
     pub if_modified_since: Option<String>,
 }
 
+/// Answers paths that have no fixed route (generated sites for benchmarks).
+pub type Fallback = Arc<dyn Fn(&str) -> Option<Route> + Send + Sync>;
+
 pub struct Server {
     pub addr: SocketAddr,
     pub routes: Arc<Mutex<HashMap<String, Route>>>,
@@ -53,6 +56,11 @@ pub struct Server {
 impl Server {
     /// Starts a server on an ephemeral loopback port.
     pub fn start(routes: HashMap<String, Route>) -> Server {
+        Self::start_with(routes, None)
+    }
+
+    /// Starts a server whose unknown paths are answered by `fallback`.
+    pub fn start_with(routes: HashMap<String, Route>, fallback: Option<Fallback>) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -69,9 +77,9 @@ impl Server {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
-                let (r, l, h) = (r.clone(), l.clone(), h.clone());
+                let (r, l, h, f) = (r.clone(), l.clone(), h.clone(), fallback.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, r, l, h).await;
+                    let _ = serve(stream, r, l, h, f).await;
                 });
             }
         });
@@ -117,6 +125,7 @@ async fn serve(
     routes: Arc<Mutex<HashMap<String, Route>>>,
     log: Arc<Mutex<Vec<Logged>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    fallback: Option<Fallback>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -149,7 +158,7 @@ async fn serve(
         *c += 1;
         *c
     };
-    let route = routes.lock().unwrap().get(&path).cloned();
+    let route = routes.lock().unwrap().get(&path).cloned().or_else(|| fallback.as_ref().and_then(|f| f(&path)));
     let mut route = match route {
         Some(r) => r,
         None => return respond(&mut stream, 404, &[], b"not found").await,

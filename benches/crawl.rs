@@ -1,0 +1,189 @@
+//! Crawl throughput on loopback, politeness off, all figures from this one run:
+//!
+//! (a) newsmill's fetch stage against a bare tokio + reqwest loop fetching the same URLs
+//!     at the same concurrency (ratio of pages/s);
+//! (b) the whole pipeline, `newsmill run` from sitemap to Parquet, in pages/s;
+//! (c) peak RSS of `newsmill run` for 2,000 and for 20,000 pages.
+//!
+//! The site is generated on the fly by a local server: article pages of about 90 KB.
+//! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size).
+
+#[path = "../tests/it/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use server::{Route, Server};
+
+const CONCURRENCY: usize = 32;
+
+/// An article of about 90 KB: a real-looking story inside a heavy page.
+fn article(i: usize) -> String {
+    let sidebar: String = (0..560).map(|k| format!("<li><a href=\"/p/{}.html\">Tin liên quan số {k} về chủ đề thời sự trong ngày hôm nay</a></li>", (i + k) % 1000)).collect();
+    let script = "var cfg = {a: 1, b: [1,2,3], c: 'xin chào'};".repeat(650);
+    format!(
+        r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tin số {i} - Báo Ví Dụ</title>
+<link rel="canonical" href="/p/{i}.html"><meta property="og:type" content="article">
+<script>{script}</script></head><body><div class="menu"><ul>{menu}</ul></div>
+<div class="article"><h1>Tỉnh triển khai kế hoạch phát triển kinh tế số {i}</h1><div class="sapo">Sáng nay, tỉnh tổ chức hội nghị triển khai kế hoạch số {i} với sự tham dự của các sở, ngành.</div>
+<div class="article-body">{body}</div></div><div class="sidebar"><ul>{sidebar}</ul></div><div class="footer">© Báo Ví Dụ</div></body></html>"#,
+        menu = (0..40).map(|k| format!("<li><a href=\"/c/{k}\">Chuyên mục {k}</a></li>")).collect::<String>(),
+        body = (0..12).map(|k| format!("<p>Đoạn {k} của bài {i}: ông Nguyễn Văn An, Chủ tịch UBND tỉnh, cho biết kế hoạch được triển khai đồng bộ, với nhiều giải pháp về vốn, nhân lực và thủ tục hành chính, nhằm hoàn thành các chỉ tiêu trong năm.</p>")).collect::<String>(),
+    )
+}
+
+fn serve(base: Arc<std::sync::OnceLock<String>>) -> Server {
+    let fallback: server::Fallback = Arc::new(move |path: &str| {
+        let base = base.get().cloned().unwrap_or_default();
+        if let Some(n) = path.strip_prefix("/sitemap-").and_then(|p| p.strip_suffix(".xml")).and_then(|n| n.parse::<usize>().ok()) {
+            let urls: String = (0..n).map(|i| format!("<url><loc>{base}/p/{i}.html</loc></url>")).collect();
+            let body = format!(r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>"#);
+            return Some(Route::Page { body: body.into_bytes(), content_type: "application/xml".into() });
+        }
+        let i: usize = path.strip_prefix("/p/")?.strip_suffix(".html")?.parse().ok()?;
+        Some(Route::Page { body: article(i).into_bytes(), content_type: "text/html; charset=utf-8".into() })
+    });
+    let mut routes = HashMap::new();
+    routes.insert("/robots.txt".to_string(), Route::Page { body: b"User-agent: *\nAllow: /\n".to_vec(), content_type: "text/plain".into() });
+    Server::start_with(routes, Some(fallback))
+}
+
+fn pipeline_text(base: &str, pages: usize, out: &Path) -> String {
+    format!(
+        r#"[site]
+id = "bench"
+domains = ["127.0.0.1"]
+language = "vi"
+time_zone = "+07:00"
+
+[discovery]
+sitemaps = ["{base}/sitemap-{pages}.xml"]
+robots_sitemaps = false
+allow = ['/p/[0-9]+\.html$']
+
+[fetch]
+concurrency = {CONCURRENCY}
+per_host_concurrency = {CONCURRENCY}
+per_host_rate = 0
+allow_private_addresses = true
+retries = 1
+
+[output]
+dir = "{out}"
+"#,
+        out = out.display()
+    )
+}
+
+/// Peak RSS (VmHWM, KiB) of a child process, sampled until it exits.
+fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
+    let t = Instant::now();
+    let mut child = cmd.spawn().expect("newsmill starts");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()) {
+                peak = peak.max(kb);
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return (t.elapsed(), peak, status.success());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn main() {
+    let large: usize = std::env::var("NEWSMILL_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let base_cell = Arc::new(std::sync::OnceLock::new());
+    let server = serve(base_cell.clone());
+    let base = format!("http://{}", server.addr);
+    let _ = base_cell.set(base.clone());
+    println!("site: {large} generated pages of {:.0} KB on {base}, concurrency {CONCURRENCY}", article(1).len() as f64 / 1024.0);
+    let urls: Vec<String> = (0..large).map(|i| format!("{base}/p/{i}.html")).collect();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+
+    // (a) bare reqwest loop, then newsmill's fetch stage, same URLs and concurrency.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let bare = rt.block_on(async {
+        let gate = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+        let t = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for u in &urls {
+            let (c, u, permit) = (client.clone(), u.clone(), gate.clone().acquire_owned().await.expect("permit"));
+            tasks.spawn(async move {
+                let n = match c.get(&u).send().await {
+                    Ok(r) => r.bytes().await.map(|b| b.len()).unwrap_or(0),
+                    Err(_) => 0,
+                };
+                drop(permit);
+                n
+            });
+        }
+        let mut bytes = 0;
+        while let Some(n) = tasks.join_next().await {
+            bytes += n.unwrap_or(0);
+        }
+        (t.elapsed(), bytes)
+    });
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let pfile = tmp.path().join("bench.toml");
+    std::fs::write(&pfile, pipeline_text(&base, large, &tmp.path().join("unused"))).expect("pipeline written");
+    let cfg = Arc::new(newsmill::config::load(&pfile).expect("pipeline loads"));
+    let fetcher = Arc::new(newsmill::fetch::Fetcher::new(cfg, None).expect("fetcher"));
+    let ours = rt.block_on(async {
+        let gate = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+        let t = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for u in &urls {
+            let (f, u, permit) = (fetcher.clone(), u.clone(), gate.clone().acquire_owned().await.expect("permit"));
+            tasks.spawn(async move {
+                let n = match f.get(&u, None).await {
+                    newsmill::fetch::Fetched::Page { page, .. } => page.bytes.len(),
+                    _ => 0,
+                };
+                drop(permit);
+                n
+            });
+        }
+        let mut bytes = 0;
+        while let Some(n) = tasks.join_next().await {
+            bytes += n.unwrap_or(0);
+        }
+        (t.elapsed(), bytes)
+    });
+    let rate = |n: usize, d: Duration| n as f64 / d.as_secs_f64();
+    println!("(a) bare tokio+reqwest loop   {:>8.0} pages/s ({:.0} MB/s)", rate(large, bare.0), bare.1 as f64 / bare.0.as_secs_f64() / 1e6);
+    println!("    newsmill fetch stage      {:>8.0} pages/s ({:.0} MB/s)  = {:.2}x the bare loop", rate(large, ours.0), ours.1 as f64 / ours.0.as_secs_f64() / 1e6, bare.0.as_secs_f64() / ours.0.as_secs_f64());
+    assert_eq!(ours.1, bare.1, "both loops must fetch the same bytes");
+
+    // (b) and (c): the whole pipeline as a separate process, 2,000 then `large` pages.
+    let exe = env!("CARGO_BIN_EXE_newsmill");
+    let mut peaks = Vec::new();
+    for pages in [2_000.min(large), large] {
+        let out = tmp.path().join(format!("out-{pages}"));
+        let p = tmp.path().join(format!("p-{pages}.toml"));
+        std::fs::write(&p, pipeline_text(&base, pages, &out)).expect("pipeline written");
+        let (elapsed, peak_kib, ok) = run_measured(std::process::Command::new(exe).arg("run").arg(&p).arg("-q"));
+        assert!(ok, "newsmill run failed");
+        let runs: Vec<_> = std::fs::read_dir(out.join("runs")).expect("runs").filter_map(|e| e.ok()).collect();
+        let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(runs[0].path()).expect("manifest")).expect("json");
+        let articles = manifest["counts"]["articles"].as_u64().unwrap_or(0);
+        println!(
+            "(b) newsmill run, {pages:>6} pages {:>8.0} pages/s ({articles} articles, {:.1} s)   (c) peak RSS {:.0} MB",
+            rate(pages, elapsed),
+            elapsed.as_secs_f64(),
+            peak_kib as f64 / 1024.0
+        );
+        peaks.push(peak_kib);
+    }
+    if peaks.len() == 2 && peaks[0] > 0 {
+        println!("    peak RSS ratio {large} / 2000 pages: {:.2}x", peaks[1] as f64 / peaks[0] as f64);
+    }
+}
