@@ -39,16 +39,40 @@ fn article(i: usize) -> String {
 fn serve(base: Arc<std::sync::OnceLock<String>>) -> Server {
     let fallback: server::Fallback = Arc::new(move |path: &str| {
         let base = base.get().cloned().unwrap_or_default();
-        if let Some(n) = path.strip_prefix("/sitemap-").and_then(|p| p.strip_suffix(".xml")).and_then(|n| n.parse::<usize>().ok()) {
-            let urls: String = (0..n).map(|i| format!("<url><loc>{base}/p/{i}.html</loc></url>")).collect();
-            let body = format!(r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>"#);
-            return Some(Route::Page { body: body.into_bytes(), content_type: "application/xml".into() });
+        if let Some(n) = path
+            .strip_prefix("/sitemap-")
+            .and_then(|p| p.strip_suffix(".xml"))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            let urls: String = (0..n)
+                .map(|i| format!("<url><loc>{base}/p/{i}.html</loc></url>"))
+                .collect();
+            let body = format!(
+                r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>"#
+            );
+            return Some(Route::Page {
+                body: body.into_bytes(),
+                content_type: "application/xml".into(),
+            });
         }
-        let i: usize = path.strip_prefix("/p/")?.strip_suffix(".html")?.parse().ok()?;
-        Some(Route::Page { body: article(i).into_bytes(), content_type: "text/html; charset=utf-8".into() })
+        let i: usize = path
+            .strip_prefix("/p/")?
+            .strip_suffix(".html")?
+            .parse()
+            .ok()?;
+        Some(Route::Page {
+            body: article(i).into_bytes(),
+            content_type: "text/html; charset=utf-8".into(),
+        })
     });
     let mut routes = HashMap::new();
-    routes.insert("/robots.txt".to_string(), Route::Page { body: b"User-agent: *\nAllow: /\n".to_vec(), content_type: "text/plain".into() });
+    routes.insert(
+        "/robots.txt".to_string(),
+        Route::Page {
+            body: b"User-agent: *\nAllow: /\n".to_vec(),
+            content_type: "text/plain".into(),
+        },
+    );
     Server::start_with(routes, Some(fallback))
 }
 
@@ -87,7 +111,12 @@ fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
     let mut peak = 0;
     loop {
         if let Ok(s) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()) {
+            if let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
                 peak = peak.max(kb);
             }
         }
@@ -99,24 +128,41 @@ fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
 }
 
 fn main() {
-    let large: usize = std::env::var("NEWSMILL_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let large: usize = std::env::var("NEWSMILL_BENCH_PAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
     let base_cell = Arc::new(std::sync::OnceLock::new());
     let server = serve(base_cell.clone());
     let base = format!("http://{}", server.addr);
     let _ = base_cell.set(base.clone());
-    println!("site: {large} generated pages of {:.0} KB on {base}, concurrency {CONCURRENCY}", article(1).len() as f64 / 1024.0);
+    println!(
+        "site: {large} generated pages of {:.0} KB on {base}, concurrency {CONCURRENCY}",
+        article(1).len() as f64 / 1024.0
+    );
     let urls: Vec<String> = (0..large).map(|i| format!("{base}/p/{i}.html")).collect();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
 
     // (a) bare reqwest loop, then newsmill's fetch stage, same URLs and concurrency.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
     let bare = rt.block_on(async {
         let gate = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
         let t = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
         for u in &urls {
-            let (c, u, permit) = (client.clone(), u.clone(), gate.clone().acquire_owned().await.expect("permit"));
+            let (c, u, permit) = (
+                client.clone(),
+                u.clone(),
+                gate.clone().acquire_owned().await.expect("permit"),
+            );
             tasks.spawn(async move {
                 let n = match c.get(&u).send().await {
                     Ok(r) => r.bytes().await.map(|b| b.len()).unwrap_or(0),
@@ -134,7 +180,11 @@ fn main() {
     });
     let tmp = tempfile::tempdir().expect("temp dir");
     let pfile = tmp.path().join("bench.toml");
-    std::fs::write(&pfile, pipeline_text(&base, large, &tmp.path().join("unused"))).expect("pipeline written");
+    std::fs::write(
+        &pfile,
+        pipeline_text(&base, large, &tmp.path().join("unused")),
+    )
+    .expect("pipeline written");
     let cfg = Arc::new(newsmill::config::load(&pfile).expect("pipeline loads"));
     let fetcher = Arc::new(newsmill::fetch::Fetcher::new(cfg, None).expect("fetcher"));
     let ours = rt.block_on(async {
@@ -142,7 +192,11 @@ fn main() {
         let t = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
         for u in &urls {
-            let (f, u, permit) = (fetcher.clone(), u.clone(), gate.clone().acquire_owned().await.expect("permit"));
+            let (f, u, permit) = (
+                fetcher.clone(),
+                u.clone(),
+                gate.clone().acquire_owned().await.expect("permit"),
+            );
             tasks.spawn(async move {
                 let n = match f.get(&u, None).await {
                     newsmill::fetch::Fetched::Page { page, .. } => page.bytes.len(),
@@ -159,8 +213,17 @@ fn main() {
         (t.elapsed(), bytes)
     });
     let rate = |n: usize, d: Duration| n as f64 / d.as_secs_f64();
-    println!("(a) bare tokio+reqwest loop   {:>8.0} pages/s ({:.0} MB/s)", rate(large, bare.0), bare.1 as f64 / bare.0.as_secs_f64() / 1e6);
-    println!("    newsmill fetch stage      {:>8.0} pages/s ({:.0} MB/s)  = {:.2}x the bare loop", rate(large, ours.0), ours.1 as f64 / ours.0.as_secs_f64() / 1e6, bare.0.as_secs_f64() / ours.0.as_secs_f64());
+    println!(
+        "(a) bare tokio+reqwest loop   {:>8.0} pages/s ({:.0} MB/s)",
+        rate(large, bare.0),
+        bare.1 as f64 / bare.0.as_secs_f64() / 1e6
+    );
+    println!(
+        "    newsmill fetch stage      {:>8.0} pages/s ({:.0} MB/s)  = {:.2}x the bare loop",
+        rate(large, ours.0),
+        ours.1 as f64 / ours.0.as_secs_f64() / 1e6,
+        bare.0.as_secs_f64() / ours.0.as_secs_f64()
+    );
     assert_eq!(ours.1, bare.1, "both loops must fetch the same bytes");
 
     // (b) and (c): the whole pipeline as a separate process, 2,000 then `large` pages.
@@ -170,10 +233,16 @@ fn main() {
         let out = tmp.path().join(format!("out-{pages}"));
         let p = tmp.path().join(format!("p-{pages}.toml"));
         std::fs::write(&p, pipeline_text(&base, pages, &out)).expect("pipeline written");
-        let (elapsed, peak_kib, ok) = run_measured(std::process::Command::new(exe).arg("run").arg(&p).arg("-q"));
+        let (elapsed, peak_kib, ok) =
+            run_measured(std::process::Command::new(exe).arg("run").arg(&p).arg("-q"));
         assert!(ok, "newsmill run failed");
-        let runs: Vec<_> = std::fs::read_dir(out.join("runs")).expect("runs").filter_map(|e| e.ok()).collect();
-        let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(runs[0].path()).expect("manifest")).expect("json");
+        let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
+            .expect("runs")
+            .filter_map(|e| e.ok())
+            .collect();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(runs[0].path()).expect("manifest"))
+                .expect("json");
         let articles = manifest["counts"]["articles"].as_u64().unwrap_or(0);
         println!(
             "(b) newsmill run, {pages:>6} pages {:>8.0} pages/s ({articles} articles, {:.1} s)   (c) peak RSS {:.0} MB",
@@ -184,6 +253,9 @@ fn main() {
         peaks.push(peak_kib);
     }
     if peaks.len() == 2 && peaks[0] > 0 {
-        println!("    peak RSS ratio {large} / 2000 pages: {:.2}x", peaks[1] as f64 / peaks[0] as f64);
+        println!(
+            "    peak RSS ratio {large} / 2000 pages: {:.2}x",
+            peaks[1] as f64 / peaks[0] as f64
+        );
     }
 }

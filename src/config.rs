@@ -287,7 +287,7 @@ fn line_of_key(src: &str, key: &str) -> usize {
 pub fn parse_since(s: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    if let Ok(n) = num.parse::<i64>() {
+    if let (Ok(n), 1) = (num.parse::<i64>(), unit.len()) {
         let d = match unit {
             "d" => chrono::Duration::days(n),
             "h" => chrono::Duration::hours(n),

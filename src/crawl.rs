@@ -123,6 +123,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
             frontier.push(e.url.clone());
         }
     }
+    state.flush()?;
     for url in state.unfinished("article", cfg.pipeline.fetch.retries + 2)? {
         if in_frontier.insert(url.clone()) {
             frontier.push(url);

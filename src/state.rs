@@ -141,6 +141,13 @@ impl State {
         Ok(())
     }
 
+    /// Makes what was recorded so far durable (discovered URLs survive a kill).
+    pub fn flush(&mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT; BEGIN")?;
+        self.queued = 0;
+        Ok(())
+    }
+
     /// Records a discovered URL (a no-op when it is already known).
     pub fn discovered(&mut self, url: &str, kind: &str, published: Option<&str>) -> Result<()> {
         self.conn
@@ -265,6 +272,7 @@ mod tests {
         let mut s = State::open(&path, "run1").unwrap();
         s.discovered("https://e.vn/a.html", "article", None)
             .unwrap();
+        s.flush().unwrap();
         s.record(&exported("https://e.vn/a.html")).unwrap();
         // Killed before commit: dropped without commit.
         drop(s);

@@ -95,9 +95,28 @@ fn flush_word(out: &mut String, word: &mut String, style: ToneStyle) {
     }
 }
 
+/// The base letter of a Latin letter with any marks ('ỏ' -> 'o'), lower-cased.
+fn base_letter(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut first = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        first.get_or_insert(d);
+    });
+    let b = first.unwrap_or(c);
+    b.to_lowercase().next().unwrap_or(b)
+}
+
 /// Returns the word with its tone moved, or `None` when nothing changes.
 fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
-    if word.is_ascii() || word.chars().count() > 7 {
+    if word.is_ascii() || word.len() > 24 {
+        return None;
+    }
+    // Fast path: only words ending in "oa", "oe" or "uy" (any marks) can change.
+    let mut tail = word.chars().rev();
+    let (last, before) = (tail.next().map(base_letter)?, tail.next().map(base_letter)?);
+    if !matches!((before, last), ('o', 'a') | ('o', 'e') | ('u', 'y')) {
         return None;
     }
     // Letters with their marks, the tone taken apart.

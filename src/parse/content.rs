@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 
-use super::dom::{collapse, is_block_tag, is_skipped_tag, link_text_len, text_of};
+use super::dom::{collapse, is_block_tag, is_skipped_tag, text_of};
 use super::hints;
 
 /// Paragraph-like blocks shorter than this do not vote.
@@ -33,16 +33,24 @@ impl Boilerplate {
     /// nevertheless holds most of the page's prose is a misnamed wrapper, not boilerplate:
     /// some CMSs name their main column that way.
     pub fn of(doc: &Html) -> Self {
-        Self::with_dropped(doc, &HashSet::new())
+        let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
+        Self::with_dropped(doc, &nodes, &Stats::of(&nodes), &HashSet::new())
     }
 
     /// Like [`Boilerplate::of`], also marking the given elements (a site's `drop` rules).
-    pub fn with_dropped(doc: &Html, dropped: &HashSet<NodeId>) -> Self {
-        let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
-        let prose = prose_chars(&nodes);
-        let total = prose.get(&doc.tree.root().id()).copied().unwrap_or(0);
+    pub fn with_dropped(
+        doc: &Html,
+        nodes: &[NodeRef<'_, Node>],
+        stats: &Stats,
+        dropped: &HashSet<NodeId>,
+    ) -> Self {
+        let prose = |id: NodeId| {
+            let s = stats.get(id);
+            s.chars - s.link_chars
+        };
+        let total = prose(doc.tree.root().id());
         let mut marked = HashSet::new();
-        for node in &nodes {
+        for node in nodes {
             let Some(el) = ElementRef::wrap(*node) else {
                 continue;
             };
@@ -54,7 +62,7 @@ impl Boilerplate {
                 && (is_block_tag(name)
                     || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                 && hints::is_boilerplate(el)
-                && prose.get(&node.id()).copied().unwrap_or(0) * 2 < total;
+                && prose(node.id()) * 2 < total;
             if parent_marked || is_skipped_tag(name) || by_name || dropped.contains(&node.id()) {
                 marked.insert(node.id());
             }
@@ -67,32 +75,72 @@ impl Boilerplate {
     }
 }
 
-/// Characters of text outside links and scripts under each node: the prose it holds.
-fn prose_chars(nodes: &[NodeRef<'_, Node>]) -> HashMap<NodeId, usize> {
-    // Forward pass: which text sits in a link or a script.
-    let mut excluded: HashSet<NodeId> = HashSet::new();
-    for n in nodes {
-        let parent_excluded = n.parent().is_some_and(|p| excluded.contains(&p.id()));
-        let own =
-            matches!(n.value(), Node::Element(e) if e.name() == "a" || is_skipped_tag(e.name()));
-        if parent_excluded || own {
-            excluded.insert(n.id());
+/// Text measures of one subtree, computed for every node in one pass so that scoring
+/// never walks a subtree twice.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NodeStats {
+    /// Characters of visible text (scripts and styles left out).
+    pub chars: usize,
+    /// Of those, characters inside links.
+    pub link_chars: usize,
+    /// Commas in the text: a cheap sign of sentences.
+    pub commas: usize,
+}
+
+/// [`NodeStats`] of every node of a page.
+pub struct Stats {
+    map: HashMap<NodeId, NodeStats>,
+}
+
+impl Stats {
+    pub fn of(nodes: &[NodeRef<'_, Node>]) -> Self {
+        // Forward pass: which text sits in a link, which in a script.
+        let mut in_link: HashSet<NodeId> = HashSet::new();
+        let mut hidden: HashSet<NodeId> = HashSet::new();
+        for n in nodes {
+            let parent = n.parent().map(|p| p.id());
+            let (link, skip) = match n.value() {
+                Node::Element(e) => (e.name() == "a", is_skipped_tag(e.name())),
+                _ => (false, false),
+            };
+            if link || parent.is_some_and(|p| in_link.contains(&p)) {
+                in_link.insert(n.id());
+            }
+            if skip || parent.is_some_and(|p| hidden.contains(&p)) {
+                hidden.insert(n.id());
+            }
         }
+        // Reverse pre-order visits every child before its parent.
+        let mut map: HashMap<NodeId, NodeStats> = HashMap::with_capacity(nodes.len());
+        for n in nodes.iter().rev() {
+            let mut st = match n.value() {
+                Node::Text(t) if !hidden.contains(&n.id()) => {
+                    let t = t.trim();
+                    let chars = t.chars().count();
+                    let link_chars = if in_link.contains(&n.id()) { chars } else { 0 };
+                    NodeStats {
+                        chars,
+                        link_chars,
+                        commas: t.matches([',', '，', '、']).count(),
+                    }
+                }
+                _ => NodeStats::default(),
+            };
+            for c in n.children() {
+                if let Some(cs) = map.get(&c.id()) {
+                    st.chars += cs.chars;
+                    st.link_chars += cs.link_chars;
+                    st.commas += cs.commas;
+                }
+            }
+            map.insert(n.id(), st);
+        }
+        Stats { map }
     }
-    // Reverse pre-order visits every child before its parent.
-    let mut sums: HashMap<NodeId, usize> = HashMap::with_capacity(nodes.len());
-    for n in nodes.iter().rev() {
-        let own = match n.value() {
-            Node::Text(t) if !excluded.contains(&n.id()) => t.trim().chars().count(),
-            _ => 0,
-        };
-        let children: usize = n
-            .children()
-            .map(|c| sums.get(&c.id()).copied().unwrap_or(0))
-            .sum();
-        sums.insert(n.id(), own + children);
+
+    pub fn get(&self, id: NodeId) -> NodeStats {
+        self.map.get(&id).copied().unwrap_or_default()
     }
-    sums
 }
 
 fn is_paragraph_like(el: ElementRef<'_>) -> bool {
@@ -124,33 +172,35 @@ fn has_direct_text(el: ElementRef<'_>) -> bool {
 }
 
 /// Picks the body containers of a page, or `None` when nothing reads like an article.
-pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
+pub fn find<'a>(
+    doc: &'a Html,
+    nodes: &[NodeRef<'a, Node>],
+    stats: &Stats,
+    bp: &Boilerplate,
+) -> Option<Content<'a>> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
-    for node in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else {
+    for node in nodes {
+        let Some(el) = ElementRef::wrap(*node) else {
             continue;
         };
         if bp.contains(node.id()) || !is_paragraph_like(el) {
             continue;
         }
-        let text = text_of(el);
-        let len = text.chars().count();
-        if len < MIN_VOTE_CHARS {
+        let st = stats.get(node.id());
+        let len = st.chars;
+        if len < MIN_VOTE_CHARS || st.link_chars * 2 > len {
             continue;
         }
-        let links = link_text_len(el);
-        if links * 2 > len {
-            continue;
-        }
-        let commas = text.matches([',', '，', '、']).count() as f64;
-        let vote = 1.0 + commas + (len as f64 / 100.0).min(3.0);
+        let vote = 1.0 + st.commas as f64 + (len as f64 / 100.0).min(3.0);
         // A div with its own text is its own container too.
         let own = matches!(el.value().name(), "div" | "section" | "article" | "td");
-        let mut target = if own { Some(node) } else { node.parent() };
+        let mut target = if own { Some(*node) } else { node.parent() };
         let mut share = 1.0;
         for _ in 0..3 {
-            let Some(t) = target else { break };
+            let Some(t) = target else {
+                break;
+            };
             if ElementRef::wrap(t).is_none() {
                 break;
             }
@@ -169,10 +219,9 @@ pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
         let Some(el) = doc.tree.get(*id).and_then(ElementRef::wrap) else {
             continue;
         };
-        let raw = scores[id];
-        let total = text_of(el).chars().count().max(1);
-        let density = link_text_len(el) as f64 / total as f64;
-        let score = (raw + hints::class_weight(el)) * (1.0 - density);
+        let st = stats.get(*id);
+        let density = st.link_chars as f64 / st.chars.max(1) as f64;
+        let score = (scores[id] + hints::class_weight(el)) * (1.0 - density);
         finals.insert(*id, score);
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((*id, score));
@@ -180,7 +229,7 @@ pub fn find<'a>(doc: &'a Html, bp: &Boilerplate) -> Option<Content<'a>> {
     }
     let (best_id, best_score) = best?;
     let top = doc.tree.get(best_id).and_then(ElementRef::wrap)?;
-    let roots = with_siblings(top, best_score, &finals, bp);
+    let roots = with_siblings(top, best_score, &finals, stats, bp);
     Some(Content { roots })
 }
 
@@ -190,6 +239,7 @@ fn with_siblings<'a>(
     top: ElementRef<'a>,
     top_score: f64,
     finals: &HashMap<NodeId, f64>,
+    stats: &Stats,
     bp: &Boilerplate,
 ) -> Vec<ElementRef<'a>> {
     let Some(parent) = top.parent() else {
@@ -212,9 +262,8 @@ fn with_siblings<'a>(
         let score = finals.get(&child.id()).copied().unwrap_or(0.0);
         let same_class = !top_class.is_empty() && el.value().attr("class") == Some(top_class);
         let prose = el.value().name() == "p" && {
-            let text = text_of(el);
-            let len = text.chars().count();
-            len > 80 && link_text_len(el) * 4 < len
+            let st = stats.get(child.id());
+            st.chars > 80 && st.link_chars * 4 < st.chars
         };
         if score >= threshold || (same_class && score > 0.0) || prose {
             roots.push(el);

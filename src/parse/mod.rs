@@ -81,7 +81,9 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
                 .collect()
         })
         .unwrap_or_default();
-    let bp = Boilerplate::with_dropped(&html, &dropped);
+    let nodes: Vec<ego_tree::NodeRef<'_, scraper::Node>> = html.tree.root().descendants().collect();
+    let stats = content::Stats::of(&nodes);
+    let bp = Boilerplate::with_dropped(&html, &nodes, &stats, &dropped);
     let no_article =
         |why: &str| Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string());
     let by_rule: Vec<ElementRef<'_>> = rules
@@ -89,7 +91,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .map(|s| html.select(s).collect())
         .unwrap_or_default();
     let found = if by_rule.is_empty() {
-        content::find(&html, &bp)
+        content::find(&html, &nodes, &stats, &bp)
     } else {
         Some(Content { roots: by_rule })
     };
@@ -527,15 +529,6 @@ fn visible_date(
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
-        // Not the boilerplate marks: a "meta" line is where dates live. Only lists of
-        // other stories are ruled out, since their dates belong to those stories.
-        if el
-            .ancestors()
-            .filter_map(ElementRef::wrap)
-            .any(hints::is_other_stories)
-        {
-            continue;
-        }
         let h = dom::hints(el);
         let named = el.value().name() == "time"
             || ["date", "time", "publish", "posted", "ngay", "datetime"]
@@ -546,6 +539,15 @@ fn visible_date(
         }
         let text = text_of(el);
         if text.is_empty() || text.chars().count() > 120 {
+            continue;
+        }
+        // Not the boilerplate marks: a "meta" line is where dates live. Only lists of
+        // other stories are ruled out, since their dates belong to those stories.
+        if el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(hints::is_other_stories)
+        {
             continue;
         }
         let Some((dt, shown)) = dates::find_visible(&text, zone) else {

@@ -158,7 +158,12 @@ async fn serve(
         *c += 1;
         *c
     };
-    let route = routes.lock().unwrap().get(&path).cloned().or_else(|| fallback.as_ref().and_then(|f| f(&path)));
+    let route = routes
+        .lock()
+        .unwrap()
+        .get(&path)
+        .cloned()
+        .or_else(|| fallback.as_ref().and_then(|f| f(&path)));
     let mut route = match route {
         Some(r) => r,
         None => return respond(&mut stream, 404, &[], b"not found").await,
