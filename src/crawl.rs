@@ -221,11 +221,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
             out.display()
         )));
     }
-    sink.crawl.requests = fetcher
-        .requested
-        .lock()
-        .map(|r| r.len() as u64)
-        .unwrap_or(0);
+    sink.crawl.requests = fetcher.requests.load(std::sync::atomic::Ordering::Relaxed);
     let written = exporter.commit()?;
     let mut extra_files = vec![];
     drop(fetcher);

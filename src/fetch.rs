@@ -123,8 +123,8 @@ pub struct Fetcher {
     hosts: Mutex<HashMap<String, Arc<HostGate>>>,
     robots: Mutex<HashMap<String, RobotsCell>>,
     warc: Option<Arc<Mutex<WarcWriter>>>,
-    /// Every URL requested, in order (robots.txt included), for logs and tests.
-    pub requested: Mutex<Vec<String>>,
+    /// HTTP requests sent (robots.txt and redirects included).
+    pub requests: std::sync::atomic::AtomicU64,
 }
 
 fn agent_token(ua: &str) -> String {
@@ -157,7 +157,7 @@ impl Fetcher {
             hosts: Mutex::new(HashMap::new()),
             robots: Mutex::new(HashMap::new()),
             warc,
-            requested: Mutex::new(Vec::new()),
+            requests: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -357,10 +357,8 @@ impl Fetcher {
                 }
                 *next = Instant::now() + interval;
             }
-            self.requested
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(current.to_string());
+            self.requests
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut req = self.client.get(current.clone());
             if let Some(v) = validators {
                 if let Some(e) = &v.etag {

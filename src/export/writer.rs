@@ -29,6 +29,9 @@ use crate::record::{Article, Duplicate, Reject};
 pub const BATCH_ROWS: usize = 1024;
 /// Rows per Parquet row group.
 const ROW_GROUP_ROWS: usize = 16 * 1024;
+/// A row group is also closed once its encoded data in memory passes this size, so a
+/// run's memory does not grow with article length times row count.
+const ROW_GROUP_BYTES: usize = 8 * 1024 * 1024;
 
 /// One table's file for one run.
 pub struct TableFile {
@@ -82,7 +85,13 @@ impl TableFile {
             .context("the Parquet file is already closed")?;
         writer
             .write(&batch)
-            .with_context(|| format!("cannot write to {}", self.tmp.display()))
+            .with_context(|| format!("cannot write to {}", self.tmp.display()))?;
+        if writer.in_progress_size() > ROW_GROUP_BYTES {
+            writer
+                .flush()
+                .with_context(|| format!("cannot write to {}", self.tmp.display()))?;
+        }
+        Ok(())
     }
 
     /// Closes the file, syncs it and renames it into place. Returns the rows written.

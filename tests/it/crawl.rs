@@ -152,6 +152,13 @@ fn faults_end_exported_or_rejected_with_their_reason() {
                 content_type: "text/html".into(),
             },
         ),
+        // A redirect off the pipeline's domains is refused before any connection.
+        (
+            "/fault/offsite.html",
+            Route::Redirect {
+                to: "http://offsite.invalid/a.html".into(),
+            },
+        ),
     ];
     let mut links: Vec<String> = faults
         .iter()
@@ -210,6 +217,7 @@ fn faults_end_exported_or_rejected_with_their_reason() {
         ("/fault/bomb.html", "too_large"),
         ("/fault/loop-a.html", "redirect_loop"),
         ("/fault/missing.html", "http_404"),
+        ("/fault/offsite.html", "out_of_scope"),
     ] {
         assert_eq!(
             reason.get(&server.url(p)).map(String::as_str),
