@@ -76,6 +76,23 @@ pub enum Command {
         /// Pipeline file to check.
         pipeline: PathBuf,
     },
+    /// Score extraction on labelled pages (vi-news style labels/ + html/, or a
+    /// benchmark's ground-truth.json + html/).
+    Eval {
+        /// Folder of labelled pages (`--verbose` adds one line per page, with what differs).
+        dir: PathBuf,
+        /// JSON file of expected scores; exit 1 when one falls more than --tolerance under it.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        #[arg(long, default_value_t = 0.01)]
+        tolerance: f64,
+        /// Print the scores as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Worker threads (default: all cores).
+        #[arg(short = 'j', long)]
+        threads: Option<usize>,
+    },
     /// Show the tables of a dataset: files, row counts, schema and sample rows.
     Inspect {
         /// Dataset folder written by `newsmill extract`.
@@ -162,6 +179,44 @@ pub fn run(cli: Cli) -> Result<i32> {
                 p.discovery.listings.len(),
                 cfg.out_dir.display()
             );
+            Ok(0)
+        }
+        Command::Eval {
+            dir,
+            baseline,
+            tolerance,
+            json,
+            threads,
+        } => {
+            let report = crate::eval::run(&dir, threads.unwrap_or_else(default_threads))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report.scores)?);
+            } else {
+                print!("{}", report.render(cli.verbose > 0));
+            }
+            if let Some(b) = baseline {
+                let text = std::fs::read_to_string(&b).map_err(|e| {
+                    crate::error::UsageError(format!(
+                        "cannot read the baseline {}: {e}",
+                        b.display()
+                    ))
+                })?;
+                let want: crate::eval::Scores = serde_json::from_str(&text).map_err(|e| {
+                    crate::error::UsageError(format!(
+                        "{}: not a JSON map of scores: {e}",
+                        b.display()
+                    ))
+                })?;
+                let regressions = report.regressions(&want, tolerance);
+                if !regressions.is_empty() {
+                    eprintln!(
+                        "quality regressed against {}:\n  {}",
+                        b.display(),
+                        regressions.join("\n  ")
+                    );
+                    return Ok(1);
+                }
+            }
             Ok(0)
         }
         Command::Inspect { dir, rows, table } => {

@@ -49,7 +49,6 @@ pub struct RunOptions {
 
 /// One URL to fetch and what earlier runs knew of it.
 struct Target {
-    url: String,
     validators: Option<Validators>,
     meta: FetchMeta,
     previous_body_hash: Option<String>,
@@ -111,24 +110,33 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     for (url, reason, detail) in &found.errors {
         tracing::warn!("discovery: cannot read {url} ({reason}): {detail}");
     }
-    let mut frontier: Vec<String> = Vec::new();
+    // Discovery's own structures are dropped once the URLs are in the state and the
+    // frontier, so memory does not carry them through the crawl.
+    let discovered = found.articles.len() as u64;
+    let discovery_errors: Vec<String> = found
+        .errors
+        .iter()
+        .map(|(u, r, d)| format!("{u}: {r}: {d}"))
+        .collect();
+    let mut frontier: Vec<String> = Vec::with_capacity(found.articles.len());
     let mut in_frontier = std::collections::HashSet::new();
-    for e in &found.articles {
+    for e in found.articles {
         state.discovered(
             &e.url,
             "article",
             e.published.map(|p| p.to_rfc3339()).as_deref(),
         )?;
-        if in_frontier.insert(e.url.clone()) {
-            frontier.push(e.url.clone());
+        if in_frontier.insert(xxh3_128(e.url.as_bytes())) {
+            frontier.push(e.url);
         }
     }
     state.flush()?;
     for url in state.unfinished("article", cfg.pipeline.fetch.retries + 2)? {
-        if in_frontier.insert(url.clone()) {
+        if in_frontier.insert(xxh3_128(url.as_bytes())) {
             frontier.push(url);
         }
     }
+    drop(in_frontier);
     if let Some(limit) = opts.limit {
         frontier.truncate(limit);
     }
@@ -151,7 +159,6 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
             })
             .filter(|v| v.etag.is_some() || v.last_modified.is_some());
         targets.push(Target {
-            url: url.clone(),
             validators,
             previous_body_hash: known
                 .as_ref()
@@ -171,13 +178,9 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
 
     let mut sink = Sink::new();
     sink.crawl.site = cfg.pipeline.site.id.clone();
-    sink.crawl.discovered = found.articles.len() as u64;
+    sink.crawl.discovered = discovered;
     sink.crawl.frontier = targets.len() as u64;
-    sink.crawl.discovery_errors = found
-        .errors
-        .iter()
-        .map(|(u, r, d)| format!("{u}: {r}: {d}"))
-        .collect();
+    sink.crawl.discovery_errors = discovery_errors;
     let pb = pipeline::progress_bar(targets.len() as u64, opts.progress);
 
     // Fetch tasks feed the CPU stages through a bounded channel.
@@ -254,7 +257,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
 
 async fn fetch_one(fetcher: &Fetcher, t: Target) -> Work {
     let mut meta = t.meta;
-    match fetcher.get(&t.url, t.validators.as_ref()).await {
+    match fetcher.get(&meta.url, t.validators.as_ref()).await {
         Fetched::Page {
             page,
             status,
@@ -284,7 +287,7 @@ async fn fetch_one(fetcher: &Fetcher, t: Target) -> Work {
         } => {
             meta.http_status = status;
             Work::Reject(
-                Reject::new(&t.url, Stage::Fetch, reason, detail),
+                Reject::new(&meta.url, Stage::Fetch, reason, detail),
                 Some(meta),
             )
         }

@@ -12,6 +12,7 @@ pub mod crawl;
 pub mod dedupe;
 pub mod discover;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod fetch;
 pub mod inspect;

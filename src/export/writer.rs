@@ -31,7 +31,7 @@ pub const BATCH_ROWS: usize = 1024;
 const ROW_GROUP_ROWS: usize = 16 * 1024;
 /// A row group is also closed once its encoded data in memory passes this size, so a
 /// run's memory does not grow with article length times row count.
-const ROW_GROUP_BYTES: usize = 8 * 1024 * 1024;
+const ROW_GROUP_BYTES: usize = 4 * 1024 * 1024;
 
 /// One table's file for one run.
 pub struct TableFile {
