@@ -105,83 +105,59 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         .context("cannot start the async runtime")?;
     pipeline::install_ctrlc();
 
-    // Discovery, then the frontier with what the state knows.
-    let found = runtime.block_on(discover::discover(&fetcher, &cfg, since));
+    // Discovery writes URLs straight into the state; the frontier is then read back
+    // from it newest first, so no per-URL list is held in memory.
+    let found = runtime.block_on(discover::discover(&fetcher, &cfg, since, &mut |e| {
+        if let Err(err) = state.discovered(
+            &e.url,
+            "article",
+            e.published.map(|p| p.to_rfc3339()).as_deref(),
+        ) {
+            tracing::error!("cannot record {} in the crawl state: {err:#}", e.url);
+        }
+    }));
     for (url, reason, detail) in &found.errors {
         tracing::warn!("discovery: cannot read {url} ({reason}): {detail}");
     }
-    // Discovery's own structures are dropped once the URLs are in the state and the
-    // frontier, so memory does not carry them through the crawl.
-    let discovered = found.articles.len() as u64;
-    let discovery_errors: Vec<String> = found
+    state.flush()?;
+    let max_attempts = cfg.pipeline.fetch.retries + 2;
+    let frontier_len = state.frontier_len(max_attempts, opts.limit)?;
+    let mut rows = crate::state::frontier(&state_path, &run_id, max_attempts, opts.limit)?;
+    let ignore_state = opts.ignore_state;
+    let to_target = move |row: crate::state::FrontierRow| -> Target {
+        let known = Some(row.known).filter(|_| !ignore_state);
+        let done_before = known
+            .as_ref()
+            .is_some_and(|k| matches!(k.status.as_str(), "exported" | "duplicate"));
+        let known = known.filter(|_| done_before);
+        Target {
+            validators: known
+                .as_ref()
+                .map(|k| Validators {
+                    etag: k.etag.clone(),
+                    last_modified: k.last_modified.clone(),
+                })
+                .filter(|v| v.etag.is_some() || v.last_modified.is_some()),
+            previous_body_hash: known.as_ref().and_then(|k| k.body_hash.clone()),
+            meta: FetchMeta {
+                url: row.url,
+                previous_content_hash: known.as_ref().and_then(|k| k.content_hash.clone()),
+                seen_before: done_before,
+                ..Default::default()
+            },
+        }
+    };
+
+    let mut sink = Sink::new();
+    sink.crawl.site = cfg.pipeline.site.id.clone();
+    sink.crawl.discovered = found.articles;
+    sink.crawl.frontier = frontier_len;
+    sink.crawl.discovery_errors = found
         .errors
         .iter()
         .map(|(u, r, d)| format!("{u}: {r}: {d}"))
         .collect();
-    let mut frontier: Vec<String> = Vec::with_capacity(found.articles.len());
-    let mut in_frontier = std::collections::HashSet::new();
-    for e in found.articles {
-        state.discovered(
-            &e.url,
-            "article",
-            e.published.map(|p| p.to_rfc3339()).as_deref(),
-        )?;
-        if in_frontier.insert(xxh3_128(e.url.as_bytes())) {
-            frontier.push(e.url);
-        }
-    }
-    state.flush()?;
-    for url in state.unfinished("article", cfg.pipeline.fetch.retries + 2)? {
-        if in_frontier.insert(xxh3_128(url.as_bytes())) {
-            frontier.push(url);
-        }
-    }
-    drop(in_frontier);
-    if let Some(limit) = opts.limit {
-        frontier.truncate(limit);
-    }
-    let mut targets = Vec::with_capacity(frontier.len());
-    for url in frontier {
-        let known = if opts.ignore_state {
-            None
-        } else {
-            state.known(&url)?
-        };
-        let done_before = known
-            .as_ref()
-            .is_some_and(|k| matches!(k.status.as_str(), "exported" | "duplicate"));
-        let validators = known
-            .as_ref()
-            .filter(|_| done_before)
-            .map(|k| Validators {
-                etag: k.etag.clone(),
-                last_modified: k.last_modified.clone(),
-            })
-            .filter(|v| v.etag.is_some() || v.last_modified.is_some());
-        targets.push(Target {
-            validators,
-            previous_body_hash: known
-                .as_ref()
-                .filter(|_| done_before)
-                .and_then(|k| k.body_hash.clone()),
-            meta: FetchMeta {
-                url,
-                previous_content_hash: known
-                    .as_ref()
-                    .filter(|_| done_before)
-                    .and_then(|k| k.content_hash.clone()),
-                seen_before: done_before,
-                ..Default::default()
-            },
-        });
-    }
-
-    let mut sink = Sink::new();
-    sink.crawl.site = cfg.pipeline.site.id.clone();
-    sink.crawl.discovered = discovered;
-    sink.crawl.frontier = targets.len() as u64;
-    sink.crawl.discovery_errors = discovery_errors;
-    let pb = pipeline::progress_bar(targets.len() as u64, opts.progress);
+    let pb = pipeline::progress_bar(frontier_len, opts.progress);
 
     // Fetch tasks feed the CPU stages through a bounded channel.
     let concurrency = cfg.pipeline.fetch.concurrency;
@@ -191,7 +167,8 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         runtime.spawn(async move {
             let gate = Arc::new(Semaphore::new(concurrency));
             let mut tasks = tokio::task::JoinSet::new();
-            for t in targets {
+            while let Some(row) = rows.recv().await {
+                let t = to_target(row);
                 if pipeline::cancelled() {
                     break;
                 }

@@ -40,11 +40,11 @@ pub struct Sitemap {
     pub urls: Vec<Entry>,
 }
 
-/// What discovery found.
+/// What discovery found; the article URLs themselves go to the caller as they are found.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Article URLs, newest first (unknown dates last, in the order found).
-    pub articles: Vec<Entry>,
+    /// Distinct article URLs found.
+    pub articles: u64,
     /// Sitemaps, feeds and listings that could not be read: (url, reason, detail).
     pub errors: Vec<(String, String, String)>,
     /// Discovery documents fetched (sitemaps, feeds, listing pages).
@@ -275,14 +275,22 @@ fn maybe_gunzip(bytes: Vec<u8>, max: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Runs discovery for a pipeline.
-pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Utc>>) -> Discovered {
+/// Runs discovery for a pipeline, handing each in-scope article URL to `found` as it
+/// is read (a URL found again with a date is handed again, so the date is kept). Only
+/// 16 bytes per URL stay in memory; the caller keeps the URLs on disk (the crawl state)
+/// and orders them newest first there.
+pub async fn discover(
+    fetcher: &Fetcher,
+    cfg: &Loaded,
+    since: Option<DateTime<Utc>>,
+    found: &mut dyn FnMut(Entry),
+) -> Discovered {
     let d = &cfg.pipeline.discovery;
     let max = cfg.pipeline.fetch.max_page_bytes;
-    let mut found: Vec<Entry> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    // URL hash -> whether it came with a date.
+    let mut seen: HashMap<u128, bool> = HashMap::new();
     let mut out = Discovered::default();
-    let mut add = |e: Entry, found: &mut Vec<Entry>| {
+    let mut add = |e: Entry, out: &mut Discovered| {
         let Ok(u) = Url::parse(&e.url) else { return };
         if !cfg.in_scope(&u) || !cfg.is_article(&e.url) {
             return;
@@ -292,15 +300,18 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
                 return;
             }
         }
-        match index.get(&e.url) {
-            Some(&i) => {
-                if found[i].published.is_none() {
-                    found[i].published = e.published;
-                }
+        let key = xxhash_rust::xxh3::xxh3_128(e.url.as_bytes());
+        match seen.get(&key) {
+            Some(true) => {}
+            Some(false) if e.published.is_none() => {}
+            Some(false) => {
+                seen.insert(key, true);
+                found(e);
             }
             None => {
-                index.insert(e.url.clone(), found.len());
-                found.push(e);
+                seen.insert(key, e.published.is_some());
+                out.articles += 1;
+                found(e);
             }
         }
     };
@@ -345,7 +356,7 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
                     }
                 }
                 for e in map.urls {
-                    add(e, &mut found);
+                    add(e, &mut out);
                 }
             }
             Err(e) => out.errors.push((url, "bad_sitemap".into(), e)),
@@ -355,7 +366,7 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
         out.documents += 1;
         match fetch_text(fetcher, url, max).await {
             Ok(text) => match parse_feed(&text) {
-                Ok(entries) => entries.into_iter().for_each(|e| add(e, &mut found)),
+                Ok(entries) => entries.into_iter().for_each(|e| add(e, &mut out)),
                 Err(e) => out.errors.push((url.clone(), "bad_feed".into(), e)),
             },
             Err((reason, detail)) => out.errors.push((url.clone(), reason, detail)),
@@ -394,19 +405,11 @@ pub async fn discover(fetcher: &Fetcher, cfg: &Loaded, since: Option<DateTime<Ut
                         title: None,
                         language: None,
                     },
-                    &mut found,
+                    &mut out,
                 );
             }
         }
     }
-    // Newest first; entries without a date keep their discovery order, after the dated ones.
-    found.sort_by(|a, b| match (a.published, b.published) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    out.articles = found;
     out
 }
 

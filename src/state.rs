@@ -42,6 +42,67 @@ pub struct Update {
     pub error: Option<String>,
 }
 
+/// Article URLs a run fetches: those discovered in this run, and unfinished ones of
+/// earlier runs (never fetched, or failed fewer than ?2 times).
+const FRONTIER: &str = "kind = 'article' AND (seen_run = ?1 OR status = 'discovered' OR (status = 'failed' AND attempts < ?2))";
+
+/// One URL of the frontier and what earlier runs knew of it.
+#[derive(Debug, Clone)]
+pub struct FrontierRow {
+    pub url: String,
+    pub known: Known,
+}
+
+/// Streams the frontier of run `run_id` newest first (undated last, in discovery order)
+/// from a separate read connection, so the URL list lives on disk, not in memory.
+/// Rows arrive on the returned channel; the reader thread ends when the list does or
+/// the receiver is dropped.
+pub fn frontier(
+    path: &Path,
+    run_id: &str,
+    max_attempts: u32,
+    limit: Option<usize>,
+) -> Result<tokio::sync::mpsc::Receiver<FrontierRow>> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open the crawl state {} for reading", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let (tx, rx) = tokio::sync::mpsc::channel(512);
+    let run = run_id.to_string();
+    std::thread::Builder::new().name("newsmill-frontier".into()).spawn(move || {
+        let sql = format!(
+            "SELECT url, status, etag, last_modified, body_hash, content_hash, article_id, attempts FROM urls WHERE {FRONTIER}
+             ORDER BY published IS NULL, published DESC, rowid LIMIT ?3"
+        );
+        let result = (|| -> rusqlite::Result<()> {
+            let mut stmt = conn.prepare(&sql)?;
+            let limit = limit.map_or(-1, |l| l as i64);
+            let mut rows = stmt.query(params![run, max_attempts, limit])?;
+            while let Some(r) = rows.next()? {
+                let row = FrontierRow {
+                    url: r.get(0)?,
+                    known: Known {
+                        status: r.get(1)?,
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                        body_hash: r.get(4)?,
+                        content_hash: r.get(5)?,
+                        article_id: r.get(6)?,
+                        attempts: r.get(7)?,
+                    },
+                };
+                if tx.blocking_send(row).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            tracing::error!("cannot read the crawl frontier: {e}");
+        }
+    })?;
+    Ok(rx)
+}
+
 /// The crawl state file.
 pub struct State {
     conn: Connection,
@@ -65,7 +126,8 @@ CREATE TABLE IF NOT EXISTS urls (
     published TEXT,
     discovered_at TEXT NOT NULL,
     fetched_at TEXT,
-    run_id TEXT
+    run_id TEXT,
+    seen_run TEXT
 );
 CREATE TABLE IF NOT EXISTS pending (
     url TEXT PRIMARY KEY,
@@ -109,6 +171,13 @@ impl State {
                 path.display()
             )
         })?;
+        // State files written before `seen_run` existed gain the column.
+        let has_seen: bool = conn
+            .prepare("SELECT 1 FROM pragma_table_info('urls') WHERE name = 'seen_run'")?
+            .exists([])?;
+        if !has_seen {
+            conn.execute_batch("ALTER TABLE urls ADD COLUMN seen_run TEXT")?;
+        }
         let abandoned: i64 = conn.query_row("SELECT COUNT(*) FROM pending", [], |r| r.get(0))?;
         if abandoned > 0 {
             tracing::warn!(
@@ -151,8 +220,11 @@ impl State {
     /// Records a discovered URL (a no-op when it is already known).
     pub fn discovered(&mut self, url: &str, kind: &str, published: Option<&str>) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO urls (url, kind, status, published, discovered_at) VALUES (?1, ?2, 'discovered', ?3, ?4) ON CONFLICT(url) DO UPDATE SET published = COALESCE(excluded.published, urls.published)")?
-            .execute(params![url, kind, published, Utc::now().to_rfc3339()])?;
+            .prepare_cached(
+                "INSERT INTO urls (url, kind, status, published, discovered_at, seen_run) VALUES (?1, ?2, 'discovered', ?3, ?4, ?5)
+                 ON CONFLICT(url) DO UPDATE SET published = COALESCE(excluded.published, urls.published), seen_run = excluded.seen_run",
+            )?
+            .execute(params![url, kind, published, Utc::now().to_rfc3339(), self.run_id])?;
         self.tick()
     }
 
@@ -237,6 +309,16 @@ impl State {
         )?;
         self.conn.execute_batch("COMMIT")?;
         Ok(())
+    }
+
+    /// How many URLs [`frontier`] will yield.
+    pub fn frontier_len(&self, max_attempts: u32, limit: Option<usize>) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM urls WHERE {FRONTIER}"),
+            params![self.run_id, max_attempts],
+            |r| r.get(0),
+        )?;
+        Ok(limit.map_or(n as u64, |l| (n as u64).min(l as u64)))
     }
 
     /// Counts of URLs by status, for tests and `inspect`.

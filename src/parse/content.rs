@@ -7,7 +7,7 @@
 //! (text split across several containers) form the body; inside them, boilerplate
 //! blocks, captions, figures and link lists are left out.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
@@ -34,7 +34,7 @@ impl Boilerplate {
     /// some CMSs name their main column that way.
     pub fn of(doc: &Html) -> Self {
         let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
-        Self::with_dropped(doc, &nodes, &Stats::of(&nodes), &HashSet::new())
+        Self::with_dropped(doc, &nodes, &Stats::of(&nodes), &HashSet::default())
     }
 
     /// Like [`Boilerplate::of`], also marking the given elements (a site's `drop` rules).
@@ -49,7 +49,7 @@ impl Boilerplate {
             s.chars - s.link_chars
         };
         let total = prose(doc.tree.root().id());
-        let mut marked = HashSet::new();
+        let mut marked = HashSet::default();
         for node in nodes {
             let Some(el) = ElementRef::wrap(*node) else {
                 continue;
@@ -95,8 +95,8 @@ pub struct Stats {
 impl Stats {
     pub fn of(nodes: &[NodeRef<'_, Node>]) -> Self {
         // Forward pass: which text sits in a link, which in a script.
-        let mut in_link: HashSet<NodeId> = HashSet::new();
-        let mut hidden: HashSet<NodeId> = HashSet::new();
+        let mut in_link: HashSet<NodeId> = HashSet::default();
+        let mut hidden: HashSet<NodeId> = HashSet::default();
         for n in nodes {
             let parent = n.parent().map(|p| p.id());
             let (link, skip) = match n.value() {
@@ -111,7 +111,8 @@ impl Stats {
             }
         }
         // Reverse pre-order visits every child before its parent.
-        let mut map: HashMap<NodeId, NodeStats> = HashMap::with_capacity(nodes.len());
+        let mut map: HashMap<NodeId, NodeStats> =
+            HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
         for n in nodes.iter().rev() {
             let mut st = match n.value() {
                 Node::Text(t) if !hidden.contains(&n.id()) => {
@@ -178,7 +179,7 @@ pub fn find<'a>(
     stats: &Stats,
     bp: &Boilerplate,
 ) -> Option<Content<'a>> {
-    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut scores: HashMap<NodeId, f64> = HashMap::default();
     let mut order: Vec<NodeId> = Vec::new();
     for node in nodes {
         let Some(el) = ElementRef::wrap(*node) else {
@@ -214,7 +215,7 @@ pub fn find<'a>(
         }
     }
     let mut best: Option<(NodeId, f64)> = None;
-    let mut finals: HashMap<NodeId, f64> = HashMap::new();
+    let mut finals: HashMap<NodeId, f64> = HashMap::default();
     for id in &order {
         let Some(el) = doc.tree.get(*id).and_then(ElementRef::wrap) else {
             continue;

@@ -12,7 +12,7 @@ pub mod images;
 pub mod meta;
 pub mod rules;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use ego_tree::NodeId;
@@ -117,7 +117,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
             content.roots.retain(|r| r.id() != l.id());
         }
     }
-    let mut skip: HashSet<NodeId> = HashSet::new();
+    let mut skip: HashSet<NodeId> = HashSet::default();
     if let Some(l) = lead_el {
         skip.insert(l.id());
     }
