@@ -10,11 +10,20 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::record::{Article, Duplicate};
 
-/// Remembers what a run has exported.
+/// Remembers what a run has exported: hashes mapped to the kept article's id, both as
+/// 128-bit numbers (article ids are hex), so memory per article stays at a few dozen bytes.
 #[derive(Default)]
 pub struct Deduper {
-    urls: HashMap<u128, String>,
-    bodies: HashMap<u128, String>,
+    urls: HashMap<u128, u128>,
+    bodies: HashMap<u128, u128>,
+}
+
+fn id_number(id: &str) -> u128 {
+    u128::from_str_radix(id, 16).unwrap_or_else(|_| xxh3_128(id.as_bytes()))
+}
+
+fn id_text(n: u128, like: &str) -> String {
+    format!("{n:0width$x}", width = like.len())
 }
 
 impl Deduper {
@@ -23,11 +32,11 @@ impl Deduper {
     pub fn check(&mut self, a: &Article) -> Option<Duplicate> {
         let url_hash = a.url_key.as_deref().map(|k| xxh3_128(k.as_bytes()));
         let body_hash = xxh3_128(a.body.as_bytes());
-        let dup = |kept: &String, method: &'static str| Duplicate {
+        let dup = |kept: &u128, method: &'static str| Duplicate {
             article_id: a.article_id.clone(),
             url: a.url.clone(),
             source: a.source.clone(),
-            duplicate_of: kept.clone(),
+            duplicate_of: id_text(*kept, &a.article_id),
             method,
             similarity: 1.0,
         };
@@ -37,10 +46,11 @@ impl Deduper {
         if let Some(kept) = self.bodies.get(&body_hash) {
             return Some(dup(kept, "exact"));
         }
+        let id = id_number(&a.article_id);
         if let Some(h) = url_hash {
-            self.urls.insert(h, a.article_id.clone());
+            self.urls.insert(h, id);
         }
-        self.bodies.insert(body_hash, a.article_id.clone());
+        self.bodies.insert(body_hash, id);
         None
     }
 }
@@ -80,16 +90,19 @@ mod tests {
     #[test]
     fn same_url_then_same_body() {
         let mut d = Deduper::default();
-        assert!(d.check(&article("a", Some("e.vn/1"), "body one")).is_none());
+        assert!(
+            d.check(&article("0a", Some("e.vn/1"), "body one"))
+                .is_none()
+        );
         let by_url = d
-            .check(&article("b", Some("e.vn/1"), "other body"))
+            .check(&article("0b", Some("e.vn/1"), "other body"))
             .unwrap();
-        assert_eq!((by_url.method, by_url.duplicate_of.as_str()), ("url", "a"));
-        let by_body = d.check(&article("c", Some("e.vn/2"), "body one")).unwrap();
+        assert_eq!((by_url.method, by_url.duplicate_of.as_str()), ("url", "0a"));
+        let by_body = d.check(&article("0c", Some("e.vn/2"), "body one")).unwrap();
         assert_eq!(
             (by_body.method, by_body.duplicate_of.as_str()),
-            ("exact", "a")
+            ("exact", "0a")
         );
-        assert!(d.check(&article("d", Some("e.vn/3"), "new")).is_none());
+        assert!(d.check(&article("0d", Some("e.vn/3"), "new")).is_none());
     }
 }

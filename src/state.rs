@@ -71,7 +71,7 @@ pub fn frontier(
     std::thread::Builder::new().name("newsmill-frontier".into()).spawn(move || {
         let sql = format!(
             "SELECT url, status, etag, last_modified, body_hash, content_hash, article_id, attempts FROM urls WHERE {FRONTIER}
-             ORDER BY published IS NULL, published DESC, rowid LIMIT ?3"
+             ORDER BY published DESC, rowid LIMIT ?3"
         );
         let result = (|| -> rusqlite::Result<()> {
             let mut stmt = conn.prepare(&sql)?;
@@ -129,6 +129,7 @@ CREATE TABLE IF NOT EXISTS urls (
     run_id TEXT,
     seen_run TEXT
 );
+CREATE INDEX IF NOT EXISTS urls_by_date ON urls (published DESC);
 CREATE TABLE IF NOT EXISTS pending (
     url TEXT PRIMARY KEY,
     run_id TEXT NOT NULL,
@@ -165,6 +166,8 @@ impl State {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .context("cannot set synchronous mode")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // A small page cache: the state is on disk so that memory stays flat.
+        conn.pragma_update(None, "cache_size", -1024)?;
         conn.execute_batch(SCHEMA).with_context(|| {
             format!(
                 "{} is not a newsmill state file (schema check failed)",

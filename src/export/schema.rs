@@ -156,3 +156,15 @@ pub fn of(table: &str) -> Option<SchemaRef> {
         _ => return None,
     })
 }
+
+/// Columns whose values repeat across rows, worth a Parquet dictionary.
+pub fn dictionary_columns(table: &str) -> &'static [&'static str] {
+    match table {
+        "articles" => &["site", "category", "language", "charset", "run_id"],
+        "images" => &["run_id"],
+        "participants" => &["rank", "source", "run_id"],
+        "duplicates" => &["method", "run_id"],
+        "rejects" => &["stage", "reason", "run_id"],
+        _ => &[],
+    }
+}

@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 
 use super::schema::{self, SCHEMA_VERSION};
 use crate::record::{Article, Duplicate, Reject};
@@ -31,7 +32,7 @@ pub const BATCH_ROWS: usize = 1024;
 const ROW_GROUP_ROWS: usize = 16 * 1024;
 /// A row group is also closed once its encoded data in memory passes this size, so a
 /// run's memory does not grow with article length times row count.
-const ROW_GROUP_BYTES: usize = 4 * 1024 * 1024;
+const ROW_GROUP_BYTES: usize = 1024 * 1024;
 
 /// One table's file for one run.
 pub struct TableFile {
@@ -53,16 +54,22 @@ impl TableFile {
         let tmp = folder.join(format!(".{run_id}.parquet.tmp"));
         let file =
             File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        let props = WriterProperties::builder()
+        // Dictionaries only where values repeat (site, category, language...): on
+        // bodies and URLs they cost memory for nothing.
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
                 ZstdLevel::try_new(3).context("zstd level")?,
             ))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_dictionary_enabled(false)
             .set_created_by(format!(
                 "newsmill {} (schema {SCHEMA_VERSION})",
                 env!("CARGO_PKG_VERSION")
-            ))
-            .build();
+            ));
+        for column in schema::dictionary_columns(table) {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(*column), true);
+        }
+        let props = props.build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
             .context("cannot start the Parquet writer")?;
         Ok(TableFile {
