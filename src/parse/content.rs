@@ -15,6 +15,9 @@ use scraper::{ElementRef, Html, Node};
 use super::dom::{collapse, is_block_tag, is_skipped_tag, text_of};
 use super::hints;
 
+/// How many levels above the best container the body may widen.
+const WIDEN_LEVELS: usize = 5;
+
 /// Paragraph-like blocks shorter than this do not vote.
 const MIN_VOTE_CHARS: usize = 25;
 
@@ -230,8 +233,65 @@ pub fn find<'a>(
     }
     let (best_id, best_score) = best?;
     let top = doc.tree.get(best_id).and_then(ElementRef::wrap)?;
+    let top = widen(top, stats, bp);
     let roots = with_siblings(top, best_score, &finals, stats, bp);
     Some(Content { roots })
+}
+
+/// Climbs from the best container while its parent holds more prose paragraphs of the
+/// same article: CMSs often split a story across several blocks (a first paragraph
+/// above an embedded player, the rest below), and a reader would call it one body.
+fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef<'a> {
+    let mut root = top;
+    let mut level = top;
+    for _ in 0..WIDEN_LEVELS {
+        let Some(parent) = level.parent().and_then(ElementRef::wrap) else {
+            break;
+        };
+        if matches!(parent.value().name(), "body" | "html") || bp.contains(parent.id()) {
+            break;
+        }
+        let st = stats.get(parent.id());
+        if st.link_chars * 2 > st.chars {
+            break;
+        }
+        // Prose outside the current body, in blocks built like the best container
+        // (same tag and class: the same CMS template, so the same story), not boilerplate.
+        let mut extra = 0;
+        for n in parent.descendants() {
+            let Some(el) = ElementRef::wrap(n) else {
+                continue;
+            };
+            if el.value().name() != "p"
+                || bp.contains(n.id())
+                || n.ancestors().any(|a| a.id() == root.id())
+            {
+                continue;
+            }
+            if !el
+                .parent()
+                .and_then(ElementRef::wrap)
+                .is_some_and(|p| same_kind(p, top))
+            {
+                continue;
+            }
+            let ps = stats.get(n.id());
+            if ps.chars >= 80 && ps.link_chars * 4 < ps.chars {
+                extra += ps.chars;
+            }
+        }
+        // Wrappers that add nothing are climbed through; a level that adds prose is taken.
+        if extra >= 120 {
+            root = parent;
+        }
+        level = parent;
+    }
+    root
+}
+
+/// Same tag and same class list: blocks made by the same template.
+fn same_kind(a: ElementRef<'_>, b: ElementRef<'_>) -> bool {
+    a.value().name() == b.value().name() && a.value().attr("class") == b.value().attr("class")
 }
 
 /// The top container plus siblings that continue the article (same class, or a good
