@@ -262,16 +262,14 @@ fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef
             let Some(el) = ElementRef::wrap(n) else {
                 continue;
             };
+            // Cheap tests first: most nodes are not paragraphs of the template.
             if el.value().name() != "p"
+                || !el
+                    .parent()
+                    .and_then(ElementRef::wrap)
+                    .is_some_and(|p| same_kind(p, top))
                 || bp.contains(n.id())
                 || n.ancestors().any(|a| a.id() == root.id())
-            {
-                continue;
-            }
-            if !el
-                .parent()
-                .and_then(ElementRef::wrap)
-                .is_some_and(|p| same_kind(p, top))
             {
                 continue;
             }
