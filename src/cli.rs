@@ -131,10 +131,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 arguments: std::env::args().collect(),
             };
             let summary = pipeline::extract(&opts)?;
-            if !cli.quiet {
-                println!("{}", summary.render());
-            }
-            Ok(if summary.interrupted { 1 } else { 0 })
+            Ok(report(&summary, cli.quiet))
         }
         Command::Run {
             pipeline,
@@ -161,10 +158,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 arguments: std::env::args().collect(),
             };
             let summary = crate::crawl::run(cfg, &opts)?;
-            if !cli.quiet {
-                println!("{}", summary.render());
-            }
-            Ok(if summary.interrupted { 1 } else { 0 })
+            Ok(report(&summary, cli.quiet))
         }
         Command::Check { pipeline } => {
             let cfg = crate::config::load(&pipeline)?;
@@ -230,4 +224,12 @@ fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
+}
+
+/// Prints a run's summary (unless quiet) and gives its exit code: 1 when interrupted.
+fn report(summary: &crate::pipeline::RunSummary, quiet: bool) -> i32 {
+    if !quiet {
+        println!("{}", summary.render());
+    }
+    if summary.interrupted { 1 } else { 0 }
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use crate::common::{extract, fixtures, rows, run, table_files};
+use crate::common::{
+    assert_only_complete_files, extract, fixtures, manifests, rows, run, table_files,
+};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -14,12 +16,9 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn manifest(out: &Path) -> serde_json::Value {
-    let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(runs.len(), 1);
-    serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap()
+    let mut all = manifests(out);
+    assert_eq!(all.len(), 1);
+    all.remove(0)
 }
 
 #[test]
@@ -172,22 +171,7 @@ fn ctrl_c_leaves_only_complete_parquet_files() {
     let status = child.wait().unwrap();
     // Interrupted runs exit 1 but keep what they finished; a run that beat the signal exits 0.
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
-    for table in [
-        "articles",
-        "images",
-        "participants",
-        "duplicates",
-        "rejects",
-    ] {
-        let folder = out.path().join(table);
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().to_string();
-            assert!(
-                name.ends_with(".parquet") && !name.starts_with('.'),
-                "left behind: {table}/{name}"
-            );
-        }
-    }
+    assert_only_complete_files(out.path());
     let articles = rows(out.path(), "articles").len() as u64;
     let m = manifest(out.path());
     assert_eq!(m["counts"]["articles"], articles);

@@ -8,7 +8,6 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
-use newsmill::normalise::text::{ToneStyle, clean};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::{Map, Value};
 
@@ -94,19 +93,9 @@ fn value(col: &ArrayRef, row: usize) -> Value {
     }
 }
 
-/// Label text and extracted text are compared after the same normalisation: NFC, tone
-/// style, whitespace, and no space before closing punctuation (labels were cut from
-/// text where inline tags left "Interfax , Phó" for the page's "Interfax, Phó").
+/// Label text and extracted text are compared after the same normalisation as `newsmill eval`.
 pub fn norm(s: &str) -> String {
-    let c = clean(s, ToneStyle::Old);
-    let mut out = String::with_capacity(c.len());
-    for ch in c.chars() {
-        if matches!(ch, ',' | '.' | ';' | ':' | '!' | '?' | ')') && out.ends_with(' ') {
-            out.pop();
-        }
-        out.push(ch);
-    }
-    out
+    newsmill::eval::norm(s)
 }
 
 pub fn norm_opt(v: &Value) -> Option<String> {
@@ -118,4 +107,34 @@ pub fn label_micros(s: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|d| d.timestamp_micros())
+}
+
+/// The run manifests of a dataset, oldest first.
+pub fn manifests(out: &Path) -> Vec<Value> {
+    let mut files: Vec<_> = std::fs::read_dir(out.join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
+        .collect()
+}
+
+/// Asserts that a dataset holds only complete Parquet files (hidden temporaries aside).
+pub fn assert_only_complete_files(out: &Path) {
+    for table in newsmill::export::schema::TABLES {
+        let Ok(entries) = std::fs::read_dir(out.join(table)) else {
+            continue;
+        };
+        for e in entries {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            assert!(
+                name.ends_with(".parquet") || name.starts_with('.'),
+                "left behind: {table}/{name}"
+            );
+        }
+    }
 }

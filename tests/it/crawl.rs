@@ -4,9 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::common::{bin, rows};
+use crate::common::{assert_only_complete_files, bin, manifests, rows};
 use crate::portal::{self, article_path};
 use crate::server::{Route, Server};
 
@@ -30,19 +28,6 @@ fn run_pipeline(pipeline: &Path, extra: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn manifests(out: &Path) -> Vec<Value> {
-    let mut files: Vec<_> = std::fs::read_dir(out.join("runs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
-        .collect()
 }
 
 fn sources(out: &Path, table: &str) -> Vec<String> {
@@ -358,21 +343,7 @@ fn kill_9_then_resume_equals_one_uninterrupted_run() {
     assert_eq!(a.len(), 60);
     assert_eq!(a, b, "resumed crawl differs from an uninterrupted one");
     // No Parquet file is half-written.
-    for table in [
-        "articles",
-        "images",
-        "participants",
-        "duplicates",
-        "rejects",
-    ] {
-        for e in std::fs::read_dir(resumed.join(table)).unwrap() {
-            let name = e.unwrap().file_name().to_string_lossy().to_string();
-            assert!(
-                name.ends_with(".parquet") || name.starts_with('.'),
-                "{table}/{name}"
-            );
-        }
-    }
+    assert_only_complete_files(&resumed);
 }
 
 #[test]
