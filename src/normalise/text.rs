@@ -37,19 +37,26 @@ fn is_invisible(c: char) -> bool {
 pub fn clean(text: &str, style: ToneStyle) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfc() {
+    let mut push = |c: char| {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
-            continue;
+            return;
         }
         if is_invisible(c) {
-            continue;
+            return;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
         out.push(c);
+    };
+    // Most page text is already NFC: the quick check skips the composition pass.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        text.chars().for_each(&mut push);
+    } else {
+        text.nfc().for_each(&mut push);
     }
     match style {
         ToneStyle::Keep => out,
@@ -74,7 +81,7 @@ fn restyle_tones(text: &str, style: ToneStyle) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     for c in text.chars() {
-        if c.is_alphabetic() {
+        if c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic()) {
             word.push(c);
         } else {
             flush_word(&mut out, &mut word, style);

@@ -97,44 +97,57 @@ pub struct Stats {
 
 impl Stats {
     pub fn of(nodes: &[NodeRef<'_, Node>]) -> Self {
-        // Forward pass: which text sits in a link, which in a script.
-        let mut in_link: HashSet<NodeId> = HashSet::default();
-        let mut hidden: HashSet<NodeId> = HashSet::default();
+        // Forward pass over elements: is the element inside a link, inside a script?
+        // Text nodes are not stored; they are counted into their parent below.
+        const LINK: u8 = 1;
+        const HIDDEN: u8 = 2;
+        let mut flags: HashMap<NodeId, u8> =
+            HashMap::with_capacity_and_hasher(nodes.len() / 2, Default::default());
         for n in nodes {
-            let parent = n.parent().map(|p| p.id());
-            let (link, skip) = match n.value() {
-                Node::Element(e) => (e.name() == "a", is_skipped_tag(e.name())),
-                _ => (false, false),
+            let own = match n.value() {
+                Node::Element(e) => {
+                    (if e.name() == "a" { LINK } else { 0 })
+                        | (if is_skipped_tag(e.name()) { HIDDEN } else { 0 })
+                }
+                Node::Text(_) => continue,
+                _ => 0,
             };
-            if link || parent.is_some_and(|p| in_link.contains(&p)) {
-                in_link.insert(n.id());
-            }
-            if skip || parent.is_some_and(|p| hidden.contains(&p)) {
-                hidden.insert(n.id());
-            }
+            let inherited = n
+                .parent()
+                .and_then(|p| flags.get(&p.id()).copied())
+                .unwrap_or(0);
+            flags.insert(n.id(), own | inherited);
         }
         // Reverse pre-order visits every child before its parent.
         let mut map: HashMap<NodeId, NodeStats> =
-            HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
+            HashMap::with_capacity_and_hasher(flags.len(), Default::default());
         for n in nodes.iter().rev() {
-            let mut st = match n.value() {
-                Node::Text(t) if !hidden.contains(&n.id()) => {
-                    let t = t.trim();
-                    let chars = t.chars().count();
-                    let link_chars = if in_link.contains(&n.id()) { chars } else { 0 };
-                    NodeStats {
-                        chars,
-                        link_chars,
-                        commas: t.matches([',', '，', '、']).count(),
-                    }
-                }
-                _ => NodeStats::default(),
+            let Some(&f) = flags.get(&n.id()) else {
+                continue;
             };
+            let mut st = NodeStats::default();
             for c in n.children() {
-                if let Some(cs) = map.get(&c.id()) {
-                    st.chars += cs.chars;
-                    st.link_chars += cs.link_chars;
-                    st.commas += cs.commas;
+                match c.value() {
+                    Node::Text(t) if f & HIDDEN == 0 => {
+                        let t = t.trim();
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let chars = t.chars().count();
+                        st.chars += chars;
+                        if f & LINK != 0 {
+                            st.link_chars += chars;
+                        }
+                        st.commas += t.bytes().filter(|b| *b == b',').count()
+                            + t.matches(['，', '、']).count();
+                    }
+                    _ => {
+                        if let Some(cs) = map.get(&c.id()) {
+                            st.chars += cs.chars;
+                            st.link_chars += cs.link_chars;
+                            st.commas += cs.commas;
+                        }
+                    }
                 }
             }
             map.insert(n.id(), st);

@@ -3,7 +3,6 @@
 
 use scraper::{Html, Selector};
 use serde_json::Value;
-use std::sync::LazyLock;
 
 use super::dom::collapse;
 
@@ -46,13 +45,6 @@ pub struct LdArticle {
     /// Names of the `BreadcrumbList` items, in order.
     pub breadcrumb: Vec<String>,
 }
-
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[rel]"));
-static LD: LazyLock<Selector> = LazyLock::new(|| sel("script[type='application/ld+json']"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static HTML: LazyLock<Selector> = LazyLock::new(|| sel("html"));
-static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
 
 pub(crate) fn sel(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e}"))
@@ -112,7 +104,33 @@ pub fn decode_entities(s: &str) -> String {
 /// Reads every declaration the page makes about itself.
 pub fn read(doc: &Html) -> Meta {
     let mut m = Meta::default();
-    for el in doc.select(&META) {
+    // One walk over the page sorts out every element this module reads.
+    let (mut metas, mut links, mut scripts) = (Vec::new(), Vec::new(), Vec::new());
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let v = el.value();
+        match v.name() {
+            "meta" => metas.push(el),
+            "link" if v.attr("rel").is_some() => links.push(el),
+            "script"
+                if v.attr("type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                scripts.push(el)
+            }
+            "title" if m.title_tag.is_none() => {
+                m.title_tag =
+                    Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
+            }
+            "base" if m.base_href.is_none() => m.base_href = v.attr("href").and_then(non_empty),
+            _ => {}
+        }
+    }
+    m.html_lang = doc.root_element().value().attr("lang").and_then(non_empty);
+    for el in metas {
         let v = el.value();
         let key = v
             .attr("property")
@@ -155,29 +173,14 @@ pub fn read(doc: &Html) -> Meta {
             _ => {}
         }
     }
-    for el in doc.select(&LINK) {
+    for el in links {
         let v = el.value();
         let rel = v.attr("rel").unwrap_or("").to_ascii_lowercase();
         if rel.split_whitespace().any(|r| r == "canonical") && m.canonical.is_none() {
             m.canonical = v.attr("href").and_then(non_empty);
         }
     }
-    m.title_tag = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| collapse(&t.text().collect::<String>()))
-        .filter(|t| !t.is_empty());
-    m.html_lang = doc
-        .select(&HTML)
-        .next()
-        .and_then(|h| h.value().attr("lang"))
-        .and_then(non_empty);
-    m.base_href = doc
-        .select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(non_empty);
-    for script in doc.select(&LD) {
+    for script in scripts {
         let raw: String = script.text().collect();
         if let Ok(value) = serde_json::from_str::<Value>(raw.trim()) {
             read_ld(&value, &mut m.ld);
