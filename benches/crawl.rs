@@ -230,11 +230,21 @@ fn main() {
     let sample: Vec<String> = (0..200).map(article).collect();
     let t = Instant::now();
     for page in &sample {
-        std::hint::black_box(scraper::Html::parse_document(page).root_element().children().count());
+        std::hint::black_box(
+            scraper::Html::parse_document(page)
+                .root_element()
+                .children()
+                .count(),
+        );
     }
     let parse_only = rate(sample.len(), t.elapsed());
-    let cores = std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1);
-    println!("    scraper parse alone          {parse_only:>8.0} pages/s per core ({:.0} on {cores} cores with nothing else running)", parse_only * cores as f64);
+    let cores = std::thread::available_parallelism()
+        .map(|c| c.get())
+        .unwrap_or(1);
+    println!(
+        "    scraper parse alone          {parse_only:>8.0} pages/s per core ({:.0} on {cores} cores with nothing else running)",
+        parse_only * cores as f64
+    );
 
     // (b) and (c): the whole pipeline as a separate process, 2,000 then `large` pages.
     let exe = env!("CARGO_BIN_EXE_newsmill");

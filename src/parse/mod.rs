@@ -84,8 +84,21 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let nodes: Vec<ego_tree::NodeRef<'_, scraper::Node>> = html.tree.root().descendants().collect();
     let stats = content::Stats::of(&nodes);
     let bp = Boilerplate::with_dropped(&html, &nodes, &stats, &dropped);
-    let no_article =
-        |why: &str| Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string());
+    // A page whose text is written by scripts (an app shell, a bot wall) is told apart
+    // from a page that simply has no article, so users know a browser would be needed.
+    let js_only = stats.get(html.tree.root().id()).chars < 300 && is_script_shell(&html);
+    let no_article = |why: &str| {
+        if js_only {
+            Reject::new(
+                &raw.source,
+                Stage::Parse,
+                "js_only",
+                "the page's text is built by JavaScript (an app shell or a bot check); fetch it with a browser or find the site's feed",
+            )
+        } else {
+            Reject::new(&raw.source, Stage::Parse, "no_article", why.to_string())
+        }
+    };
     let by_rule: Vec<ElementRef<'_>> = rules
         .and_then(|r| r.body.as_ref())
         .map(|s| html.select(s).collect())
@@ -234,6 +247,35 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         html_bytes: raw.bytes.len(),
         fetched_at: raw.fetched_at,
     })
+}
+
+/// Scripts and an empty mount point, or a `<noscript>` asking for JavaScript.
+fn is_script_shell(doc: &Html) -> bool {
+    let mut scripts = 0;
+    let mut asks_for_js = false;
+    let mut mount = false;
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
+        match el.value().name() {
+            "script" => scripts += 1,
+            "noscript" => {
+                let t: String = el.text().collect::<String>().to_lowercase();
+                asks_for_js |= t.contains("javascript") || t.contains("enable js");
+            }
+            "div" | "main" | "app-root" => {
+                let id = el.value().id().unwrap_or("").to_ascii_lowercase();
+                mount |= matches!(
+                    id.as_str(),
+                    "root" | "app" | "__next" | "__nuxt" | "main-app"
+                ) && el.children().all(|c| !c.value().is_element());
+            }
+            _ => {}
+        }
+    }
+    asks_for_js || (scripts >= 2 && mount)
 }
 
 /// NUL bytes or many control bytes in the first KiB mean this is not a text page.
@@ -922,6 +964,20 @@ mod tests {
         )))
         .unwrap_err();
         assert_eq!(err.reason, "no_article");
+    }
+
+    #[test]
+    fn js_only_page_is_its_own_reject() {
+        let shell = r#"<html><head><title>Tin tức</title><script src="/app.js"></script><script>window.__STATE__={}</script></head>
+            <body><noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div></body></html>"#;
+        assert_eq!(parse_page(&page(shell)).unwrap_err().reason, "js_only");
+        // An empty page without scripts is simply not an article.
+        assert_eq!(
+            parse_page(&page("<html><body><p>Hi</p></body></html>"))
+                .unwrap_err()
+                .reason,
+            "no_article"
+        );
     }
 
     #[test]
