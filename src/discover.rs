@@ -131,12 +131,25 @@ fn date(s: &str) -> Option<DateTime<Utc>> {
 /// Parses a sitemap index or urlset, including Google News fields.
 pub fn parse_sitemap(text: &str) -> Result<Sitemap, String> {
     let mut out = Sitemap::default();
+    let mut urls = Vec::new();
+    read_sitemap(text, &mut |e| urls.push(e), &mut out.sitemaps)?;
+    out.urls = urls;
+    Ok(out)
+}
+
+/// Streams a sitemap: each URL entry goes to `on_url` as it is read (a 50,000-URL
+/// sitemap is never held as a list); child sitemaps of an index go to `children`.
+pub fn read_sitemap(
+    text: &str,
+    on_url: &mut dyn FnMut(Entry),
+    children: &mut Vec<String>,
+) -> Result<(), String> {
     let mut cur: Option<Entry> = None;
     let mut lastmod: Option<DateTime<Utc>> = None;
     xml_items(text, |path, text, _| {
         let names: Vec<&str> = path.iter().map(String::as_str).collect();
         match (names.as_slice(), text) {
-            ([.., "sitemap", "loc"], Some(t)) => out.sitemaps.push(t.to_string()),
+            ([.., "sitemap", "loc"], Some(t)) => children.push(t.to_string()),
             ([.., "url", "loc"], Some(t)) => {
                 cur.get_or_insert_with(|| Entry {
                     url: String::new(),
@@ -175,15 +188,14 @@ pub fn parse_sitemap(text: &str) -> Result<Sitemap, String> {
                         c.published = lastmod;
                     }
                     if !c.url.is_empty() {
-                        out.urls.push(c);
+                        on_url(c);
                     }
                 }
                 lastmod = None;
             }
             _ => {}
         }
-    })?;
-    Ok(out)
+    })
 }
 
 /// Parses an RSS 2.0 or Atom feed into entries.
@@ -348,18 +360,16 @@ pub async fn discover(
                 continue;
             }
         };
-        match parse_sitemap(&text) {
-            Ok(map) => {
-                for child in map.sitemaps {
-                    if depth + 1 < MAX_SITEMAP_DEPTH {
-                        queue.push_back((child, depth + 1));
-                    }
-                }
-                for e in map.urls {
-                    add(e, &mut out);
-                }
+        let mut children = Vec::new();
+        let read = read_sitemap(&text, &mut |e| add(e, &mut out), &mut children);
+        drop(text);
+        if let Err(e) = read {
+            out.errors.push((url, "bad_sitemap".into(), e));
+        }
+        for child in children {
+            if depth + 1 < MAX_SITEMAP_DEPTH {
+                queue.push_back((child, depth + 1));
             }
-            Err(e) => out.errors.push((url, "bad_sitemap".into(), e)),
         }
     }
     for url in &d.feeds {
