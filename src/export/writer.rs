@@ -62,6 +62,8 @@ impl TableFile {
             ))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_dictionary_enabled(false)
+            // Min/max statistics of long text (bodies) would be kept whole per row group.
+            .set_statistics_truncate_length(Some(64))
             .set_created_by(format!(
                 "newsmill {} (schema {SCHEMA_VERSION})",
                 env!("CARGO_PKG_VERSION")
