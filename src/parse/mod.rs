@@ -744,8 +744,7 @@ fn authors(
             !e.ancestors().any(|a| {
                 a.id() != scope.id()
                     && bp.contains(a.id())
-                    && !dom::hints(ElementRef::wrap(a).expect("ancestor is element"))
-                        .contains("author")
+                    && ElementRef::wrap(a).is_some_and(|el| !dom::hints(el).contains("author"))
             })
         })
         .map(text_of)
