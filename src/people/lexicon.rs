@@ -15,6 +15,8 @@ pub struct Lexicon {
     pub title_words: HashSet<String>,
     pub intro: HashSet<String>,
     pub places: HashSet<String>,
+    /// Countries and bodies written between a title and a foreign name, longest first.
+    pub countries: Vec<Vec<String>>,
 }
 
 fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
@@ -43,6 +45,7 @@ impl Lexicon {
             title_words: HashSet::new(),
             intro: lines(include_str!("lexicon/vi/intro.txt")).collect(),
             places: lines(include_str!("lexicon/vi/places.txt")).collect(),
+            countries: phrases(include_str!("lexicon/vi/countries.txt")),
         };
         // Multi-word entries ("thành phố", "tiểu ban") count word by word.
         lx.title_words = lines(include_str!("lexicon/vi/title_words.txt"))
@@ -52,13 +55,17 @@ impl Lexicon {
     }
 
     /// Adds entries (as in the data files) to one list: `surnames`, `ranks`, `titles`,
-    /// `title_words`, `intro` or `places`. Returns false for an unknown list name.
+    /// `title_words`, `intro`, `places` or `countries`. Returns false for an unknown list name.
     pub fn extend(&mut self, list: &str, entries: &[String]) -> bool {
         let data = entries.join("\n");
         match list {
             "surnames" => self.surnames.extend(lines(&data)),
             "intro" => self.intro.extend(lines(&data)),
             "places" => self.places.extend(lines(&data)),
+            "countries" => {
+                self.countries.extend(phrases(&data));
+                self.countries.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            }
             "title_words" => self.title_words.extend(
                 lines(&data)
                     .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()),

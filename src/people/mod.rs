@@ -210,7 +210,74 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         }
         i = end;
     }
+    out.extend(foreign_mentions(&toks, lx));
     out
+}
+
+/// Foreign names are not in the surname lexicon; they are recognised by the title in
+/// front of them, optionally followed by a country: "Tổng thống Mỹ Joe Biden",
+/// "Phó thủ tướng Nga Alexander Novak", "Ngoại trưởng Italy Antonio Tajani".
+fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        let Some(h) = title_head_ci(&toks[k..], lx) else {
+            k += 1;
+            continue;
+        };
+        let mut j = k + h;
+        if let Some(c) = phrase_at(&toks[j..], &lx.countries) {
+            j += c;
+        }
+        let start = j;
+        while j < toks.len() && j - start < 4 && is_foreign_word(&toks[j]) {
+            j += 1;
+        }
+        if j - start >= 2 && !lx.surnames.contains(&toks[start].text) {
+            let name = join(&toks[start..j]);
+            if !lx.places.contains(&name) {
+                out.push(Mention {
+                    name,
+                    rank: None,
+                    titles: vec![join(&toks[k..start])],
+                });
+            }
+            k = j;
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+/// A capitalised word in Latin letters without Vietnamese-only letters ("Joe", "Zelensky").
+fn is_foreign_word(t: &Tok) -> bool {
+    t.is_cap()
+        && t.text.chars().count() > 1
+        && t.text.chars().all(|c| {
+            c.is_ascii_alphabetic() || "éèêëáàâäíìîïóòôöúùûüñçøåæ".contains(c.to_ascii_lowercase())
+        })
+}
+
+/// A title head whose words after the first may be written in lower case ("Phó thủ tướng").
+fn title_head_ci(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
+    if !toks.first().is_some_and(|t| t.is_cap() || t.is_upper()) {
+        return None;
+    }
+    let mut pre = 0;
+    while pre < toks.len() && pre < 2 && TITLE_PREFIXES.contains(&toks[pre].text.as_str()) {
+        pre += 1;
+    }
+    let rest = &toks[pre..];
+    lx.titles
+        .iter()
+        .find(|p| {
+            p.len() <= rest.len()
+                && p.iter()
+                    .zip(rest)
+                    .all(|(w, t)| !t.is_punct() && t.text.to_lowercase() == w.to_lowercase())
+        })
+        .map(|p| pre + p.len())
 }
 
 /// The end (exclusive) of a personal name starting at `i`, if one starts there.
@@ -566,6 +633,27 @@ mod tests {
         ] {
             assert!(people(text).is_empty(), "{text:?} gave {:?}", people(text));
         }
+    }
+
+    #[test]
+    fn foreign_names_after_a_title_and_country() {
+        let p = one(
+            "Tổng thống Mỹ Joe Biden tuyên bố gói viện trợ mới.",
+            "Joe Biden",
+        );
+        assert_eq!(p.titles, vec!["Tổng thống Mỹ"]);
+        let p = one(
+            "Hôm 4/3, Phó thủ tướng Nga Alexander Novak tuyên bố Moskva sẵn sàng.",
+            "Alexander Novak",
+        );
+        assert_eq!(p.titles, vec!["Phó thủ tướng Nga"]);
+        let p = one(
+            "Ngoại trưởng Italy Antonio Tajani cho biết",
+            "Antonio Tajani",
+        );
+        assert_eq!(p.titles, vec!["Ngoại trưởng Italy"]);
+        // A title followed by a place is nobody.
+        assert!(people("Đại sứ quán Mỹ tại Hà Nội thông báo").is_empty());
     }
 
     #[test]
