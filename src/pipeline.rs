@@ -357,8 +357,8 @@ impl Sink {
     ) -> Result<()> {
         for done in rx {
             if let Err(e) = self.one(done, exporter, state.as_deref_mut()) {
+                // Stop intake; dropping the receiver on return unblocks the producers.
                 CANCEL.store(true, Ordering::SeqCst);
-                // Drain so the producers are not blocked forever on a full channel.
                 return Err(e);
             }
             pb.inc(1);
