@@ -63,8 +63,9 @@ pub struct Document {
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
-    /// Candidate publication dates, best first, each with its raw text.
-    pub published: Vec<String>,
+    /// Candidate publication dates, best first: raw text and where it was read
+    /// (`rule`, `json-ld`, `meta`, `time`, `visible`).
+    pub published: Vec<(String, &'static str)>,
     pub modified: Vec<String>,
     /// The date as the page shows it to readers, if visible.
     pub published_text: Option<String>,
@@ -105,9 +106,13 @@ pub struct Article {
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     pub published_at: Option<DateTime<Utc>>,
+    /// Where `published_at` was read: `rule`, `json-ld`, `meta`, `time` or `visible`.
+    pub date_source: Option<&'static str>,
     pub published_text: Option<String>,
     pub modified_at: Option<DateTime<Utc>>,
     pub language: Option<String>,
+    /// How sure the language is, 0 to 1 (declared and confirmed by the text: 1).
+    pub language_confidence: Option<f64>,
     pub word_count: u32,
     pub content_hash: String,
     pub charset: String,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 /// Version of the table layout; bump on any column change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The tables of a dataset, each a folder under the output directory.
 pub const TABLES: [&str; 5] = [
@@ -71,7 +71,9 @@ pub fn articles() -> SchemaRef {
             ts("published_at", true),
             utf8("published_text", true),
             ts("modified_at", true),
+            utf8("date_source", true),
             utf8("language", true),
+            Field::new("language_confidence", DataType::Float64, true),
             Field::new("word_count", DataType::Int32, false),
             Field::new("image_count", DataType::Int32, false),
             Field::new("participant_count", DataType::Int32, false),
@@ -160,7 +162,14 @@ pub fn of(table: &str) -> Option<SchemaRef> {
 /// Columns whose values repeat across rows, worth a Parquet dictionary.
 pub fn dictionary_columns(table: &str) -> &'static [&'static str] {
     match table {
-        "articles" => &["site", "category", "language", "charset", "run_id"],
+        "articles" => &[
+            "site",
+            "category",
+            "date_source",
+            "language",
+            "charset",
+            "run_id",
+        ],
         "images" => &["run_id"],
         "participants" => &["rank", "source", "run_id"],
         "duplicates" => &["method", "run_id"],

@@ -205,7 +205,9 @@ pub struct ArticleRows {
     published_at: Option<TimestampMicrosecondBuilder>,
     published_text: StringBuilder,
     modified_at: Option<TimestampMicrosecondBuilder>,
+    date_source: StringBuilder,
     language: StringBuilder,
+    language_confidence: Float64Builder,
     word_count: Int32Builder,
     image_count: Int32Builder,
     participant_count: Int32Builder,
@@ -237,7 +239,10 @@ impl ArticleRows {
         self.modified_at
             .get_or_insert_with(ts_builder)
             .append_option(a.modified_at.as_ref().map(ts_micros));
+        self.date_source.append_option(a.date_source);
         self.language.append_option(a.language.as_deref());
+        self.language_confidence
+            .append_option(a.language_confidence);
         self.word_count
             .append_value(a.word_count.min(i32::MAX as u32) as i32);
         self.image_count.append_value(a.images.len() as i32);
@@ -267,7 +272,9 @@ impl ArticleRows {
             arc(self.published_at.get_or_insert_with(ts_builder).finish()),
             arc(self.published_text.finish()),
             arc(self.modified_at.get_or_insert_with(ts_builder).finish()),
+            arc(self.date_source.finish()),
             arc(self.language.finish()),
+            arc(self.language_confidence.finish()),
             arc(self.word_count.finish()),
             arc(self.image_count.finish()),
             arc(self.participant_count.finish()),

@@ -47,14 +47,30 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
         ));
     }
     let lead = opt(doc.lead.clone());
-    let language = language::detect(doc.declared_language.as_deref(), &body);
+    let (language, language_confidence) =
+        match language::detect(doc.declared_language.as_deref(), &body) {
+            Some((l, c)) => (Some(l), Some(c)),
+            None => (None, None),
+        };
     let zone = if language.as_deref() == Some("vi") {
         dates::vietnam()
     } else {
         chrono::FixedOffset::east_opt(0).expect("zero offset")
     };
-    let published_at = first_plausible(&doc.published, zone, doc.fetched_at);
-    let modified_at = first_plausible(&doc.modified, zone, doc.fetched_at);
+    let (published_at, date_source) = match first_plausible(
+        doc.published.iter().map(|(d, s)| (d.as_str(), *s)),
+        zone,
+        doc.fetched_at,
+    ) {
+        Some((d, s)) => (Some(d), Some(s)),
+        None => (None, None),
+    };
+    let modified_at = first_plausible(
+        doc.modified.iter().map(|d| (d.as_str(), "")),
+        zone,
+        doc.fetched_at,
+    )
+    .map(|(d, _)| d);
     let content_hash = hex128(xxh3_128(body.as_bytes()));
     let url_key = [doc.canonical_url.as_deref(), doc.fetched_url.as_deref()]
         .into_iter()
@@ -108,9 +124,11 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
             .filter(|a| !a.is_empty())
             .collect(),
         published_at,
+        date_source,
         published_text: opt(doc.published_text.clone()),
         modified_at,
         language,
+        language_confidence,
         word_count,
         content_hash,
         charset: doc.charset.clone(),
@@ -132,18 +150,15 @@ pub fn passages(doc: &Document, opts: Options) -> Vec<(TextPlace, String)> {
 }
 
 /// The first candidate that parses and is neither in the future nor absurdly old.
-fn first_plausible(
-    candidates: &[String],
+fn first_plausible<'a>(
+    candidates: impl Iterator<Item = (&'a str, &'static str)>,
     zone: chrono::FixedOffset,
     fetched_at: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
+) -> Option<(DateTime<Utc>, &'static str)> {
+    use chrono::Datelike;
     candidates
-        .iter()
-        .filter_map(|c| dates::parse(c, zone))
-        .find(|d| {
-            use chrono::Datelike;
-            d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1)
-        })
+        .filter_map(|(c, source)| dates::parse(c, zone).map(|d| (d, source)))
+        .find(|(d, _)| d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1))
 }
 
 fn hex128(v: u128) -> String {

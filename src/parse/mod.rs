@@ -171,18 +171,18 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let passages = passages(&lead, &content, &paragraphs, &images);
     let zone = page_zone(&meta, &decoded.text);
     let (visible, mut published_text) = visible_date(&html, scope, zone);
-    let mut published: Vec<String> = Vec::new();
+    let mut published: Vec<(String, &'static str)> = Vec::new();
     if let Some((r, el)) = rules.and_then(|r| rules::first(&html, &r.date).map(|el| (r, el))) {
         let text = text_of(el);
         if let Some(dt) = r.date_of(&text) {
-            published.push(dt.to_rfc3339());
+            published.push((dt.to_rfc3339(), "rule"));
             published_text = Some(text);
         }
     }
-    published.extend(meta.ld.date_published.clone());
-    published.extend(meta.published.iter().cloned());
-    published.extend(time_datetime(&html, scope, &bp));
-    published.extend(visible);
+    published.extend(meta.ld.date_published.clone().map(|d| (d, "json-ld")));
+    published.extend(meta.published.iter().map(|d| (d.clone(), "meta")));
+    published.extend(time_datetime(&html, scope, &bp).map(|d| (d, "time")));
+    published.extend(visible.map(|d| (d, "visible")));
     let mut modified: Vec<String> = meta.ld.date_modified.iter().cloned().collect();
     modified.extend(meta.modified.iter().cloned());
 

@@ -31,6 +31,9 @@ fn seed_page_matches_its_labels() {
         labels["published"].as_str().and_then(label_micros)
     );
     assert_eq!(a["language"].as_str(), Some("vi"));
+    assert_eq!(a["language_confidence"].as_f64(), Some(1.0));
+    // The meta line's visible date is where the seed states its time.
+    assert_eq!(a["date_source"].as_str(), Some("visible"));
     let authors: Vec<Value> = a["authors"].as_array().unwrap().clone();
     assert_eq!(authors, labels["authors"].as_array().unwrap().clone());
 
