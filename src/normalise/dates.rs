@@ -100,6 +100,26 @@ static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,3})\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(trước|ago)\b").expect("valid regex")
+});
+
+/// A relative date as news sites show recent stories ("3 giờ trước", "15 phút trước",
+/// "2 hours ago"), resolved against the time the page was fetched.
+pub fn parse_relative(text: &str, fetched_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let c = RELATIVE.captures(text)?;
+    let n: i64 = c.get(1)?.as_str().parse().ok()?;
+    let unit = c.get(2)?.as_str().to_lowercase();
+    let d = match unit.as_str() {
+        "phút" | "minute" | "minutes" | "min" | "mins" => chrono::Duration::minutes(n),
+        "giờ" | "tiếng" | "hour" | "hours" | "hr" | "hrs" => chrono::Duration::hours(n),
+        "ngày" | "day" | "days" => chrono::Duration::days(n),
+        "tuần" | "week" | "weeks" => chrono::Duration::weeks(n),
+        _ => return None,
+    };
+    Some(fetched_at - d)
+}
+
 /// Finds a visible date inside running text such as "Sức khoẻ 17/09/2020 - 15:19".
 pub fn parse_visible(t: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
     find_visible(t, zone).map(|(dt, _)| dt)
@@ -224,6 +244,26 @@ mod tests {
             vn("Cập nhật ngày 17 tháng 9 năm 2020"),
             "2020-09-16T17:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn relative_to_the_fetch_time() {
+        let fetched = parse("2020-09-17T15:19:00+07:00", vietnam()).unwrap();
+        assert_eq!(
+            parse_relative("3 giờ trước", fetched).unwrap().to_rfc3339(),
+            "2020-09-17T05:19:00+00:00"
+        );
+        assert_eq!(
+            parse_relative("Cập nhật 15 phút trước", fetched)
+                .unwrap()
+                .to_rfc3339(),
+            "2020-09-17T08:04:00+00:00"
+        );
+        assert_eq!(
+            parse_relative("2 days ago", fetched).unwrap().to_rfc3339(),
+            "2020-09-15T08:19:00+00:00"
+        );
+        assert!(parse_relative("giờ làm việc", fetched).is_none());
     }
 
     #[test]

@@ -157,7 +157,11 @@ fn first_plausible<'a>(
 ) -> Option<(DateTime<Utc>, &'static str)> {
     use chrono::Datelike;
     candidates
-        .filter_map(|(c, source)| dates::parse(c, zone).map(|d| (d, source)))
+        .filter_map(|(c, source)| {
+            dates::parse(c, zone)
+                .or_else(|| dates::parse_relative(c, fetched_at))
+                .map(|d| (d, source))
+        })
         .find(|(d, _)| d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1))
 }
 

@@ -592,7 +592,18 @@ fn visible_date(
         {
             continue;
         }
-        let Some((dt, shown)) = dates::find_visible(&text, zone) else {
+        // A relative date ("3 giờ trước") is kept as text and resolved against the
+        // fetch time when the article is normalised.
+        let Some((dt, shown)) = dates::find_visible(&text, zone)
+            .map(|(dt, shown)| (dt.to_rfc3339(), shown))
+            .or_else(|| {
+                // Only inside the article: lists of other stories say "2 giờ trước" too.
+                let inside = el.ancestors().any(|a| a.id() == scope.id());
+                dates::parse_relative(&text, chrono::Utc::now())
+                    .filter(|_| inside)
+                    .map(|_| (text.clone(), text.clone()))
+            })
+        else {
             continue;
         };
         let mut score = 0;
@@ -603,7 +614,7 @@ fn visible_date(
             score += 1;
         }
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-            best = Some((score, dt.to_rfc3339(), shown));
+            best = Some((score, dt, shown));
         }
     }
     match best {
@@ -963,6 +974,53 @@ mod tests {
         )))
         .unwrap_err();
         assert_eq!(err.reason, "no_article");
+    }
+
+    #[test]
+    fn boilerplate_inside_the_article_stays_out_of_the_body() {
+        let para = |n: usize| {
+            format!(
+                "<p>Đoạn văn số {n} của bài viết, với đủ chữ để được tính là văn bản chính của bài báo, kể cả dấu phẩy, dấu chấm và các chi tiết khác.</p>"
+            )
+        };
+        let html = format!(
+            r#"<html lang="vi"><head><title>Tiêu đề bài - Báo</title><link rel="canonical" href="https://bao.vn/tieu-de.html"><meta property="og:type" content="article"></head><body>
+            <div class="article"><h1>Tiêu đề bài</h1>
+            <div class="author">Nguyễn Văn Phóng Viên</div>
+            <div class="share-buttons"><a href="/fb">Chia sẻ Facebook</a> <a href="/zalo">Chia sẻ Zalo</a></div>
+            <div class="article-body">{p1}{p2}
+              <figure><img src="/a.jpg"><figcaption>Chú thích của ảnh minh họa</figcaption></figure>
+              <div class="related-news"><h3>Tin liên quan</h3><ul><li><a href="/x.html">Một bài liên quan khác</a></li></ul></div>
+              {p3}
+              <div class="ad-slot">Quảng cáo: mua ngay sản phẩm giảm giá</div>
+              {p4}
+            </div>
+            <div class="comments"><p>Bình luận của bạn đọc: bài viết rất hay, cảm ơn tác giả đã chia sẻ thông tin hữu ích này.</p></div>
+            </div></body></html>"#,
+            p1 = para(1),
+            p2 = para(2),
+            p3 = para(3),
+            p4 = para(4)
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        for n in 1..=4 {
+            assert!(body.contains(&format!("Đoạn văn số {n}")), "{body}");
+        }
+        for junk in [
+            "Chia sẻ Facebook",
+            "Chú thích của ảnh",
+            "Một bài liên quan khác",
+            "Quảng cáo",
+            "Bình luận của bạn đọc",
+            "Phóng Viên",
+        ] {
+            assert!(!body.contains(junk), "{junk} in {body}");
+        }
+        assert_eq!(
+            doc.images[0].caption.as_deref(),
+            Some("Chú thích của ảnh minh họa")
+        );
     }
 
     #[test]
