@@ -265,17 +265,20 @@ fn bench(dir: &Path, ctx: &StageContext) -> Result<Report> {
 
 // ---------------------------------------------------------------- labelled pages
 
-struct Tally {
-    hit: usize,
-    total: usize,
+/// Hits out of checks for one field.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub hit: usize,
+    pub total: usize,
 }
 
 impl Tally {
-    fn add(&mut self, ok: bool) {
+    pub fn add(&mut self, ok: bool) {
         self.total += 1;
         self.hit += ok as usize;
     }
-    fn rate(&self) -> f64 {
+    /// Share of checks that hit (1.0 when there were none).
+    pub fn rate(&self) -> f64 {
         if self.total == 0 {
             1.0
         } else {

@@ -27,6 +27,25 @@ pub struct Known {
     pub attempts: u32,
 }
 
+/// The columns [`Known::from_row`] reads, in its order.
+const KNOWN_COLUMNS: &str =
+    "status, etag, last_modified, body_hash, content_hash, article_id, attempts";
+
+impl Known {
+    /// Reads [`KNOWN_COLUMNS`] starting at column `at`.
+    fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Self> {
+        Ok(Known {
+            status: r.get(at)?,
+            etag: r.get(at + 1)?,
+            last_modified: r.get(at + 2)?,
+            body_hash: r.get(at + 3)?,
+            content_hash: r.get(at + 4)?,
+            article_id: r.get(at + 5)?,
+            attempts: r.get(at + 6)?,
+        })
+    }
+}
+
 /// The result of one URL in this run, kept pending until the run commits.
 #[derive(Debug, Clone, Default)]
 pub struct Update {
@@ -68,38 +87,32 @@ pub fn frontier(
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     let (tx, rx) = tokio::sync::mpsc::channel(512);
     let run = run_id.to_string();
-    std::thread::Builder::new().name("newsmill-frontier".into()).spawn(move || {
-        let sql = format!(
-            "SELECT url, status, etag, last_modified, body_hash, content_hash, article_id, attempts FROM urls WHERE {FRONTIER}
+    std::thread::Builder::new()
+        .name("newsmill-frontier".into())
+        .spawn(move || {
+            let sql = format!(
+                "SELECT url, {KNOWN_COLUMNS} FROM urls WHERE {FRONTIER}
              ORDER BY published DESC, rowid LIMIT ?3"
-        );
-        let result = (|| -> rusqlite::Result<()> {
-            let mut stmt = conn.prepare(&sql)?;
-            let limit = limit.map_or(-1, |l| l as i64);
-            let mut rows = stmt.query(params![run, max_attempts, limit])?;
-            while let Some(r) = rows.next()? {
-                let row = FrontierRow {
-                    url: r.get(0)?,
-                    known: Known {
-                        status: r.get(1)?,
-                        etag: r.get(2)?,
-                        last_modified: r.get(3)?,
-                        body_hash: r.get(4)?,
-                        content_hash: r.get(5)?,
-                        article_id: r.get(6)?,
-                        attempts: r.get(7)?,
-                    },
-                };
-                if tx.blocking_send(row).is_err() {
-                    break;
+            );
+            let result = (|| -> rusqlite::Result<()> {
+                let mut stmt = conn.prepare(&sql)?;
+                let limit = limit.map_or(-1, |l| l as i64);
+                let mut rows = stmt.query(params![run, max_attempts, limit])?;
+                while let Some(r) = rows.next()? {
+                    let row = FrontierRow {
+                        url: r.get(0)?,
+                        known: Known::from_row(r, 1)?,
+                    };
+                    if tx.blocking_send(row).is_err() {
+                        break;
+                    }
                 }
+                Ok(())
+            })();
+            if let Err(e) = result {
+                tracing::error!("cannot read the crawl frontier: {e}");
             }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            tracing::error!("cannot read the crawl frontier: {e}");
-        }
-    })?;
+        })?;
     Ok(rx)
 }
 
@@ -235,18 +248,8 @@ impl State {
     pub fn known(&self, url: &str) -> Result<Option<Known>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT status, etag, last_modified, body_hash, content_hash, article_id, attempts FROM urls WHERE url = ?1")?
-            .query_row([url], |r| {
-                Ok(Known {
-                    status: r.get(0)?,
-                    etag: r.get(1)?,
-                    last_modified: r.get(2)?,
-                    body_hash: r.get(3)?,
-                    content_hash: r.get(4)?,
-                    article_id: r.get(5)?,
-                    attempts: r.get(6)?,
-                })
-            })
+            .prepare_cached(&format!("SELECT {KNOWN_COLUMNS} FROM urls WHERE url = ?1"))?
+            .query_row([url], |r| Known::from_row(r, 0))
             .optional()?)
     }
 

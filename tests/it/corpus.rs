@@ -7,30 +7,21 @@ use serde_json::{Map, Value};
 
 use crate::common::{extract, label_micros, norm, norm_opt, rows, shared};
 
+/// A named field's hits, using eval's tally.
 struct Tally {
     name: &'static str,
-    hit: usize,
-    total: usize,
+    t: newsmill::eval::Tally,
 }
 
 impl Tally {
     fn new(name: &'static str) -> Self {
         Tally {
             name,
-            hit: 0,
-            total: 0,
+            t: Default::default(),
         }
     }
     fn add(&mut self, ok: bool) {
-        self.total += 1;
-        self.hit += ok as usize;
-    }
-    fn rate(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            self.hit as f64 / self.total as f64
-        }
+        self.t.add(ok);
     }
 }
 
@@ -221,7 +212,13 @@ fn vi_news_pages_match_their_labels() {
     }
     println!();
     for f in &fields {
-        println!("{:<14} {:>3}/{:<3} {:.3}", f.name, f.hit, f.total, f.rate());
+        println!(
+            "{:<14} {:>3}/{:<3} {:.3}",
+            f.name,
+            f.t.hit,
+            f.t.total,
+            f.t.rate()
+        );
     }
     let img_p = img_tp as f64 / img_got.max(1) as f64;
     let img_r = img_tp as f64 / img_want.max(1) as f64;
@@ -234,7 +231,7 @@ fn vi_news_pages_match_their_labels() {
         ppl_tp as f64 / ppl_want.max(1) as f64
     );
     assert_eq!(labels.len(), 13);
-    assert_eq!(fields[0].hit, 13, "every title must match");
+    assert_eq!(fields[0].t.hit, 13, "every title must match");
     assert!(img_p >= 0.90, "image src precision {img_p:.3} < 0.90");
     assert!(img_r >= 0.90, "image src recall {img_r:.3} < 0.90");
 }
