@@ -12,6 +12,8 @@ pub struct Lexicon {
     pub ranks: Vec<Vec<String>>,
     /// Title heads as word sequences, longest first.
     pub titles: Vec<Vec<String>>,
+    /// The same heads in lower case, for matching "Phó thủ tướng" against "Thủ tướng".
+    pub titles_lower: Vec<Vec<String>>,
     pub title_words: HashSet<String>,
     pub intro: HashSet<String>,
     pub places: HashSet<String>,
@@ -35,6 +37,12 @@ fn phrases(data: &str) -> Vec<Vec<String>> {
     v
 }
 
+fn lower(list: &[Vec<String>]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|p| p.iter().map(|w| w.to_lowercase()).collect())
+        .collect()
+}
+
 impl Lexicon {
     /// The Vietnamese lists shipped with newsmill.
     pub fn vietnamese() -> Self {
@@ -46,7 +54,9 @@ impl Lexicon {
             intro: lines(include_str!("lexicon/vi/intro.txt")).collect(),
             places: lines(include_str!("lexicon/vi/places.txt")).collect(),
             countries: phrases(include_str!("lexicon/vi/countries.txt")),
+            titles_lower: Vec::new(),
         };
+        lx.titles_lower = lower(&lx.titles);
         // Multi-word entries ("thành phố", "tiểu ban") count word by word.
         lx.title_words = lines(include_str!("lexicon/vi/title_words.txt"))
             .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
@@ -77,6 +87,7 @@ impl Lexicon {
             "titles" => {
                 self.titles.extend(phrases(&data));
                 self.titles.sort_by_key(|p| std::cmp::Reverse(p.len()));
+                self.titles_lower = lower(&self.titles);
             }
             _ => return false,
         }

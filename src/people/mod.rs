@@ -219,9 +219,10 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
 /// "Phó thủ tướng Nga Alexander Novak", "Ngoại trưởng Italy Antonio Tajani".
 fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
     let mut out = Vec::new();
+    let lower: Vec<String> = toks.iter().map(|t| t.text.to_lowercase()).collect();
     let mut k = 0;
     while k < toks.len() {
-        let Some(h) = title_head_ci(&toks[k..], lx) else {
+        let Some(h) = title_head_ci(&toks[k..], &lower[k..], lx) else {
             k += 1;
             continue;
         };
@@ -260,7 +261,7 @@ fn is_foreign_word(t: &Tok) -> bool {
 }
 
 /// A title head whose words after the first may be written in lower case ("Phó thủ tướng").
-fn title_head_ci(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
+fn title_head_ci(toks: &[Tok], lower: &[String], lx: &Lexicon) -> Option<usize> {
     if !toks.first().is_some_and(|t| t.is_cap() || t.is_upper()) {
         return None;
     }
@@ -268,15 +269,10 @@ fn title_head_ci(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
     while pre < toks.len() && pre < 2 && TITLE_PREFIXES.contains(&toks[pre].text.as_str()) {
         pre += 1;
     }
-    let rest = &toks[pre..];
-    lx.titles
+    let rest = &lower[pre..];
+    lx.titles_lower
         .iter()
-        .find(|p| {
-            p.len() <= rest.len()
-                && p.iter()
-                    .zip(rest)
-                    .all(|(w, t)| !t.is_punct() && t.text.to_lowercase() == w.to_lowercase())
-        })
+        .find(|p| p.len() <= rest.len() && p.iter().zip(rest).all(|(w, t)| w == t))
         .map(|p| pre + p.len())
 }
 
