@@ -352,13 +352,8 @@ pub async fn discover(
         if !seen_maps.insert(url.clone()) || seen_maps.len() > MAX_SITEMAPS {
             continue;
         }
-        out.documents += 1;
-        let text = match fetch_text(fetcher, &url, max).await {
-            Ok(t) => t,
-            Err((reason, detail)) => {
-                out.errors.push((url, reason, detail));
-                continue;
-            }
+        let Some(text) = document(fetcher, &url, max, &mut out).await else {
+            continue;
         };
         let mut children = Vec::new();
         let read = read_sitemap(&text, &mut |e| add(e, &mut out), &mut children);
@@ -373,13 +368,12 @@ pub async fn discover(
         }
     }
     for url in &d.feeds {
-        out.documents += 1;
-        match fetch_text(fetcher, url, max).await {
-            Ok(text) => match parse_feed(&text) {
-                Ok(entries) => entries.into_iter().for_each(|e| add(e, &mut out)),
-                Err(e) => out.errors.push((url.clone(), "bad_feed".into(), e)),
-            },
-            Err((reason, detail)) => out.errors.push((url.clone(), reason, detail)),
+        let Some(text) = document(fetcher, url, max, &mut out).await else {
+            continue;
+        };
+        match parse_feed(&text) {
+            Ok(entries) => entries.into_iter().for_each(|e| add(e, &mut out)),
+            Err(e) => out.errors.push((url.clone(), "bad_feed".into(), e)),
         }
     }
     // Listing pages, breadth first.
@@ -389,13 +383,8 @@ pub async fn discover(
         if !seen_listings.insert(url.clone()) {
             continue;
         }
-        out.documents += 1;
-        let text = match fetch_text(fetcher, &url, max).await {
-            Ok(t) => t,
-            Err((reason, detail)) => {
-                out.errors.push((url, reason, detail));
-                continue;
-            }
+        let Some(text) = document(fetcher, &url, max, &mut out).await else {
+            continue;
         };
         let Ok(base) = Url::parse(&url) else { continue };
         for link in listing_links(&text, &base) {
@@ -421,6 +410,18 @@ pub async fn discover(
         }
     }
     out
+}
+
+/// Fetches one discovery document, counting it, and records why when it cannot be read.
+async fn document(fetcher: &Fetcher, url: &str, max: u64, out: &mut Discovered) -> Option<String> {
+    out.documents += 1;
+    match fetch_text(fetcher, url, max).await {
+        Ok(t) => Some(t),
+        Err((reason, detail)) => {
+            out.errors.push((url.to_string(), reason, detail));
+            None
+        }
+    }
 }
 
 async fn fetch_text(fetcher: &Fetcher, url: &str, max: u64) -> Result<String, (String, String)> {
