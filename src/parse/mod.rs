@@ -145,6 +145,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     {
         paragraphs.remove(0);
     }
+    drop_dateline_edges(&mut paragraphs);
     let byline = split_trailing_byline(&mut paragraphs);
     let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     let signed = meta.ld.found
@@ -765,6 +766,55 @@ fn authors(
     clean(&bylines)
 }
 
+/// Removes short first or last paragraphs that only state when the story was published
+/// or updated ("Published Monday, November 18, 2019 8:22AM EST", "Cập nhật 17/09/2020"):
+/// page furniture that CMSs place inside the body container.
+fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
+    let is_dateline = |p: &str| {
+        let words = p.split_whitespace().count();
+        let lower = p.to_lowercase();
+        let marked = [
+            "published",
+            "updated",
+            "posted",
+            "last modified",
+            "cập nhật",
+            "đăng lúc",
+            "ngày đăng",
+        ]
+        .iter()
+        .any(|m| lower.starts_with(m));
+        let dated = crate::normalise::dates::parse_visible(
+            p,
+            chrono::FixedOffset::east_opt(0).expect("zero offset"),
+        )
+        .is_some()
+            || [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ]
+            .iter()
+            .any(|m| lower.contains(m));
+        words <= 12 && marked && dated
+    };
+    while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| is_dateline(p)) {
+        paragraphs.pop();
+    }
+    while paragraphs.len() > 1 && paragraphs.first().is_some_and(|p| is_dateline(p)) {
+        paragraphs.remove(0);
+    }
+}
+
 /// Removes trailing paragraphs that are a byline or a source credit ("Hà Thu (tổng
 /// hợp)", "Theo Thanh Xuân", "VnEconomy") and returns the person names among them.
 /// Many CMSs put the byline as the last paragraph of the body.
@@ -913,6 +963,24 @@ mod tests {
             "Tin tức hôm nay"
         );
         assert_eq!(strip_site_suffix("A - B", None), "A - B");
+    }
+
+    #[test]
+    fn datelines_at_the_edges_leave_the_body() {
+        let mut paras = vec![
+            "Published Monday, November 18, 2019 8:22AM EST".to_string(),
+            "The first sentence of the story.".to_string(),
+            "The last sentence, published as part of the story.".to_string(),
+            "Cập nhật 17/09/2020 - 15:19".to_string(),
+        ];
+        drop_dateline_edges(&mut paras);
+        assert_eq!(
+            paras,
+            vec![
+                "The first sentence of the story.",
+                "The last sentence, published as part of the story."
+            ]
+        );
     }
 
     #[test]
