@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use newsmill::normalise::Options;
-use newsmill::people::Lexicon;
 use newsmill::pipeline::{self, ExtractOptions};
 use newsmill::record::{Outcome, RawPage};
 
@@ -86,13 +85,13 @@ fn main() {
     });
     line("baseline: scraper parse only", n, bytes, baseline, baseline);
 
-    let lexicon = Lexicon::vietnamese();
     let opts = Options::default();
+    let ctx = pipeline::StageContext::new(opts);
     let mut articles = 0;
     let stages = best(|| {
         articles = 0;
         for p in &pages {
-            if let Outcome::Article(a) = pipeline::process_page(p, opts, &lexicon) {
+            if let Outcome::Article(a) = pipeline::process(p, &ctx) {
                 articles += 1;
                 std::hint::black_box(a);
             }

@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 threads,
                 max_page_bytes,
                 normalise: NormaliseOptions { tone_style },
-                progress: !cli.quiet && std::io::stderr().is_terminal(),
+                progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
             };
             let summary = pipeline::extract(&opts)?;
@@ -154,7 +154,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 warc,
                 threads: threads.unwrap_or_else(default_threads),
                 normalise: NormaliseOptions { tone_style },
-                progress: !cli.quiet && std::io::stderr().is_terminal(),
+                progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
             };
             let summary = crate::crawl::run(cfg, &opts)?;
@@ -232,4 +232,9 @@ fn report(summary: &crate::pipeline::RunSummary, quiet: bool) -> i32 {
         println!("{}", summary.render());
     }
     if summary.interrupted { 1 } else { 0 }
+}
+
+/// Progress bars only for a person at a terminal.
+fn show_progress(quiet: bool) -> bool {
+    !quiet && std::io::stderr().is_terminal()
 }

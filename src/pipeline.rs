@@ -205,17 +205,6 @@ impl StageContext {
     }
 }
 
-/// Runs one page through parse, normalise and people with default options.
-pub fn process_page(raw: &RawPage, opts: NormaliseOptions, lexicon: &Lexicon) -> Outcome {
-    let ctx = StageContext {
-        normalise: opts,
-        lexicon: lexicon.clone(),
-        rules: None,
-        clock: StageClock::default(),
-    };
-    process(raw, &ctx)
-}
-
 /// Runs one page through parse, normalise and people. Never panics: a panic in an
 /// extractor becomes a reject, so one odd page cannot stop a crawl.
 pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {

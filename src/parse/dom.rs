@@ -107,24 +107,6 @@ fn collect_text(node: NodeRef<'_, Node>, out: &mut String) {
     }
 }
 
-/// Length in chars of the text inside links of a subtree.
-pub fn link_text_len(el: ElementRef<'_>) -> usize {
-    fn walk(node: NodeRef<'_, Node>, in_link: bool, acc: &mut usize) {
-        for child in node.children() {
-            match child.value() {
-                Node::Text(t) if in_link => *acc += t.trim().chars().count(),
-                Node::Element(e) if !is_skipped_tag(e.name()) => {
-                    walk(child, in_link || e.name() == "a", acc)
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut n = 0;
-    walk(*el, false, &mut n);
-    n
-}
-
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -10,8 +10,6 @@
 pub mod lexicon;
 mod tokens;
 
-use std::collections::HashMap;
-
 use crate::record::{Participant, TextPlace};
 pub use lexicon::Lexicon;
 use tokens::{Tok, tokenize};
@@ -516,11 +514,6 @@ fn char_offset(body: &str, name: &str) -> Option<u32> {
         from = e;
     }
     None
-}
-
-/// Groups participants by name for quick lookups in tests and eval.
-pub fn by_name(people: &[Participant]) -> HashMap<&str, &Participant> {
-    people.iter().map(|p| (p.name.as_str(), p)).collect()
 }
 
 #[cfg(test)]
