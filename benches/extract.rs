@@ -85,6 +85,17 @@ fn main() {
     });
     line("baseline: scraper parse only", n, bytes, baseline, baseline);
 
+    // What the parse stage's DOM costs once scripts, styles and comments are pruned.
+    let pruned = best(|| {
+        for p in &pages {
+            let text = String::from_utf8_lossy(&p.bytes);
+            let text = newsmill::parse::prune::prune(&text);
+            let doc = scraper::Html::parse_document(&text);
+            std::hint::black_box(doc.root_element().text().count());
+        }
+    });
+    line("pruned page, scraper parse", n, bytes, pruned, baseline);
+
     let opts = Options::default();
     let ctx = pipeline::StageContext::new(opts);
     let mut articles = 0;

@@ -61,12 +61,18 @@ impl Boilerplate {
             let name = el.value().name();
             // Inline elements are judged with their paragraph: a link named "cms-relate"
             // inside a sentence is part of the sentence.
-            let by_name = !matches!(name, "html" | "body")
-                && (is_block_tag(name)
-                    || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
-                && hints::is_boilerplate(el)
-                && prose(node.id()) * 2 < total;
-            if parent_marked || is_skipped_tag(name) || by_name || dropped.contains(&node.id()) {
+            let by_name = || {
+                !matches!(name, "html" | "body")
+                    && (is_block_tag(name)
+                        || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
+                    && prose(node.id()) * 2 < total
+                    && hints::is_boilerplate(el)
+            };
+            if parent_marked
+                || is_skipped_tag(name)
+                || dropped.contains(&node.id())
+                || by_name()
+            {
                 marked.insert(node.id());
             }
         }

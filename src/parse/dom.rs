@@ -119,22 +119,28 @@ pub fn collapse(s: &str) -> String {
     out
 }
 
-/// Lower-cased `class` and `id` of an element, joined, for hint matching.
+/// Lower-cased `class`, `id` and `role` of an element, joined, for hint matching.
+///
+/// One pass over the attributes: looking each name up with `attr` would intern it
+/// first, and this runs for most elements of every page.
 pub fn hints(el: ElementRef<'_>) -> String {
-    let v = el.value();
     let mut s = String::new();
-    if let Some(c) = v.attr("class") {
-        s.push_str(c);
+    for (name, value) in el.value().attrs() {
+        push_hint(&mut s, name, value);
     }
-    if let Some(i) = v.id() {
-        s.push(' ');
-        s.push_str(i);
+    s
+}
+
+/// Adds a `class`, `id` or `role` value to hint text, lower-cased.
+pub fn push_hint(s: &mut String, name: &str, value: &str) {
+    if matches!(name, "class" | "id" | "role") && !value.is_empty() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let from = s.len();
+        s.push_str(value);
+        s[from..].make_ascii_lowercase();
     }
-    if let Some(r) = v.attr("role") {
-        s.push(' ');
-        s.push_str(r);
-    }
-    s.to_ascii_lowercase()
 }
 
 /// True when any of `words` occurs in the element's class/id hints.

@@ -4,9 +4,12 @@
 //! "article-body", "sapo"); these words are a cheap, strong signal that works across sites.
 //! Short words are matched as whole tokens so "ad" does not match "header" or "download".
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use scraper::ElementRef;
 
-use super::dom::hints;
+use super::dom::{hints, push_hint};
 
 /// Blocks that are never article text, whatever else their name says.
 #[rustfmt::skip]
@@ -102,34 +105,48 @@ pub fn class_weight(el: ElementRef<'_>) -> f64 {
     w
 }
 
+/// Every long negative word in one automaton: a block's hints are scanned once.
+static NEGATIVE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(STRONG_NEGATIVE.iter().chain(OTHER_STORIES))
+        .expect("the negative hint words build an automaton")
+});
+
 /// True when an element's name marks it as boilerplate (related links, share bars, ads...).
 pub fn is_boilerplate(el: ElementRef<'_>) -> bool {
-    let name = el.value().name();
-    if matches!(name, "nav" | "footer" | "aside") {
+    if matches!(el.value().name(), "nav" | "footer" | "aside") {
         return true;
     }
-    let v = el.value();
-    if v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true") {
-        return true;
-    }
-    if let Some(style) = v.attr("style") {
-        let s = style.replace(' ', "").to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
+    let mut h = String::new();
+    for (name, value) in el.value().attrs() {
+        let hidden = match name {
+            "hidden" => true,
+            "aria-hidden" => value == "true",
+            "style" => style_hides(value),
+            _ => {
+                push_hint(&mut h, name, value);
+                false
+            }
+        };
+        if hidden {
             return true;
         }
     }
-    is_boilerplate_hint(&hints(el))
+    is_boilerplate_hint(&h)
+}
+
+/// `display: none` or `visibility: hidden` in an inline style.
+fn style_hides(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
 }
 
 fn is_boilerplate_hint(h: &str) -> bool {
-    if h.is_empty() {
-        return false;
-    }
-    STRONG_NEGATIVE
-        .iter()
-        .chain(OTHER_STORIES)
-        .any(|n| h.contains(n))
-        || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t))
+    !h.is_empty()
+        && (NEGATIVE.is_match(h) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t)))
 }
 
 /// True for blocks that list other stories (related, most read, sidebars, comments):

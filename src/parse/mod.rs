@@ -10,6 +10,7 @@ pub mod dom;
 pub mod hints;
 pub mod images;
 pub mod meta;
+pub mod prune;
 pub mod rules;
 
 use rustc_hash::FxHashSet as HashSet;
@@ -59,7 +60,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_string);
     let decoded = charset::decode(&raw.bytes, raw.content_type.as_deref(), tld.as_deref());
-    let html = Html::parse_document(&decoded.text);
+    let text = prune::prune(&decoded.text);
+    let html = Html::parse_document(&text);
     let meta = meta::read(&html);
     let base = base_url(&meta, fetched.as_ref());
     let canonical_url = [
@@ -170,7 +172,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let caption_rule = rules.and_then(|r| r.captions.as_ref());
     let images = images::extract(&html, scope, &bp, base.as_ref(), caption_rule);
     let passages = passages(&lead, &content, &paragraphs, &images);
-    let zone = page_zone(&meta, &decoded.text);
+    let zone = page_zone(&meta, &text);
     let (visible, mut published_text) = visible_date(&html, scope, zone);
     let mut published: Vec<(String, &'static str)> = Vec::new();
     if let Some((r, el)) = rules.and_then(|r| rules::first(&html, &r.date).map(|el| (r, el))) {

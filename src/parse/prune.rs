@@ -1,0 +1,204 @@
+//! Drops what no extractor reads before the HTML parser sees it.
+//!
+//! On real news pages about 60% of the bytes are inline scripts, stylesheets, SVG
+//! icons and comments. The HTML parser would tokenise every one of those characters
+//! and build nodes for them, only for the extractors to skip them. A byte scan that
+//! knows where such content starts and ends is an order of magnitude cheaper than the
+//! tokenizer, so emptying them first roughly halves the cost of a page.
+//!
+//! The element tags themselves stay (empty), so anything that counts scripts — the
+//! app-shell check — sees the same page. JSON-LD scripts stay whole: metadata comes
+//! from them. The scan follows the HTML tokenizer closely enough never to cut across
+//! a real element boundary: attribute values are skipped as quoted strings, raw-text
+//! elements (`<title>`, `<textarea>`, `<noscript>`, ...) are passed over whole, and a
+//! script whose end the simple rule cannot be sure of is left untouched.
+
+use std::borrow::Cow;
+
+use memchr::memchr;
+
+/// Elements whose content is emptied.
+const EMPTIED: [&[u8]; 3] = [b"script", b"style", b"svg"];
+/// Elements whose content is raw text: markup-looking text inside is not markup.
+const RAW_TEXT: [&[u8]; 8] = [
+    b"title",
+    b"textarea",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
+    b"plaintext",
+];
+
+/// Returns the page with comments and the content of scripts (except JSON-LD), styles
+/// and SVG images removed. Borrowed when there was nothing to remove.
+pub fn prune(html: &str) -> Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    // `kept` is the end of the input already copied (or skipped) into `out`.
+    let mut kept = 0;
+    let mut at = 0;
+    while let Some(off) = memchr(b'<', &b[at..]) {
+        let lt = at + off;
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            let Some(end) = find(b, lt + 4, b"-->") else {
+                break;
+            };
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[kept..lt]);
+            kept = end + 3;
+            at = kept;
+            continue;
+        }
+        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            at = lt + 1;
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        let Some(tag_end) = end_of_tag(b, lt + 1 + name_len) else {
+            break;
+        };
+        let emptied = EMPTIED.iter().any(|n| name.eq_ignore_ascii_case(n));
+        let raw = RAW_TEXT.iter().any(|n| name.eq_ignore_ascii_case(n));
+        if !emptied && !raw {
+            at = tag_end;
+            continue;
+        }
+        if b[tag_end - 2] == b'/' && name.eq_ignore_ascii_case(b"svg") {
+            // `<svg ... />` has no content.
+            at = tag_end;
+            continue;
+        }
+        if name.eq_ignore_ascii_case(b"plaintext") {
+            break;
+        }
+        let Some(close) = closing_tag(b, tag_end, name) else {
+            break;
+        };
+        let content = &b[tag_end..close];
+        let keep = raw
+            || (name.eq_ignore_ascii_case(b"script")
+                && (is_json_ld(&b[lt..tag_end])
+                    // Inside `<!--` a nested `<script` changes where the script ends.
+                    || (find(content, 0, b"<!--").is_some()
+                        && find_ci(content, b"<script").is_some())));
+        if !keep && close > tag_end {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[kept..tag_end]);
+            kept = close;
+        }
+        at = close;
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[kept..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+/// The index just past the `>` that ends a start tag whose name ends at `from`,
+/// skipping quoted attribute values (which may hold `>`).
+fn end_of_tag(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'>' => return Some(i + 1),
+            b'=' => {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if let Some(&q @ (b'"' | b'\'')) = b.get(i) {
+                    i += 1 + memchr(q, &b[i + 1..])?;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Where `</name` starts (followed by a space, `/` or `>`), looking from `from`.
+fn closing_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(off) = memchr(b'<', &b[at..]) {
+        let lt = at + off;
+        let after = lt + 2 + name.len();
+        if b.get(lt + 1) == Some(&b'/')
+            && b.len() > after
+            && b[lt + 2..after].eq_ignore_ascii_case(name)
+            && matches!(b[after], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+        {
+            return Some(lt);
+        }
+        at = lt + 1;
+    }
+    None
+}
+
+fn is_json_ld(tag: &[u8]) -> bool {
+    find_ci(tag, b"ld+json").is_some()
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(&hay[from..], needle).map(|i| from + i)
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prune;
+
+    #[test]
+    fn empties_scripts_styles_svg_and_comments() {
+        let page = r#"<html><head><style>p{color:red}</style><script src="a.js"></script>
+<script>var s = "</div>"; if (a < b) {}</script>
+<script type="application/ld+json">{"headline":"Kept"}</script></head>
+<body><!-- a comment <p>hidden</p> --><p>Text</p><svg viewBox="0 0 1 1"><path d="M0"/></svg>
+<SCRIPT>x()</SCRIPT ><p>More</p></body></html>"#;
+        let out = prune(page);
+        assert_eq!(
+            out,
+            r#"<html><head><style></style><script src="a.js"></script>
+<script></script>
+<script type="application/ld+json">{"headline":"Kept"}</script></head>
+<body><p>Text</p><svg viewBox="0 0 1 1"></svg>
+<SCRIPT></SCRIPT ><p>More</p></body></html>"#
+        );
+    }
+
+    #[test]
+    fn raw_text_and_attributes_are_not_markup() {
+        // `<script` inside a title, a `>` inside a quoted attribute, a comment opener in
+        // a textarea: none of them start anything.
+        let page = r#"<title>a <script> b</title><p data-x="<script>x</script>">A</p><textarea><!--</textarea><p>B</p><!-- c -->"#;
+        assert_eq!(
+            prune(page),
+            r#"<title>a <script> b</title><p data-x="<script>x</script>">A</p><textarea><!--</textarea><p>B</p>"#
+        );
+    }
+
+    #[test]
+    fn unsure_or_unterminated_content_is_left_alone() {
+        let escaped = r#"<script><!-- document.write("<script>x</script>") --></script><p>A</p>"#;
+        assert_eq!(prune(escaped), escaped);
+        let open = "<p>A</p><script>never closed";
+        assert_eq!(prune(open), open);
+        let comment = "<p>A</p><!-- never closed";
+        assert_eq!(prune(comment), comment);
+        assert!(matches!(prune("<p>plain</p>"), std::borrow::Cow::Borrowed(_)));
+    }
+}
