@@ -68,11 +68,7 @@ impl Boilerplate {
                     && prose(node.id()) * 2 < total
                     && hints::is_boilerplate(el)
             };
-            if parent_marked
-                || is_skipped_tag(name)
-                || dropped.contains(&node.id())
-                || by_name()
-            {
+            if parent_marked || is_skipped_tag(name) || dropped.contains(&node.id()) || by_name() {
                 marked.insert(node.id());
             }
         }

@@ -145,8 +145,7 @@ fn style_hides(style: &str) -> bool {
 }
 
 fn is_boilerplate_hint(h: &str) -> bool {
-    !h.is_empty()
-        && (NEGATIVE.is_match(h) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t)))
+    !h.is_empty() && (NEGATIVE.is_match(h) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t)))
 }
 
 /// True for blocks that list other stories (related, most read, sidebars, comments):

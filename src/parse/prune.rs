@@ -39,9 +39,24 @@ pub fn prune(html: &str) -> Cow<'_, str> {
     // `kept` is the end of the input already copied (or skipped) into `out`.
     let mut kept = 0;
     let mut at = 0;
+    // Start of the text since the last tag, while that text has no `<` in it.
+    let mut text_from = Some(0);
+    // Inside `<pre>` whitespace is content.
+    let mut pre_depth = 0usize;
     while let Some(off) = memchr(b'<', &b[at..]) {
         let lt = at + off;
         let rest = &b[lt + 1..];
+        // Indentation between tags is one space to the page but many characters to the
+        // tokenizer: a run of it becomes one character (a newline if it held one).
+        if let Some(from) = text_from.filter(|&f| lt >= f + 2 && pre_depth == 0) {
+            let gap = &b[from..lt];
+            if gap.iter().all(u8::is_ascii_whitespace) {
+                let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+                o.push_str(&html[kept..from]);
+                o.push(if gap.contains(&b'\n') { '\n' } else { ' ' });
+                kept = lt;
+            }
+        }
         if rest.starts_with(b"!--") {
             let Some(end) = find(b, lt + 4, b"-->") else {
                 break;
@@ -50,10 +65,28 @@ pub fn prune(html: &str) -> Cow<'_, str> {
             o.push_str(&html[kept..lt]);
             kept = end + 3;
             at = kept;
+            text_from = Some(at);
+            continue;
+        }
+        if matches!(rest.first(), Some(b'/' | b'!' | b'?')) {
+            // An end tag, a doctype or a processing instruction: skip to its `>`.
+            if rest.len() > 4
+                && rest[1..4].eq_ignore_ascii_case(b"pre")
+                && !rest[4].is_ascii_alphanumeric()
+            {
+                pre_depth = pre_depth.saturating_sub(1);
+            }
+            let Some(gt) = memchr(b'>', rest) else {
+                break;
+            };
+            at = lt + 2 + gt;
+            text_from = Some(at);
             continue;
         }
         if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            // A literal `<` in text.
             at = lt + 1;
+            text_from = None;
             continue;
         }
         let name_len = rest
@@ -64,6 +97,10 @@ pub fn prune(html: &str) -> Cow<'_, str> {
         let Some(tag_end) = end_of_tag(b, lt + 1 + name_len) else {
             break;
         };
+        text_from = Some(tag_end);
+        if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
+            pre_depth += 1;
+        }
         let emptied = EMPTIED.iter().any(|n| name.eq_ignore_ascii_case(n));
         let raw = RAW_TEXT.iter().any(|n| name.eq_ignore_ascii_case(n));
         if !emptied && !raw {
@@ -94,6 +131,7 @@ pub fn prune(html: &str) -> Cow<'_, str> {
             kept = close;
         }
         at = close;
+        text_from = None;
     }
     match out {
         None => Cow::Borrowed(html),
@@ -136,7 +174,10 @@ fn closing_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         if b.get(lt + 1) == Some(&b'/')
             && b.len() > after
             && b[lt + 2..after].eq_ignore_ascii_case(name)
-            && matches!(b[after], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+            && matches!(
+                b[after],
+                b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
+            )
         {
             return Some(lt);
         }
@@ -192,6 +233,15 @@ mod tests {
     }
 
     #[test]
+    fn indentation_shrinks_except_in_pre() {
+        let page = "<div>\n    <p>A  b</p>   <b>c</b>\n</div><pre>\n  <span>x</span>\n  <span>y</span></pre>";
+        assert_eq!(
+            prune(page),
+            "<div>\n<p>A  b</p> <b>c</b>\n</div><pre>\n  <span>x</span>\n  <span>y</span></pre>"
+        );
+    }
+
+    #[test]
     fn unsure_or_unterminated_content_is_left_alone() {
         let escaped = r#"<script><!-- document.write("<script>x</script>") --></script><p>A</p>"#;
         assert_eq!(prune(escaped), escaped);
@@ -199,6 +249,9 @@ mod tests {
         assert_eq!(prune(open), open);
         let comment = "<p>A</p><!-- never closed";
         assert_eq!(prune(comment), comment);
-        assert!(matches!(prune("<p>plain</p>"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            prune("<p>plain</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }
