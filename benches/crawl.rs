@@ -8,6 +8,9 @@
 //! The site is generated on the fly by a local server: article pages of about 90 KB.
 //! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size).
 
+#[path = "../tests/it/portal.rs"]
+#[allow(dead_code)]
+mod portal;
 #[path = "../tests/it/server.rs"]
 #[allow(dead_code)]
 mod server;
@@ -30,7 +33,8 @@ fn article(i: usize) -> String {
 <link rel="canonical" href="/p/{i}.html"><meta property="og:type" content="article">
 <script>{script}</script></head><body><div class="menu"><ul>{menu}</ul></div>
 <div class="article"><h1>Tỉnh triển khai kế hoạch phát triển kinh tế số {i}</h1><div class="sapo">Sáng nay, tỉnh tổ chức hội nghị triển khai kế hoạch số {i} với sự tham dự của các sở, ngành.</div>
-<div class="article-body">{body}</div></div><div class="sidebar"><ul>{sidebar}</ul></div><div class="footer">© Báo Ví Dụ</div></body></html>"#,
+<div class="article-body">{body}{own}</div></div><div class="sidebar"><ul>{sidebar}</ul></div><div class="footer">© Báo Ví Dụ</div></body></html>"#,
+        own = portal::own_paragraph(i, 400),
         menu = (0..40).map(|k| format!("<li><a href=\"/c/{k}\">Chuyên mục {k}</a></li>")).collect::<String>(),
         body = (0..12).map(|k| format!("<p>Đoạn {k} của bài {i}: ông Nguyễn Văn An, Chủ tịch UBND tỉnh, cho biết kế hoạch được triển khai đồng bộ, với nhiều giải pháp về vốn, nhân lực và thủ tục hành chính, nhằm hoàn thành các chỉ tiêu trong năm.</p>")).collect::<String>(),
     )

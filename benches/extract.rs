@@ -122,6 +122,7 @@ fn main() {
                 threads,
                 max_page_bytes: 16 << 20,
                 normalise: opts,
+                dedupe: Default::default(),
                 progress: false,
                 arguments: vec![],
             };

@@ -42,6 +42,9 @@ pub enum Command {
         /// Where Vietnamese tone marks go in "oa", "oe", "uy": old ("hòa", the default), new ("hoà"), or keep as written.
         #[arg(long, value_enum, default_value_t = ToneStyle::Old)]
         tone_style: ToneStyle,
+        /// Estimated Jaccard similarity of bodies at which a page is a near-duplicate.
+        #[arg(long, default_value_t = 0.8)]
+        near_threshold: f64,
     },
     /// Crawl a site from its pipeline file: discover, fetch, extract, export.
     Run {
@@ -70,6 +73,18 @@ pub enum Command {
         threads: Option<usize>,
         #[arg(long, value_enum, default_value_t = ToneStyle::Old)]
         tone_style: ToneStyle,
+    },
+    /// Find duplicates across a whole dataset (every run's articles), writing a new
+    /// duplicates file and leaving the other files untouched.
+    Dedupe {
+        /// Dataset folder written by `newsmill extract` or `newsmill run`.
+        dir: PathBuf,
+        /// Estimated Jaccard similarity of bodies at which a page is a near-duplicate.
+        #[arg(long, default_value_t = 0.8)]
+        near_threshold: f64,
+        /// Worker threads for signatures (default: all cores).
+        #[arg(short = 'j', long)]
+        threads: Option<usize>,
     },
     /// Validate a pipeline file without running it.
     Check {
@@ -115,6 +130,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             threads,
             max_page_bytes,
             tone_style,
+            near_threshold,
         } => {
             let threads = threads.unwrap_or_else(|| {
                 std::thread::available_parallelism()
@@ -127,6 +143,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 threads,
                 max_page_bytes,
                 normalise: NormaliseOptions { tone_style },
+                dedupe: near_params(near_threshold)?,
                 progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
             };
@@ -158,6 +175,20 @@ pub fn run(cli: Cli) -> Result<i32> {
                 arguments: std::env::args().collect(),
             };
             let summary = crate::crawl::run(cfg, &opts)?;
+            Ok(report(&summary, cli.quiet))
+        }
+        Command::Dedupe {
+            dir,
+            near_threshold,
+            threads,
+        } => {
+            let summary = crate::dedupe::dataset::run(
+                &dir,
+                near_params(near_threshold)?,
+                threads.unwrap_or_else(default_threads),
+                show_progress(cli.quiet),
+                std::env::args().collect(),
+            )?;
             Ok(report(&summary, cli.quiet))
         }
         Command::Check { pipeline } => {
@@ -218,6 +249,17 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// Near-duplicate settings from the command line, checked like a pipeline file's.
+fn near_params(threshold: f64) -> Result<crate::dedupe::Params> {
+    let p = crate::dedupe::Params {
+        threshold,
+        ..Default::default()
+    };
+    p.validate()
+        .map_err(|e| crate::error::UsageError(format!("--near-threshold: {e}")))?;
+    Ok(p)
 }
 
 fn default_threads() -> usize {

@@ -29,6 +29,50 @@ pub struct Pipeline {
     /// Extra lexicon entries for the people stage, by list name (`surnames`, `titles`...).
     #[serde(default)]
     pub people: std::collections::BTreeMap<String, Vec<String>>,
+    /// Near-duplicate detection and URL identity.
+    #[serde(default)]
+    pub dedupe: Dedupe,
+}
+
+/// How copies are recognised: MinHash over word shingles, banded for LSH.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dedupe {
+    /// Estimated Jaccard similarity at which a page is a copy (default 0.8).
+    pub threshold: f64,
+    /// Words per shingle (default 5).
+    pub shingle: usize,
+    /// Bands of the MinHash signature (default 20).
+    pub bands: usize,
+    /// Signature positions per band (default 5).
+    pub rows: usize,
+    /// More query parameters that only track clicks, dropped from URL keys (as well
+    /// as `utm_*`, `fbclid`, `gclid` and the other well-known ones).
+    pub tracking_params: Vec<String>,
+}
+
+impl Default for Dedupe {
+    fn default() -> Self {
+        let p = crate::dedupe::Params::default();
+        Dedupe {
+            threshold: p.threshold,
+            shingle: p.shingle,
+            bands: p.bands,
+            rows: p.rows,
+            tracking_params: Vec::new(),
+        }
+    }
+}
+
+impl Dedupe {
+    pub fn params(&self) -> crate::dedupe::Params {
+        crate::dedupe::Params {
+            threshold: self.threshold,
+            shingle: self.shingle,
+            bands: self.bands,
+            rows: self.rows,
+        }
+    }
 }
 
 /// Which site this is.
@@ -387,6 +431,13 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
             "per_host_rate",
             "must be 0 (off) or a positive number of requests per second".into(),
         ));
+    }
+    if let Err(e) = pipeline.dedupe.params().validate() {
+        let key = ["threshold", "shingle", "bands", "rows"]
+            .into_iter()
+            .find(|k| e.starts_with(k))
+            .unwrap_or("dedupe");
+        return Err(err(key, e));
     }
     if let Some(since) = &pipeline.discovery.since {
         if parse_since(since, Utc::now()).is_none() {

@@ -86,6 +86,8 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     if let Some(rules) = &cfg.pipeline.parse {
         ctx.rules = Some(SiteRules::compile(rules, cfg.zone).map_err(crate::error::UsageError)?);
     }
+    ctx.minhash = crate::dedupe::Hasher::new(cfg.pipeline.dedupe.params());
+    ctx.tracking_params = cfg.pipeline.dedupe.tracking_params.clone();
     for (list, entries) in &cfg.pipeline.people {
         ctx.lexicon.extend(list, entries);
     }
@@ -148,7 +150,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         }
     };
 
-    let mut sink = Sink::new();
+    let mut sink = Sink::new(cfg.pipeline.dedupe.params());
     sink.crawl.site = cfg.pipeline.site.id.clone();
     sink.crawl.discovered = found.articles;
     sink.crawl.frontier = frontier_len;
@@ -202,7 +204,8 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         )));
     }
     sink.crawl.requests = fetcher.requests.load(std::sync::atomic::Ordering::Relaxed);
-    let written = exporter.commit()?;
+    let dropped = sink.settle(&mut exporter, Some(&mut state))?;
+    let written = exporter.commit(&dropped)?;
     let mut extra_files = vec![];
     drop(fetcher);
     if let Some(w) = warc {

@@ -19,14 +19,14 @@ use chrono::Utc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::dedupe::Deduper;
+use crate::dedupe::{self, Deduper, Params as DedupeParams};
 use crate::error::UsageError;
 use crate::export::Exporter;
 use crate::export::manifest::{Counts, CrawlReport, Manifest, SCHEMA_VERSION};
 use crate::normalise::{self, Options as NormaliseOptions};
 use crate::parse::rules::SiteRules;
 use crate::people::{self, Lexicon};
-use crate::record::{Done, FetchMeta, Outcome, RawPage, Reject, Stage, Work};
+use crate::record::{Done, Duplicate, FetchMeta, Outcome, RawPage, Reject, Stage, Work};
 use crate::sources;
 use crate::state::{State, Update};
 
@@ -38,6 +38,8 @@ pub struct ExtractOptions {
     pub threads: usize,
     pub max_page_bytes: u64,
     pub normalise: NormaliseOptions,
+    /// Shingles, bands and threshold of near-duplicate detection.
+    pub dedupe: DedupeParams,
     pub progress: bool,
     /// The command line, recorded in the manifest.
     pub arguments: Vec<String>,
@@ -189,6 +191,10 @@ impl StageClock {
 /// What the CPU stages need besides the page.
 pub struct StageContext {
     pub normalise: NormaliseOptions,
+    /// Signs each body for near-duplicate detection (on the CPU pool, not the sink).
+    pub minhash: crate::dedupe::Hasher,
+    /// The pipeline's own tracking-only query parameters, dropped from URL keys.
+    pub tracking_params: Vec<String>,
     pub lexicon: Lexicon,
     pub rules: Option<SiteRules>,
     pub clock: StageClock,
@@ -198,6 +204,8 @@ impl StageContext {
     pub fn new(normalise: NormaliseOptions) -> Self {
         StageContext {
             normalise,
+            minhash: crate::dedupe::Hasher::new(crate::dedupe::Params::default()),
+            tracking_params: Vec::new(),
             lexicon: Lexicon::vietnamese(),
             rules: None,
             clock: StageClock::default(),
@@ -221,7 +229,7 @@ pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
         };
         let t = Instant::now();
         let passages = normalise::passages(&doc, ctx.normalise);
-        let article = normalise::normalise(doc, ctx.normalise);
+        let article = normalise::normalise(doc, ctx.normalise, &ctx.tracking_params);
         clock
             .normalise
             .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -229,6 +237,7 @@ pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
             Ok(a) => a,
             Err(r) => return Outcome::Reject(r),
         };
+        article.signature = ctx.minhash.signature(&article.body);
         let t = Instant::now();
         article.participants = people::extract(
             &passages,
@@ -323,17 +332,87 @@ pub struct Sink {
     pub duplicates_by_method: BTreeMap<String, u64>,
     pub crawl: CrawlReport,
     dedupe: Deduper,
+    /// What the export and the counts need to take back an article found to be a copy.
+    exported: Vec<Exported>,
+}
+
+/// One exported article, by sequence number.
+struct Exported {
+    url: String,
+    source: String,
+    images: u32,
+    participants: u32,
+    seen_before: Option<bool>,
 }
 
 impl Sink {
-    pub fn new() -> Self {
+    pub fn new(dedupe: DedupeParams) -> Self {
         Sink {
             counts: Counts::default(),
             rejects_by_reason: BTreeMap::new(),
             duplicates_by_method: BTreeMap::new(),
             crawl: CrawlReport::default(),
-            dedupe: Deduper::default(),
+            dedupe: Deduper::new(dedupe),
+            exported: Vec::new(),
         }
+    }
+
+    /// Runs the dedupe decision over everything this run exported (and, with a crawl
+    /// state, everything earlier runs exported), writes the `duplicates` rows, takes
+    /// the copies back out of the counts and the state, and tells the exporter which
+    /// rows to leave out of the files.
+    pub fn settle(
+        &mut self,
+        exporter: &mut Exporter,
+        mut state: Option<&mut State>,
+    ) -> Result<Dropped> {
+        let history = state.as_deref_mut().map(|s| s as &mut dyn dedupe::History);
+        let verdicts = self.dedupe.resolve(history)?;
+        let mut articles = vec![false; self.exported.len()];
+        for v in &verdicts {
+            let e = &self.exported[v.seq];
+            let entry = &self.dedupe.entries()[v.seq];
+            exporter.duplicate(&Duplicate {
+                article_id: entry.article_id.clone(),
+                url: e.url.clone(),
+                source: e.source.clone(),
+                duplicate_of: v.duplicate_of.clone(),
+                method: v.method,
+                similarity: v.similarity,
+            })?;
+            articles[v.seq] = true;
+            self.counts.articles -= 1;
+            self.counts.images -= u64::from(e.images);
+            self.counts.participants -= u64::from(e.participants);
+            self.counts.duplicates += 1;
+            *self
+                .duplicates_by_method
+                .entry(v.method.to_string())
+                .or_default() += 1;
+            match e.seen_before {
+                Some(true) => self.crawl.changed -= 1,
+                Some(false) => self.crawl.new -= 1,
+                None => {}
+            }
+            if let Some(s) = state.as_deref_mut() {
+                s.mark_duplicate(&e.url, &v.duplicate_of)?;
+            }
+        }
+        if let Some(s) = state {
+            let kept = self
+                .dedupe
+                .entries()
+                .iter()
+                .zip(&articles)
+                .filter(|(_, dropped)| !**dropped)
+                .map(|(e, _)| e);
+            s.remember(kept, self.dedupe.hasher())?;
+        }
+        Ok(Dropped {
+            images: expand(&articles, self.exported.iter().map(|e| e.images)),
+            participants: expand(&articles, self.exported.iter().map(|e| e.participants)),
+            articles,
+        })
     }
 
     /// Consumes results until the CPU stages are done. Stops intake on a write error.
@@ -378,42 +457,32 @@ impl Sink {
         };
         match &outcome {
             Outcome::Article(a) => {
+                // Every article is written now; copies are taken back out by `settle`.
                 self.counts.html_bytes += a.html_bytes;
-                match self.dedupe.check(a) {
-                    Some(dup) => {
-                        self.counts.duplicates += 1;
-                        *self
-                            .duplicates_by_method
-                            .entry(dup.method.to_string())
-                            .or_default() += 1;
-                        exporter.duplicate(&dup)?;
-                        if let (Some(s), Some(m)) = (state, &meta) {
-                            s.record(&Update {
-                                content_hash: Some(a.content_hash.clone()),
-                                article_id: Some(dup.duplicate_of.clone()),
-                                ..update(m, "duplicate")
-                            })?;
-                        }
+                self.counts.articles += 1;
+                self.counts.images += a.images.len() as u64;
+                self.counts.participants += a.participants.len() as u64;
+                exporter.article(a)?;
+                self.dedupe.add(dedupe::Entry::of(a));
+                self.exported.push(Exported {
+                    url: a.url.clone(),
+                    source: a.source.clone(),
+                    images: a.images.len() as u32,
+                    participants: a.participants.len() as u32,
+                    seen_before: meta.as_ref().map(|m| m.seen_before),
+                });
+                if let Some(m) = &meta {
+                    if m.seen_before {
+                        self.crawl.changed += 1;
+                    } else {
+                        self.crawl.new += 1;
                     }
-                    None => {
-                        self.counts.articles += 1;
-                        self.counts.images += a.images.len() as u64;
-                        self.counts.participants += a.participants.len() as u64;
-                        exporter.article(a)?;
-                        if let Some(m) = &meta {
-                            if m.seen_before {
-                                self.crawl.changed += 1;
-                            } else {
-                                self.crawl.new += 1;
-                            }
-                            if let Some(s) = state {
-                                s.record(&Update {
-                                    content_hash: Some(a.content_hash.clone()),
-                                    article_id: Some(a.article_id.clone()),
-                                    ..update(m, "exported")
-                                })?;
-                            }
-                        }
+                    if let Some(s) = state {
+                        s.record(&Update {
+                            content_hash: Some(a.content_hash.clone()),
+                            article_id: Some(a.article_id.clone()),
+                            ..update(m, "exported")
+                        })?;
                     }
                 }
             }
@@ -451,10 +520,20 @@ impl Sink {
     }
 }
 
-impl Default for Sink {
-    fn default() -> Self {
-        Self::new()
-    }
+/// Rows of this run's files to leave out, per table, in the order they were written.
+pub struct Dropped {
+    pub articles: Vec<bool>,
+    pub images: Vec<bool>,
+    pub participants: Vec<bool>,
+}
+
+/// One flag per child row, from one flag per article and its number of children.
+fn expand(articles: &[bool], children: impl Iterator<Item = u32>) -> Vec<bool> {
+    articles
+        .iter()
+        .zip(children)
+        .flat_map(|(&d, n)| std::iter::repeat_n(d, n as usize))
+        .collect()
 }
 
 fn update(m: &FetchMeta, status: &'static str) -> Update {
@@ -590,13 +669,15 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let mut exporter = Exporter::create(&opts.out, &run_id)?;
     let threads = opts.threads.max(1);
     let pb = progress_bar(inputs.len() as u64, opts.progress);
-    let ctx = Arc::new(StageContext::new(opts.normalise));
+    let mut ctx = StageContext::new(opts.normalise);
+    ctx.minhash = dedupe::Hasher::new(opts.dedupe);
+    let ctx = Arc::new(ctx);
     let (rx, cpu) = spawn_cpu(
         file_source(inputs, opts.max_page_bytes),
         threads,
         ctx.clone(),
     )?;
-    let mut sink = Sink::new();
+    let mut sink = Sink::new(opts.dedupe);
     let consumed = sink.consume(rx, &mut exporter, None, &pb);
     let _ = cpu.join();
     pb.finish_and_clear();
@@ -606,7 +687,8 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
             opts.out.display()
         )));
     }
-    let written = exporter.commit()?;
+    let dropped = sink.settle(&mut exporter, None)?;
+    let written = exporter.commit(&dropped)?;
     let info = ManifestInfo {
         out: &opts.out,
         run_id: &run_id,

@@ -54,6 +54,8 @@ pub struct Document {
     pub canonical_url: Option<String>,
     /// The URL the page was fetched from, when there is one.
     pub fetched_url: Option<String>,
+    /// The page's AMP version (`<link rel=amphtml>`), absolute.
+    pub amphtml_url: Option<String>,
     pub title: Option<String>,
     pub lead: Option<String>,
     /// Body paragraphs in page order.
@@ -122,6 +124,10 @@ pub struct Article {
     pub participants: Vec<Participant>,
     /// The URL key used for exact dedupe (canonical form of `url`), `None` for pages without a URL.
     pub url_key: Option<String>,
+    /// Other URL keys of this same page: the URL it was fetched from, its AMP version.
+    pub alias_keys: Vec<String>,
+    /// MinHash signature of the body, for near-duplicate detection (not exported).
+    pub signature: Box<[u16]>,
 }
 
 /// A page that left the flow before export, with why.

@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::dedupe;
+
 /// Updates are committed in transactions of this many rows.
 const BATCH: usize = 256;
 
@@ -156,6 +158,25 @@ CREATE TABLE IF NOT EXISTS pending (
     error TEXT,
     fetched_at TEXT NOT NULL
 );
+-- What the dedupe stage needs of every article ever exported, to catch copies in
+-- later runs: hashes and MinHash signatures (a few hundred bytes), never text.
+CREATE TABLE IF NOT EXISTS dedupe_articles (
+    article_id TEXT PRIMARY KEY,
+    body_hash INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    run_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dedupe_by_body ON dedupe_articles (body_hash);
+CREATE TABLE IF NOT EXISTS dedupe_urls (
+    url_hash INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (url_hash, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedupe_bands (
+    band_key INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -317,6 +338,55 @@ impl State {
         Ok(())
     }
 
+    /// A page of this run turned out to copy `duplicate_of`: its URL is done, as a copy.
+    pub fn mark_duplicate(&mut self, url: &str, duplicate_of: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE pending SET status = 'duplicate', article_id = ?3 WHERE url = ?1 AND run_id = ?2",
+            )?
+            .execute(params![url, self.run_id, duplicate_of])?;
+        Ok(())
+    }
+
+    /// Persists the hashes and signatures of this run's kept articles; they take effect
+    /// with the run at [`State::commit`], so a killed run leaves none behind.
+    pub fn remember<'a>(
+        &mut self,
+        kept: impl Iterator<Item = &'a dedupe::Entry>,
+        hasher: &dedupe::Hasher,
+    ) -> Result<()> {
+        for e in kept {
+            // A changed article replaces what was known of its earlier version.
+            self.conn
+                .prepare_cached("DELETE FROM dedupe_bands WHERE article_id = ?1")?
+                .execute([&e.article_id])?;
+            self.conn
+                .prepare_cached("DELETE FROM dedupe_urls WHERE article_id = ?1")?
+                .execute([&e.article_id])?;
+            let sig: Vec<u8> = e.signature.iter().flat_map(|v| v.to_le_bytes()).collect();
+            self.conn
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![e.article_id, e.body as i64, sig, self.run_id])?;
+            for k in e.url.iter().chain(&e.aliases) {
+                self.conn
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO dedupe_urls (url_hash, article_id) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![*k as i64, e.article_id])?;
+            }
+            for k in hasher.band_keys(&e.signature) {
+                self.conn
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![k as i64, e.article_id])?;
+            }
+        }
+        Ok(())
+    }
+
     /// How many URLs [`frontier`] will yield.
     pub fn frontier_len(&self, max_attempts: u32, limit: Option<usize>) -> Result<u64> {
         let n: i64 = self.conn.query_row(
@@ -334,6 +404,66 @@ impl State {
             .prepare("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+/// Earlier runs' articles, for the dedupe stage. Articles of this run are not here
+/// yet: they are remembered only when the run commits.
+impl dedupe::History for State {
+    fn by_url(&mut self, url: u64, except: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT article_id FROM dedupe_urls WHERE url_hash = ?1 AND article_id != ?2 ORDER BY article_id LIMIT 1",
+            )?
+            .query_row(params![url as i64, except], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn by_body(&mut self, body: u64, except: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT article_id FROM dedupe_articles WHERE body_hash = ?1 AND article_id != ?2 ORDER BY article_id LIMIT 1",
+            )?
+            .query_row(params![body as i64, except], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn by_bands(&mut self, keys: &[u64], except: &str) -> Result<Vec<dedupe::Earlier>> {
+        let mut ids: Vec<String> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT article_id FROM dedupe_bands WHERE band_key = ?1 AND article_id != ?2",
+            )?;
+            for k in keys {
+                for id in stmt.query_map(params![*k as i64, except], |r| r.get::<_, String>(0))? {
+                    let id = id?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        ids.sort();
+        let mut out = Vec::with_capacity(ids.len());
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT signature FROM dedupe_articles WHERE article_id = ?1")?;
+        for id in ids {
+            let sig: Option<Vec<u8>> = stmt.query_row([&id], |r| r.get(0)).optional()?;
+            if let Some(sig) = sig {
+                let signature = sig
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                out.push(dedupe::Earlier {
+                    article_id: id,
+                    signature,
+                });
+            }
+        }
+        Ok(out)
     }
 }
 

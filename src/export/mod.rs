@@ -87,22 +87,28 @@ impl Exporter {
         Ok(())
     }
 
-    /// Writes what is buffered and renames every file into place.
-    pub fn commit(mut self) -> Result<Written> {
+    /// Writes what is buffered and renames every file into place, leaving out the rows
+    /// of articles the dedupe stage found to be copies.
+    pub fn commit(mut self, dropped: &crate::pipeline::Dropped) -> Result<Written> {
         flush_if_full!(self.articles, 1);
         flush_if_full!(self.images, 1);
         flush_if_full!(self.participants, 1);
         flush_if_full!(self.duplicates, 1);
         flush_if_full!(self.rejects, 1);
         let mut out = Vec::new();
-        for (name, file) in [
-            ("articles", self.articles.0),
-            ("images", self.images.0),
-            ("participants", self.participants.0),
-            ("duplicates", self.duplicates.0),
-            ("rejects", self.rejects.0),
+        let none: &[bool] = &[];
+        for (name, file, drop) in [
+            ("articles", self.articles.0, dropped.articles.as_slice()),
+            ("images", self.images.0, dropped.images.as_slice()),
+            (
+                "participants",
+                self.participants.0,
+                dropped.participants.as_slice(),
+            ),
+            ("duplicates", self.duplicates.0, none),
+            ("rejects", self.rejects.0, none),
         ] {
-            let (path, rows) = file.commit()?;
+            let (path, rows) = file.commit_without(drop)?;
             out.push((name.to_string(), path, rows));
         }
         Ok(out)

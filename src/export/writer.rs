@@ -15,10 +15,12 @@ use arrow_array::builder::{
     Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
     TimestampMicrosecondBuilder,
 };
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::SchemaRef;
+use arrow_select::filter::filter_record_batch;
 use chrono::{DateTime, Utc};
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
@@ -40,6 +42,7 @@ pub struct TableFile {
     dest: PathBuf,
     writer: Option<ArrowWriter<File>>,
     schema: SchemaRef,
+    props: WriterProperties,
     rows: u64,
 }
 
@@ -72,13 +75,14 @@ impl TableFile {
             props = props.set_column_dictionary_enabled(ColumnPath::from(*column), true);
         }
         let props = props.build();
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props.clone()))
             .context("cannot start the Parquet writer")?;
         Ok(TableFile {
             tmp,
             dest,
             writer: Some(writer),
             schema,
+            props,
             rows: 0,
         })
     }
@@ -104,7 +108,15 @@ impl TableFile {
     }
 
     /// Closes the file, syncs it and renames it into place. Returns the rows written.
-    pub fn commit(mut self) -> Result<(PathBuf, u64)> {
+    pub fn commit(self) -> Result<(PathBuf, u64)> {
+        self.commit_without(&[])
+    }
+
+    /// Like [`TableFile::commit`], leaving out row `i` wherever `drop[i]` is true.
+    ///
+    /// Rows already in the file are copied batch by batch into a second temporary file,
+    /// so memory stays at one batch; with nothing to drop the file is renamed as is.
+    pub fn commit_without(mut self, drop: &[bool]) -> Result<(PathBuf, u64)> {
         let writer = self
             .writer
             .take()
@@ -114,6 +126,10 @@ impl TableFile {
             .with_context(|| format!("cannot finish {}", self.tmp.display()))?;
         file.sync_all()
             .with_context(|| format!("cannot sync {}", self.tmp.display()))?;
+        let mut rows = self.rows;
+        if drop.iter().any(|d| *d) {
+            rows = self.filter_into_place(drop)?;
+        }
         std::fs::rename(&self.tmp, &self.dest).with_context(|| {
             format!(
                 "cannot rename {} to {}",
@@ -121,7 +137,51 @@ impl TableFile {
                 self.dest.display()
             )
         })?;
-        Ok((self.dest.clone(), self.rows))
+        Ok((self.dest.clone(), rows))
+    }
+
+    /// Rewrites the closed temporary file without the dropped rows, under the same
+    /// temporary name. Returns the rows kept.
+    fn filter_into_place(&self, drop: &[bool]) -> Result<u64> {
+        let ctx = || {
+            format!(
+                "cannot rewrite {} without its duplicates",
+                self.tmp.display()
+            )
+        };
+        let filtered = self.tmp.with_extension("tmp2");
+        let input = File::open(&self.tmp).with_context(ctx)?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(input)
+            .with_context(ctx)?
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .with_context(ctx)?;
+        let out = File::create(&filtered).with_context(ctx)?;
+        let mut writer = ArrowWriter::try_new(out, self.schema.clone(), Some(self.props.clone()))
+            .with_context(ctx)?;
+        let mut at = 0usize;
+        let mut kept = 0u64;
+        for batch in reader {
+            let batch = batch.with_context(ctx)?;
+            let n = batch.num_rows();
+            let mask: BooleanArray = (at..at + n)
+                .map(|i| Some(!drop.get(i).copied().unwrap_or(false)))
+                .collect();
+            at += n;
+            let batch = filter_record_batch(&batch, &mask).with_context(ctx)?;
+            kept += batch.num_rows() as u64;
+            writer.write(&batch).with_context(ctx)?;
+            if writer.in_progress_size() > ROW_GROUP_BYTES {
+                writer.flush().with_context(ctx)?;
+            }
+        }
+        writer
+            .into_inner()
+            .with_context(ctx)?
+            .sync_all()
+            .with_context(ctx)?;
+        std::fs::rename(&filtered, &self.tmp).with_context(ctx)?;
+        Ok(kept)
     }
 }
 

@@ -24,7 +24,9 @@ pub struct Options {
 const EARLIEST_YEAR: i32 = 1990;
 
 /// Cleans a document into an article. Participants are filled in by the people stage.
-pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
+///
+/// `tracking` names query parameters the pipeline file calls tracking-only.
+pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Article, Reject> {
     let style = opts.tone_style;
     let c = |s: &str| clean(s, style);
     let opt = |s: Option<String>| s.map(|v| c(&v)).filter(|v| !v.is_empty());
@@ -75,7 +77,18 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
     let url_key = [doc.canonical_url.as_deref(), doc.fetched_url.as_deref()]
         .into_iter()
         .flatten()
-        .find_map(url::canonical_key);
+        .find_map(|u| url::canonical_key_with(u, tracking));
+    // The fetched URL and the AMP page are the same article under other names.
+    let mut alias_keys: Vec<String> = Vec::new();
+    for k in [doc.fetched_url.as_deref(), doc.amphtml_url.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|u| url::canonical_key_with(u, tracking))
+    {
+        if Some(&k) != url_key.as_ref() && !alias_keys.contains(&k) {
+            alias_keys.push(k);
+        }
+    }
     let url = doc
         .canonical_url
         .clone()
@@ -137,6 +150,8 @@ pub fn normalise(doc: Document, opts: Options) -> Result<Article, Reject> {
         images,
         participants: Vec::new(),
         url_key,
+        alias_keys,
+        signature: Box::default(),
     })
 }
 

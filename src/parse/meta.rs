@@ -16,6 +16,8 @@ pub struct Meta {
     pub og_locale: Option<String>,
     pub description: Option<String>,
     pub canonical: Option<String>,
+    /// `<link rel=amphtml>`: the same article's AMP page.
+    pub amphtml: Option<String>,
     pub html_lang: Option<String>,
     pub title_tag: Option<String>,
     pub base_href: Option<String>,
@@ -176,6 +178,9 @@ pub fn read(doc: &Html) -> Meta {
     for el in links {
         let v = el.value();
         let rel = v.attr("rel").unwrap_or("").to_ascii_lowercase();
+        if rel.split_whitespace().any(|r| r == "amphtml") && m.amphtml.is_none() {
+            m.amphtml = v.attr("href").and_then(non_empty);
+        }
         if rel.split_whitespace().any(|r| r == "canonical") && m.canonical.is_none() {
             m.canonical = v.attr("href").and_then(non_empty);
         }

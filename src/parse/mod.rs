@@ -232,6 +232,10 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         source: raw.source.clone(),
         canonical_url,
         fetched_url: raw.url.clone(),
+        amphtml_url: meta
+            .amphtml
+            .as_deref()
+            .and_then(|u| crate::normalise::url::resolve(base.as_ref(), u)),
         title: Some(title),
         lead,
         paragraphs,

@@ -20,6 +20,73 @@ const PEOPLE: [(&str, &str); 6] = [
     ("Võ Thanh Hải", "Chủ tịch UBND thành phố"),
 ];
 
+/// Words for the part of each story that is its own, so that no two fixture
+/// articles are near-duplicates of each other (as no two real stories are).
+const WORDS: [&str; 48] = [
+    "người",
+    "dân",
+    "cán",
+    "bộ",
+    "xã",
+    "huyện",
+    "đường",
+    "cầu",
+    "trường",
+    "học",
+    "bệnh",
+    "viện",
+    "nông",
+    "dân",
+    "lúa",
+    "gạo",
+    "cá",
+    "biển",
+    "rừng",
+    "núi",
+    "sông",
+    "nước",
+    "điện",
+    "mưa",
+    "bão",
+    "lũ",
+    "chợ",
+    "hàng",
+    "giá",
+    "vốn",
+    "thuế",
+    "đất",
+    "nhà",
+    "xe",
+    "tàu",
+    "ga",
+    "sân",
+    "bay",
+    "cảng",
+    "hộ",
+    "nghèo",
+    "việc",
+    "làm",
+    "lương",
+    "giống",
+    "vườn",
+    "trâu",
+    "bò",
+];
+
+/// A paragraph of `n` words that only article `i` has.
+pub fn own_paragraph(i: usize, n: usize) -> String {
+    let mut x = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let words: Vec<&str> = (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            WORDS[(x % WORDS.len() as u64) as usize]
+        })
+        .collect();
+    format!("<p>Ghi nhận tại địa phương: {}.</p>", words.join(" "))
+}
+
 /// Path of article `i`.
 pub fn article_path(i: usize) -> String {
     format!("/tin-tuc/bai-viet-{i}.html")
@@ -64,6 +131,7 @@ pub fn article_html(base: &str, i: usize, version: u32) -> String {
 <figure><img src="/images/{i}.jpg" alt="Hội nghị {i}"><figcaption>Quang cảnh hội nghị triển khai kế hoạch số {i}</figcaption></figure>
 <p>Theo báo cáo, trong chín tháng đầu năm, ngành {topic} của tỉnh đã hoàn thành {pct} phần trăm chỉ tiêu đề ra, tăng so với cùng kỳ năm trước; nhiều mô hình mới được nhân rộng tại các huyện.</p>
 <p>Bên cạnh kết quả đạt được, hội nghị cũng chỉ ra những hạn chế cần khắc phục như nguồn lực còn phân tán, tiến độ một số dự án chậm, công tác phối hợp giữa các đơn vị chưa chặt chẽ.</p>
+{own}
 {edit}<p>Kết thúc hội nghị, các đơn vị đã ký cam kết thực hiện kế hoạch số {i}, phấn đấu hoàn thành toàn bộ chỉ tiêu trước ngày 31/12/2020.</p>
 </div>
 <div class="related-news"><h3>Tin liên quan</h3><ul><li><a href="{prev}">Tin trước đó</a></li></ul></div>
@@ -72,6 +140,7 @@ pub fn article_html(base: &str, i: usize, version: u32) -> String {
 </body></html>"#,
         h = headline(i),
         pct = 60 + i % 40,
+        own = own_paragraph(i, 80),
         prev = article_path(i.saturating_sub(1)),
     )
 }
