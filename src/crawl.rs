@@ -204,7 +204,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         )));
     }
     sink.crawl.requests = fetcher.requests.load(std::sync::atomic::Ordering::Relaxed);
-    let dropped = sink.settle(&mut exporter, Some(&mut state))?;
+    let dropped = sink.settle(&mut exporter, Some(&mut state), !opts.ignore_state)?;
     let written = exporter.commit(&dropped)?;
     let mut extra_files = vec![];
     drop(fetcher);

@@ -360,13 +360,18 @@ impl Sink {
     /// Runs the dedupe decision over everything this run exported (and, with a crawl
     /// state, everything earlier runs exported), writes the `duplicates` rows, takes
     /// the copies back out of the counts and the state, and tells the exporter which
-    /// rows to leave out of the files.
+    /// rows to leave out of the files. `earlier_runs: false` (`--ignore-state`) decides
+    /// as if no earlier run existed, while still recording this run in the state.
     pub fn settle(
         &mut self,
         exporter: &mut Exporter,
         mut state: Option<&mut State>,
+        earlier_runs: bool,
     ) -> Result<Dropped> {
-        let history = state.as_deref_mut().map(|s| s as &mut dyn dedupe::History);
+        let history = state
+            .as_deref_mut()
+            .filter(|_| earlier_runs)
+            .map(|s| s as &mut dyn dedupe::History);
         let verdicts = self.dedupe.resolve(history)?;
         let mut articles = vec![false; self.exported.len()];
         for v in &verdicts {
@@ -687,7 +692,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
             opts.out.display()
         )));
     }
-    let dropped = sink.settle(&mut exporter, None)?;
+    let dropped = sink.settle(&mut exporter, None, false)?;
     let written = exporter.commit(&dropped)?;
     let info = ManifestInfo {
         out: &opts.out,

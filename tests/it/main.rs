@@ -9,6 +9,7 @@ mod common;
 mod corpus;
 mod crawl;
 mod dataset;
+mod dedupe;
 mod portal;
 mod seed;
 mod server;
