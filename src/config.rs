@@ -565,6 +565,29 @@ mod tests {
     }
 
     #[test]
+    fn dedupe_section_is_typed_and_checked() {
+        let l = load_str(&format!(
+            "{MINIMAL}\n[dedupe]\nthreshold = 0.9\ntracking_params = [\"src\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(l.pipeline.dedupe.params().threshold, 0.9);
+        assert_eq!(
+            l.pipeline.dedupe.params().bands,
+            32,
+            "unset keys keep defaults"
+        );
+        assert_eq!(l.pipeline.dedupe.tracking_params, vec!["src".to_string()]);
+        let e = load_str(&format!("{MINIMAL}\n[dedupe]\nbands = 0\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("p.toml:9: bands"), "{e}");
+        let e = load_str(&format!("{MINIMAL}\n[dedupe]\nthreshhold = 0.9\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("threshhold") && e.contains("p.toml:9"), "{e}");
+    }
+
+    #[test]
     fn since_and_zones() {
         let now = Utc::now();
         assert_eq!(

@@ -3,13 +3,16 @@
 //! Two documents' signatures agree at each position with probability equal to the
 //! Jaccard similarity of their shingle sets, so the share of equal positions estimates
 //! it without keeping any text. Signatures are cut into `bands` of `rows` positions;
-//! documents that agree on a whole band become candidates. With the default 20 bands of
-//! 5 rows, a pair at Jaccard 0.8 is a candidate with probability 0.9996, a pair at 0.5
-//! with 0.47 and at 0.3 with 0.05, and every candidate is then verified on its signature.
+//! documents that agree on a whole band become candidates. With the default 32 bands of
+//! 8 rows, a pair at Jaccard 0.8 is a candidate with probability 0.997, a pair at 0.75
+//! with 0.97 and at 0.5 with 0.12, and every candidate is then verified on its
+//! signature. 256 positions put the estimate's standard deviation at 0.023 near the
+//! threshold: a copy with one paragraph of twelve rewritten (Jaccard 0.85) is missed
+//! about one time in fifty, where 100 positions would miss it one time in six.
 //!
 //! Each position keeps only 16 bits of its minimum: agreement by chance is then
-//! 1/65,536, far below the estimate's own noise, and a signature of 100 positions is
-//! 200 bytes, so a run's index stays small per document.
+//! 1/65,536, far below the estimate's own noise, and a signature of 256 positions is
+//! 512 bytes, so a run's index stays small per document.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -30,8 +33,8 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             shingle: 5,
-            bands: 20,
-            rows: 5,
+            bands: 32,
+            rows: 8,
             threshold: 0.8,
         }
     }
@@ -101,7 +104,7 @@ impl Hasher {
     /// The signature of a text: shingles of `shingle` words (lower-cased letters and
     /// digits), each hashed once and permuted per position by multiply-add.
     pub fn signature(&self, text: &str) -> Signature {
-        let words: Vec<u64> = words(text).map(|w| xxh3_64(w.as_bytes())).collect();
+        let words = word_hashes(text);
         let k = self.params.shingle.min(words.len()).max(1);
         let mut mins = vec![u64::MAX; self.mul.len()];
         let shingles = words.windows(k).map(|w| {
@@ -149,6 +152,27 @@ pub fn similarity(a: &[u16], b: &[u16]) -> f64 {
     }
     let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
     same as f64 / a.len() as f64
+}
+
+/// Hashes of the lower-cased runs of letters and digits of a text, in order, in one
+/// pass with one buffer (this runs over every word of every article).
+pub fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut word = String::with_capacity(32);
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if !word.is_empty() {
+            out.push(xxh3_64(word.as_bytes()));
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        out.push(xxh3_64(word.as_bytes()));
+    }
+    out
 }
 
 /// Lower-cased runs of letters and digits: punctuation and spacing edits do not change
@@ -204,7 +228,7 @@ mod tests {
         let a = Hasher::new(Params::default()).signature("một hai ba bốn năm sáu bảy");
         let b = Hasher::new(Params::default()).signature("một hai ba bốn năm sáu bảy");
         assert_eq!(a, b);
-        assert_eq!(a.len(), 100);
+        assert_eq!(a.len(), 256);
     }
 
     #[test]

@@ -128,7 +128,15 @@ impl TableFile {
             .with_context(|| format!("cannot sync {}", self.tmp.display()))?;
         let mut rows = self.rows;
         if drop.iter().any(|d| *d) {
-            rows = self.filter_into_place(drop)?;
+            match self.filter_into_place(drop) {
+                Ok(kept) => rows = kept,
+                Err(e) => {
+                    // Nothing half-written stays behind.
+                    let _ = std::fs::remove_file(self.tmp.with_extension("tmp2"));
+                    let _ = std::fs::remove_file(&self.tmp);
+                    return Err(e);
+                }
+            }
         }
         std::fs::rename(&self.tmp, &self.dest).with_context(|| {
             format!(
