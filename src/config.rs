@@ -42,10 +42,12 @@ pub struct Dedupe {
     pub threshold: f64,
     /// Words per shingle (default 5).
     pub shingle: usize,
-    /// Bands of the MinHash signature (default 20).
+    /// Bands of the MinHash signature (default 32).
     pub bands: usize,
-    /// Signature positions per band (default 5).
+    /// Signature positions per band (default 8).
     pub rows: usize,
+    /// Positions of the signature (default 512); bands use the first bands x rows.
+    pub positions: usize,
     /// More query parameters that only track clicks, dropped from URL keys (as well
     /// as `utm_*`, `fbclid`, `gclid` and the other well-known ones).
     pub tracking_params: Vec<String>,
@@ -59,6 +61,7 @@ impl Default for Dedupe {
             shingle: p.shingle,
             bands: p.bands,
             rows: p.rows,
+            positions: p.positions,
             tracking_params: Vec::new(),
         }
     }
@@ -71,6 +74,7 @@ impl Dedupe {
             shingle: self.shingle,
             bands: self.bands,
             rows: self.rows,
+            positions: self.positions,
         }
     }
 }
@@ -433,7 +437,7 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
         ));
     }
     if let Err(e) = pipeline.dedupe.params().validate() {
-        let key = ["threshold", "shingle", "bands", "rows"]
+        let key = ["threshold", "shingle", "bands", "rows", "positions"]
             .into_iter()
             .find(|k| e.starts_with(k))
             .unwrap_or("dedupe");
