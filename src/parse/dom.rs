@@ -132,15 +132,42 @@ pub fn hints(el: ElementRef<'_>) -> String {
 }
 
 /// Adds a `class`, `id` or `role` value to hint text, lower-cased.
+///
+/// Taxonomy classes (`tag-review`, `category-news`, which blog engines put on every
+/// post container beside `hentry`/`type-post`) name what the article is about, not
+/// what the block is: on such containers they are left out, or every tagged post would
+/// read as a "tag" box.
 pub fn push_hint(s: &mut String, name: &str, value: &str) {
-    if matches!(name, "class" | "id" | "role") && !value.is_empty() {
+    if !matches!(name, "class" | "id" | "role") || value.is_empty() {
+        return;
+    }
+    let post = name == "class" && is_post_container(value);
+    for part in value.split_ascii_whitespace() {
+        let lower = part.to_ascii_lowercase();
+        if post && is_taxonomy_class(&lower) {
+            continue;
+        }
         if !s.is_empty() {
             s.push(' ');
         }
-        let from = s.len();
-        s.push_str(value);
-        s[from..].make_ascii_lowercase();
+        s.push_str(&lower);
     }
+}
+
+/// The classes blog engines give a post's container (`hentry`, `type-post`, `post-123`).
+fn is_post_container(classes: &str) -> bool {
+    classes.split_ascii_whitespace().any(|c| {
+        c.eq_ignore_ascii_case("hentry")
+            || c.starts_with("type-")
+            || c.strip_prefix("post-")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+fn is_taxonomy_class(class: &str) -> bool {
+    ["tag-", "category-", "post_tag-", "post-tag-"]
+        .iter()
+        .any(|p| class.len() > p.len() && class.starts_with(p))
 }
 
 /// True when any of `words` occurs in the element's class/id hints.

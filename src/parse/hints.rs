@@ -216,6 +216,18 @@ mod tests {
     }
 
     #[test]
+    fn taxonomy_classes_say_nothing_about_the_block() {
+        // A blog engine's post container: "tag-review" is the post's tag, not a tag box.
+        let (doc, s) = first(
+            r#"<div class="post-7908 post type-post tag-book tag-review category-news hentry">x</div>"#,
+        );
+        assert!(!is_boilerplate(doc.select(&s).next().unwrap()));
+        // A real tag list still is one.
+        let (doc, s) = first(r#"<div class="tag-list">x</div>"#);
+        assert!(is_boilerplate(doc.select(&s).next().unwrap()));
+    }
+
+    #[test]
     fn related_inside_content_is_boilerplate() {
         let (doc, s) = first(r#"<div class="related-content">x</div>"#);
         assert!(is_boilerplate(doc.select(&s).next().unwrap()));
