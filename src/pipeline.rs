@@ -92,9 +92,24 @@ impl RunSummary {
                 k.requests
             ));
         }
+        let methods: Vec<String> = self
+            .duplicates_by_method
+            .iter()
+            .map(|(m, n)| format!("{m} {n}"))
+            .collect();
         s.push_str(&format!(
-            "  pages read  {}\n  articles    {} ({} images, {} participants)\n  duplicates  {}\n  rejects     {}\n",
-            c.pages_in, c.articles, c.images, c.participants, c.duplicates, c.rejects
+            "  pages read  {}\n  articles    {} ({} images, {} participants)\n  duplicates  {}{}\n  rejects     {}\n",
+            c.pages_in,
+            c.articles,
+            c.images,
+            c.participants,
+            c.duplicates,
+            if methods.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", methods.join(", "))
+            },
+            c.rejects
         ));
         for (reason, n) in &self.rejects_by_reason {
             s.push_str(&format!("    {reason:<18}{n}\n"));
