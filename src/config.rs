@@ -499,6 +499,9 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
         "title_words",
         "intro",
         "places",
+        "countries",
+        "roles",
+        "organisations",
     ];
     for key in pipeline.people.keys() {
         if !lists.contains(&key.as_str()) {

@@ -354,6 +354,8 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
     let (mut img_tp, mut img_got, mut img_want) = (0usize, 0usize, 0usize);
     let (mut ppl_tp, mut ppl_got, mut ppl_want) = (0usize, 0usize, 0usize);
     let (mut pair_tp, mut pair_got, mut pair_want) = (0usize, 0usize, 0usize);
+    let (mut macro_p, mut macro_r): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     let mut per_page = Vec::new();
     for (l, a) in &pages {
         let file = l["file"].as_str().unwrap_or("?");
@@ -505,6 +507,42 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
         pair_tp += got_pairs.intersection(&want_pairs).count();
         pair_got += got_pairs.len();
         pair_want += want_pairs.len();
+        // Macro figures: each page with labelled people counts once.
+        if !want_names.is_empty() || !got_names.is_empty() {
+            macro_p.push(ratio(ptp, got_names.len()));
+            macro_r.push(ratio(ptp, want_names.len()));
+        }
+        let sorted = |set: Vec<&String>| {
+            let mut v: Vec<String> = set.into_iter().cloned().collect();
+            v.sort();
+            v
+        };
+        let missed = sorted(want_names.difference(&got_names).collect());
+        let extra = sorted(got_names.difference(&want_names).collect());
+        if !missed.is_empty() {
+            misses.push(format!("people missed: {}", missed.join("; ")));
+        }
+        if !extra.is_empty() {
+            misses.push(format!("people not in the labels: {}", extra.join("; ")));
+        }
+        let mut wrong: Vec<String> = got_pairs
+            .difference(&want_pairs)
+            .filter(|(n, _)| want_names.contains(n))
+            .map(|(n, t)| format!("{n} / {t}"))
+            .collect();
+        wrong.sort();
+        if !wrong.is_empty() {
+            misses.push(format!("titles not in the labels: {}", wrong.join("; ")));
+        }
+        let mut lost: Vec<String> = want_pairs
+            .difference(&got_pairs)
+            .filter(|(n, _)| got_names.contains(n))
+            .map(|(n, t)| format!("{n} / {t}"))
+            .collect();
+        lost.sort();
+        if !lost.is_empty() {
+            misses.push(format!("titles missed: {}", lost.join("; ")));
+        }
         per_page.push(format!(
             "{file:<48} images {tp}/{} of {}  people {ptp}/{} of {}{}",
             a.images.len(),
@@ -518,7 +556,6 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
             }
         ));
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     let mut scores: Scores = t.iter().map(|(k, v)| (k.to_string(), v.rate())).collect();
     let (ip, ir) = (ratio(img_tp, img_got), ratio(img_tp, img_want));
     let (pp, pr) = (ratio(ppl_tp, ppl_got), ratio(ppl_tp, ppl_want));
@@ -529,6 +566,15 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
     scores.insert("people_recall".into(), pr);
     scores.insert("people_f1".into(), f1(pp, pr));
     scores.insert("pair_f1".into(), f1(qp, qr));
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            1.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    scores.insert("people_precision_macro".into(), mean(&macro_p));
+    scores.insert("people_recall_macro".into(), mean(&macro_r));
     Ok(Report {
         format: "per-page labels",
         pages: pages.len(),

@@ -87,6 +87,9 @@ pub struct Participant {
     pub titles: Vec<String>,
     /// Titles given at later mentions that differ from `titles`.
     pub other_titles: Vec<String>,
+    /// The side or body the text groups the person under ("Về phía Ban Thường vụ Tỉnh
+    /// ủy Bắc Kạn có các đồng chí: ..." gives "Ban Thường vụ Tỉnh ủy Bắc Kạn").
+    pub role_group: Option<String>,
     pub mentions: u32,
     /// Character offset of the first mention in the body, when the body names them.
     pub first_offset: Option<u32>,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 /// Version of the table layout; bump on any column change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tables of a dataset, each a folder under the output directory.
 pub const TABLES: [&str; 5] = [
@@ -110,6 +110,7 @@ pub fn participants() -> SchemaRef {
             utf8("rank", true),
             list("titles"),
             list("other_titles"),
+            utf8("role_group", true),
             Field::new("mentions", DataType::Int32, false),
             Field::new("first_offset", DataType::Int32, true),
             utf8("source", false),

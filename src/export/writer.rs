@@ -403,6 +403,7 @@ pub struct ParticipantRows {
     rank: StringBuilder,
     titles: Option<ListBuilder<StringBuilder>>,
     other_titles: Option<ListBuilder<StringBuilder>>,
+    role_group: StringBuilder,
     mentions: Int32Builder,
     first_offset: Int32Builder,
     source: StringBuilder,
@@ -421,6 +422,7 @@ impl ParticipantRows {
                 self.other_titles.get_or_insert_with(list_builder),
                 &p.other_titles,
             );
+            self.role_group.append_option(p.role_group.as_deref());
             self.mentions.append_value(p.mentions as i32);
             self.first_offset
                 .append_option(p.first_offset.map(|o| o as i32));
@@ -435,6 +437,7 @@ impl ParticipantRows {
             arc(self.rank.finish()),
             arc(self.titles.get_or_insert_with(list_builder).finish()),
             arc(self.other_titles.get_or_insert_with(list_builder).finish()),
+            arc(self.role_group.finish()),
             arc(self.mentions.finish()),
             arc(self.first_offset.finish()),
             arc(self.source.finish()),

@@ -19,6 +19,10 @@ pub struct Lexicon {
     pub places: HashSet<String>,
     /// Countries and bodies written between a title and a foreign name, longest first.
     pub countries: Vec<Vec<String>>,
+    /// Lower-case roles written after a name ("chủ một cửa hàng hoa"), longest first.
+    pub roles: Vec<Vec<String>>,
+    /// Heads of organisation names ("Bệnh viện", "Công ty"), longest first.
+    pub organisations: Vec<Vec<String>>,
 }
 
 fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
@@ -54,6 +58,8 @@ impl Lexicon {
             intro: lines(include_str!("lexicon/vi/intro.txt")).collect(),
             places: lines(include_str!("lexicon/vi/places.txt")).collect(),
             countries: phrases(include_str!("lexicon/vi/countries.txt")),
+            roles: phrases(include_str!("lexicon/vi/roles.txt")),
+            organisations: phrases(include_str!("lexicon/vi/organisations.txt")),
             titles_lower: Vec::new(),
         };
         lx.titles_lower = lower(&lx.titles);
@@ -65,7 +71,8 @@ impl Lexicon {
     }
 
     /// Adds entries (as in the data files) to one list: `surnames`, `ranks`, `titles`,
-    /// `title_words`, `intro`, `places` or `countries`. Returns false for an unknown list name.
+    /// `title_words`, `intro`, `places`, `countries`, `roles` or `organisations`.
+    /// Returns false for an unknown list name.
     pub fn extend(&mut self, list: &str, entries: &[String]) -> bool {
         let data = entries.join("\n");
         match list {
@@ -75,6 +82,15 @@ impl Lexicon {
             "countries" => {
                 self.countries.extend(phrases(&data));
                 self.countries.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            }
+            "roles" => {
+                self.roles.extend(phrases(&data));
+                self.roles.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            }
+            "organisations" => {
+                self.organisations.extend(phrases(&data));
+                self.organisations
+                    .sort_by_key(|p| std::cmp::Reverse(p.len()));
             }
             "title_words" => self.title_words.extend(
                 lines(&data)

@@ -7,6 +7,7 @@
 //! when it is a full three- or four-syllable name. Places and organisations that start
 //! like names ("Hà Nội", "đường Trần Phú", "121 Trần Phú") are left out.
 
+pub mod english;
 pub mod lexicon;
 mod tokens;
 
@@ -103,6 +104,9 @@ const NOT_PERSON_BEFORE: &[&str] = &[
     "phong",
 ];
 
+static ENGLISH: std::sync::LazyLock<english::Rules> =
+    std::sync::LazyLock::new(english::Rules::default);
+
 /// Prefixes that may stand before any title head.
 const TITLE_PREFIXES: &[&str] = &["Phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân"];
 
@@ -114,12 +118,28 @@ pub fn extract(
     language: Option<&str>,
     lx: &Lexicon,
 ) -> Vec<Participant> {
-    if !matches!(language, Some("vi") | None) {
-        return Vec::new();
-    }
+    // One rule set per language; a language without one gives no rows rather than
+    // guesses.
+    let find: &dyn Fn(&str) -> Vec<Mention> = match language {
+        Some("vi") | None => &|text: &str| mentions_in(text, lx),
+        Some("en") => &|text: &str| {
+            ENGLISH
+                .find(text)
+                .into_iter()
+                .map(|f| Mention {
+                    name: f.name,
+                    rank: None,
+                    titles: f.titles,
+                    group: None,
+                    at: 0,
+                })
+                .collect()
+        },
+        _ => return Vec::new(),
+    };
     let mut people: Vec<Participant> = Vec::new();
     for (place, text) in passages {
-        for m in mentions_in(text, lx) {
+        for m in find(text) {
             merge(&mut people, m, *place);
         }
     }
@@ -146,12 +166,18 @@ struct Mention {
     name: String,
     rank: Option<String>,
     titles: Vec<String>,
+    group: Option<String>,
+    /// Token index of the name in its passage.
+    at: usize,
 }
 
 fn merge(people: &mut Vec<Participant>, m: Mention, place: TextPlace) {
     if let Some(p) = people.iter_mut().find(|p| p.name == m.name) {
         if p.rank.is_none() {
             p.rank = m.rank;
+        }
+        if p.role_group.is_none() {
+            p.role_group = m.group;
         }
         if p.titles.is_empty() {
             p.titles = m.titles;
@@ -169,6 +195,7 @@ fn merge(people: &mut Vec<Participant>, m: Mention, place: TextPlace) {
         rank: m.rank,
         titles: m.titles,
         other_titles: Vec::new(),
+        role_group: m.group,
         mentions: 0,
         first_offset: None,
         place,
@@ -193,6 +220,21 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         let (rank, mut titles, cue_before) = before_name(&toks, i, lx);
         let after = titles_after(&toks, end, lx);
         let cue = cue_before || !after.is_empty() || end - i >= 3;
+        // "Chủ tịch Hồ Chí Minh": a name that is also a place is a person right after a
+        // bare title head (not "TP", not "Chủ tịch UBND TP").
+        if lx.places.contains(&name) {
+            if let Some(t) = bare_title_before(&toks, i, lx) {
+                out.push(Mention {
+                    name,
+                    rank: None,
+                    titles: vec![t],
+                    group: None,
+                    at: i,
+                });
+                i = end;
+                continue;
+            }
+        }
         if cue && !excluded(&toks, i, &name, lx) {
             if titles.is_empty() {
                 titles = after;
@@ -204,12 +246,154 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
                         .collect::<Vec<_>>(),
                 );
             }
-            out.push(Mention { name, rank, titles });
+            out.push(Mention {
+                name,
+                rank,
+                titles,
+                group: None,
+                at: i,
+            });
         }
         i = end;
     }
     out.extend(foreign_mentions(&toks, lx));
+    out.extend(name_with_country(&toks, lx));
+    let groups = groups_in(&toks);
+    for m in &mut out {
+        m.group = groups
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= m.at)
+            .map(|(_, g)| g.clone());
+    }
     out
+}
+
+/// Groups the text announces before listing people: "Về phía Ban Thường vụ Tỉnh ủy Bắc
+/// Kạn có các đồng chí: ...", "Đại diện Bộ Y tế có ...". Each applies from the end of
+/// its announcement to the next one or the end of the passage.
+fn groups_in(toks: &[Tok]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        let clause_start = k == 0 || toks[k - 1].is_punct();
+        let word = toks[k].text.to_lowercase();
+        let lead = match (word.as_str(), toks.get(k + 1).map(|t| t.text.as_str())) {
+            ("về", Some("phía")) | ("đại", Some("diện")) => 2,
+            ("phía", _) => 1,
+            _ => 0,
+        };
+        if !clause_start || lead == 0 {
+            k += 1;
+            continue;
+        }
+        let from = k + lead;
+        let mut e = from;
+        while e < toks.len() && !matches!(toks[e].text.as_str(), "có" | "gồm" | ":" | "," | ".")
+        {
+            e += 1;
+        }
+        let announced = toks
+            .get(e)
+            .is_some_and(|t| matches!(t.text.as_str(), "có" | "gồm" | ":"));
+        if announced && e > from && (toks[from].is_cap() || toks[from].is_upper()) && e - from <= 12
+        {
+            out.push((e, join(&toks[from..e])));
+        }
+        k = e.max(k + 1);
+    }
+    out
+}
+
+/// "Aurelien Tchouameni (Pháp)": a foreign name followed by its country in brackets,
+/// the way sports and world news present players and figures.
+fn name_with_country(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        let start = k;
+        while k < toks.len() && k - start < 4 && is_foreign_word(&toks[k]) {
+            k += 1;
+        }
+        let words = k - start;
+        let bracketed = toks.get(k).is_some_and(|t| t.text == "(")
+            && phrase_at(&toks[k + 1..], &lx.countries)
+                .is_some_and(|c| toks.get(k + 1 + c).is_some_and(|t| t.text == ")"));
+        // Not the tail of a longer capitalised run, not a country or place itself.
+        let after_cap = start > 0 && (toks[start - 1].is_cap() || toks[start - 1].is_upper());
+        if words >= 2 && bracketed && !after_cap && !org_before(toks, start) {
+            let name = join(&toks[start..k]);
+            let words_known = toks[start..k].iter().any(|t| {
+                lx.places.contains(&t.text)
+                    || phrase_at(std::slice::from_ref(t), &lx.countries).is_some()
+            });
+            if !lx.places.contains(&name) && !words_known {
+                out.push(Mention {
+                    name,
+                    rank: None,
+                    titles: Vec::new(),
+                    group: None,
+                    at: start,
+                });
+            }
+        }
+        k = if words == 0 { k + 1 } else { k };
+    }
+    out
+}
+
+/// Words that make the names of a clause companies or bodies: "công ty hóa dầu PCS
+/// (Singapore) và Chandra Asri (Indonesia)" lists firms, not people.
+const ORG_NOUNS: &[&str] = &[
+    "công ty",
+    "hãng",
+    "tập đoàn",
+    "doanh nghiệp",
+    "nhà máy",
+    "ngân hàng",
+    "tổ chức",
+    "câu lạc bộ",
+    "CLB",
+    "đội",
+    "đội bóng",
+];
+
+/// True when an organisation noun comes earlier in the same clause as `start`.
+fn org_before(toks: &[Tok], start: usize) -> bool {
+    let from = start.saturating_sub(10);
+    let mut k = start;
+    while k > from {
+        k -= 1;
+        if matches!(toks[k].text.as_str(), "." | ";" | ":" | "!" | "?") {
+            return false;
+        }
+        let ends_here = |phrase: &str| {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            k + 1 >= words.len()
+                && words
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .all(|(n, w)| toks[k - n].text.to_lowercase() == w.to_lowercase())
+        };
+        if ORG_NOUNS.iter().any(|p| ends_here(p)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A title head or rank, alone, right before `i` ("Chủ tịch", "Đại tướng").
+fn bare_title_before(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
+    if i > 0 && NOT_PERSON_BEFORE.contains(&toks[i - 1].text.as_str()) {
+        return None;
+    }
+    (i.saturating_sub(4)..i).find_map(|k| {
+        let span = &toks[k..i];
+        let whole = title_head(span, lx) == Some(span.len())
+            || phrase_at(span, &lx.ranks) == Some(span.len());
+        whole.then(|| join(span))
+    })
 }
 
 /// Foreign names are not in the surname lexicon; they are recognised by the title in
@@ -239,6 +423,8 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
                     name,
                     rank: None,
                     titles: vec![join(&toks[k..start])],
+                    group: None,
+                    at: start,
                 });
             }
             k = j;
@@ -348,6 +534,14 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
     let mut prev_cap = toks[e - 1].is_cap() || toks[e - 1].is_upper();
     while e < toks.len() {
         let t = &toks[e];
+        // "(HECI)": an acronym in brackets belongs to the organisation before it.
+        if t.text == "("
+            && toks.get(e + 1).is_some_and(Tok::is_upper)
+            && toks.get(e + 2).is_some_and(|c| c.text == ")")
+        {
+            e += 3;
+            continue;
+        }
         if t.is_punct()
             || name_at(toks, e, lx)
                 .is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end])))
@@ -360,9 +554,11 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
             continue;
         }
         if lx.title_words.contains(&t.text) {
-            // "và", "của" only join two capitalised parts.
+            // "và", "của" only join two capitalised parts, and "và" before a new title
+            // head starts another title (often another person's).
             if matches!(t.text.as_str(), "và" | "của")
-                && !toks.get(e + 1).is_some_and(|n| n.is_cap() || n.is_upper())
+                && (!toks.get(e + 1).is_some_and(|n| n.is_cap() || n.is_upper())
+                    || (t.text == "và" && title_head(&toks[e + 1..], lx).is_some()))
             {
                 break;
             }
@@ -380,11 +576,16 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
     e
 }
 
+/// The tokens as written: a space only where the text had one ("(HECI)", "Rịa-Vũng").
 fn join(toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut s = String::new();
+    for (n, t) in toks.iter().enumerate() {
+        if n > 0 && t.space_before {
+            s.push(' ');
+        }
+        s.push_str(&t.text);
+    }
+    s
 }
 
 /// Rank and title written before a name ("Đại tướng Tô Lâm", "Bí thư Tỉnh ủy Nguyễn
@@ -432,11 +633,37 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
         }
         if let Some(h) = title_head(&toks[k..i], lx) {
             if title_end(toks, k, h, lx) == i {
-                return (None, vec![join(&toks[k..i])], true);
+                return (None, titles_chained_before(toks, k, i, lx), true);
             }
         }
     }
     (None, vec![], intro && w == i)
+}
+
+/// "Phó Bí thư Thành ủy, Chủ tịch Ủy ban MTTQ Việt Nam TP.HCM Nguyễn Phước Lộc": titles
+/// separated by commas before a name all belong to it when the chain opens the clause
+/// (start of the passage, after a full stop, a dash or an intro word). Otherwise the
+/// earlier titles may close a previous person's list, and only the nearest one is kept.
+fn titles_chained_before(toks: &[Tok], k: usize, i: usize, lx: &Lexicon) -> Vec<String> {
+    let mut titles = vec![join(&toks[k..i])];
+    let mut start = k;
+    while start >= 2 && toks[start - 1].text == "," {
+        let comma = start - 1;
+        let found = (comma.saturating_sub(15)..comma).find(|&j| {
+            title_head(&toks[j..comma], lx).is_some_and(|h| title_end(toks, j, h, lx) == comma)
+        });
+        let Some(j) = found else { break };
+        titles.insert(0, join(&toks[j..comma]));
+        start = j;
+    }
+    let opens_clause = start == 0 || {
+        let p = &toks[start - 1];
+        (p.is_punct() && p.text != ",") || lx.intro.contains(&p.text)
+    };
+    if start != k && !opens_clause {
+        titles.drain(..titles.len() - 1);
+    }
+    titles
 }
 
 /// Titles written after a name: ", TITLE, TITLE", "- TITLE", "(TITLE)".
@@ -449,8 +676,18 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
         return titles;
     }
     let mut k = end + 1;
-    while let Some(h) = toks.get(k..).and_then(|rest| title_head(rest, lx)) {
-        let e = title_end(toks, k, h, lx);
+    loop {
+        let rest = toks.get(k..).unwrap_or(&[]);
+        let e = if let Some(h) = title_head(rest, lx) {
+            title_end(toks, k, h, lx)
+        } else if let Some(o) = phrase_at(rest, &lx.organisations).filter(|_| !titles.is_empty()) {
+            // Where the person works, after their titles.
+            title_end(toks, k, o, lx)
+        } else if let Some(e) = phrase_at(rest, &lx.roles).and_then(|_| role_end(toks, k)) {
+            e
+        } else {
+            break;
+        };
         titles.push(join(&toks[k..e]));
         match toks.get(e).map(|t| t.text.as_str()) {
             Some(",") => k = e + 1,
@@ -458,6 +695,24 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
         }
     }
     titles
+}
+
+/// A lower-case role ("chủ một tiệm hoa ở TP.HCM") runs to the next comma or full stop,
+/// brackets included; a role that runs on for more than a dozen words is a sentence,
+/// not a role.
+fn role_end(toks: &[Tok], k: usize) -> Option<usize> {
+    let mut e = k;
+    let mut depth = 0usize;
+    while e < toks.len() && e - k <= 12 {
+        match toks[e].text.as_str() {
+            "(" => depth += 1,
+            ")" if depth > 0 => depth -= 1,
+            "," | "." | ";" | ":" | "\"" | "“" | "”" if depth == 0 => return Some(e),
+            _ => {}
+        }
+        e += 1;
+    }
+    (e == toks.len() && depth == 0).then_some(e)
 }
 
 fn count_mentions(name: &str, passages: &[(TextPlace, String)]) -> u32 {
@@ -661,5 +916,157 @@ mod tests {
         assert_eq!(p.other_titles, vec!["Ủy viên Trung ương Đảng"]);
         assert_eq!(p.mentions, 2);
         assert_eq!(p.first_offset, Some(9));
+    }
+
+    #[test]
+    fn foreign_name_with_country_in_brackets() {
+        let ps = people(
+            "Kylian Mbappe (Pháp): +20 triệu euro. Josko Gvardiol (Croatia) tăng 15 triệu euro.",
+        );
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Kylian Mbappe", "Josko Gvardiol"]);
+        // Firms in a list, a one-word city and a club are not people.
+        for text in [
+            "Cách này cũng được công ty hóa dầu PCS (Singapore) và Chandra Asri (Indonesia) thực hiện.",
+            "Tàu cập cảng Nakhodka (Nga) tháng 12.",
+            "Đội bóng Real Madrid (Tây Ban Nha) thắng đậm.",
+        ] {
+            assert!(people(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_place_name_after_a_bare_title_is_a_person() {
+        let p = one(
+            "Đoàn dâng hương Chủ tịch Hồ Chí Minh tại bảo tàng.",
+            "Hồ Chí Minh",
+        );
+        assert_eq!(p.titles, vec!["Chủ tịch"]);
+        // The city stays a city.
+        assert!(people("Chủ tịch UBND TP Hồ Chí Minh phát biểu.").is_empty());
+        assert!(people("Người dân Thành phố Hồ Chí Minh đón Tết.").is_empty());
+    }
+
+    #[test]
+    fn titles_chained_before_a_name_at_the_start_of_a_clause() {
+        let p = one(
+            "Phó Bí thư Thành ủy, Chủ tịch Ủy ban MTTQ Việt Nam TP.HCM Nguyễn Phước Lộc làm trưởng đoàn.",
+            "Nguyễn Phước Lộc",
+        );
+        assert_eq!(
+            p.titles,
+            vec![
+                "Phó Bí thư Thành ủy",
+                "Chủ tịch Ủy ban MTTQ Việt Nam TP.HCM"
+            ]
+        );
+        // After another person's name, the earlier titles are that person's.
+        let text = "Ông Trần Văn Tuấn, Ủy viên Ban Thường vụ Thành ủy, Phó Chủ tịch HĐND TP.HCM Nguyễn Trường Nhật Phượng dâng hương.";
+        let p = one(text, "Nguyễn Trường Nhật Phượng");
+        assert_eq!(p.titles, vec!["Phó Chủ tịch HĐND TP.HCM"]);
+    }
+
+    #[test]
+    fn va_before_a_new_title_ends_the_title() {
+        let text = "Ủy viên Ban Thường vụ Thành ủy, Phó Chủ tịch UBND TP.HCM và Phó Chủ tịch HĐND TPHCM Nguyễn Trường Nhật Phượng dâng hương.";
+        let p = one(text, "Nguyễn Trường Nhật Phượng");
+        assert_eq!(p.titles, vec!["Phó Chủ tịch HĐND TPHCM"]);
+    }
+
+    #[test]
+    fn lower_case_roles_after_a_name() {
+        let p = one(
+            "Bà Nguyễn Thanh Vy, chủ một tiệm hoa ở TP.HCM, cho hay giá tăng.",
+            "Nguyễn Thanh Vy",
+        );
+        assert_eq!(p.titles, vec!["chủ một tiệm hoa ở TP.HCM"]);
+        let p = one(
+            "Ông Phạm Hoàng Thái Dương, chủ shop Hoa Yêu Thương (TP.HCM), cho biết.",
+            "Phạm Hoàng Thái Dương",
+        );
+        assert_eq!(p.titles, vec!["chủ shop Hoa Yêu Thương (TP.HCM)"]);
+        // A "role" that runs on into the sentence is not one.
+        let p = one(
+            "Ông Lê Văn Toàn, chủ nhà hàng nói rằng khách đến đông hơn mọi năm vì thời tiết đẹp và giá rẻ hơn",
+            "Lê Văn Toàn",
+        );
+        assert!(p.titles.is_empty(), "{:?}", p.titles);
+    }
+
+    #[test]
+    fn organisation_names_inside_and_after_titles() {
+        let p = one(
+            "Bác sĩ Cao Thị Hồng, Trưởng Trung tâm Kiểm tra sức khỏe Chợ Rẫy Việt Nhật (HECI), Bệnh viện Chợ Rẫy, cho biết.",
+            "Cao Thị Hồng",
+        );
+        assert_eq!(
+            p.titles,
+            vec![
+                "Trưởng Trung tâm Kiểm tra sức khỏe Chợ Rẫy Việt Nhật (HECI)",
+                "Bệnh viện Chợ Rẫy"
+            ]
+        );
+        let p = one(
+            "GS Phạm Hồng Chương, Hiệu trưởng Trường đại học Kinh tế Quốc dân, phát biểu.",
+            "Phạm Hồng Chương",
+        );
+        assert_eq!(
+            p.titles,
+            vec!["Hiệu trưởng Trường đại học Kinh tế Quốc dân"]
+        );
+    }
+
+    #[test]
+    fn role_group_from_the_announcement() {
+        let text = "Về phía Ban Thường vụ Tỉnh ủy Bắc Kạn có các đồng chí: Nguyễn Văn Du, Bí thư Tỉnh ủy; Hoàng Duy Chinh, Phó Bí thư Tỉnh ủy.";
+        for name in ["Nguyễn Văn Du", "Hoàng Duy Chinh"] {
+            assert_eq!(
+                one(text, name).role_group.as_deref(),
+                Some("Ban Thường vụ Tỉnh ủy Bắc Kạn")
+            );
+        }
+        assert_eq!(
+            one(
+                "Ông Nguyễn Văn Du, Bí thư Tỉnh ủy, phát biểu.",
+                "Nguyễn Văn Du"
+            )
+            .role_group,
+            None
+        );
+    }
+
+    #[test]
+    fn english_pages_use_the_english_rules() {
+        let ps = extract(
+            &[(
+                TextPlace::Body,
+                "President Joe Biden spoke. Jane Doe, the chief executive of Acme, agreed."
+                    .to_string(),
+            )],
+            "",
+            Some("en"),
+            &Lexicon::vietnamese(),
+        );
+        let got: Vec<(&str, &str)> = ps
+            .iter()
+            .map(|p| (p.name.as_str(), p.titles[0].as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Joe Biden", "President"),
+                ("Jane Doe", "the chief executive of Acme")
+            ]
+        );
+        // No rule set for the language: no rows.
+        assert!(
+            extract(
+                &[(TextPlace::Body, "Président Emmanuel Macron".into())],
+                "",
+                Some("fr"),
+                &Lexicon::vietnamese()
+            )
+            .is_empty()
+        );
     }
 }

@@ -6,6 +6,9 @@ pub struct Tok {
     pub text: String,
     /// True when no space separates this token from the one before ("Du-" gives "Du", "-" glued).
     pub glued_before: bool,
+    /// True when the text has white space (or nothing) right before this token: for
+    /// writing phrases back as they were ("Delhi-based", "(HECI)").
+    pub space_before: bool,
 }
 
 impl Tok {
@@ -60,6 +63,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             glued_before: !space_before
                 && c.is_alphanumeric()
                 && out.last().is_some_and(|t: &Tok| !t.is_punct()),
+            space_before,
         });
         space_before = false;
     }

@@ -31,7 +31,7 @@ fn tables_read_back_under_the_declared_schema_and_runs_append() {
                     .metadata()
                     .get("newsmill.schema_version")
                     .map(String::as_str),
-                Some("2")
+                Some(schema::SCHEMA_VERSION.to_string().as_str())
             );
         }
     }
