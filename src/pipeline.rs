@@ -210,6 +210,8 @@ pub struct StageContext {
     pub minhash: crate::dedupe::Hasher,
     /// The pipeline's own tracking-only query parameters, dropped from URL keys.
     pub tracking_params: Vec<String>,
+    /// Run the people stage (off only to measure what it costs).
+    pub people: bool,
     pub lexicon: Lexicon,
     pub rules: Option<SiteRules>,
     pub clock: StageClock,
@@ -221,6 +223,7 @@ impl StageContext {
             normalise,
             minhash: crate::dedupe::Hasher::new(crate::dedupe::Params::default()),
             tracking_params: Vec::new(),
+            people: true,
             lexicon: Lexicon::vietnamese(),
             rules: None,
             clock: StageClock::default(),
@@ -254,12 +257,14 @@ pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
         };
         article.signature = ctx.minhash.signature(&article.body);
         let t = Instant::now();
-        article.participants = people::extract(
-            &passages,
-            &article.body,
-            article.language.as_deref(),
-            &ctx.lexicon,
-        );
+        if ctx.people {
+            article.participants = people::extract(
+                &passages,
+                &article.body,
+                article.language.as_deref(),
+                &ctx.lexicon,
+            );
+        }
         clock
             .people
             .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);

@@ -147,7 +147,11 @@ pub fn extract(
         p.mentions = count_mentions(&p.name, passages).max(1);
         p.first_offset = char_offset(body, &p.name);
     }
-    // Short mentions ("ông Phớc") by a given name only one participant has.
+    // Short mentions ("ông Phớc") by a given name only one participant has. English
+    // short mentions ("Biden") are by family name and not counted here.
+    if language == Some("en") {
+        return people;
+    }
     let given: Vec<String> = people
         .iter()
         .map(|p| p.name.rsplit(' ').next().unwrap_or("").to_string())
