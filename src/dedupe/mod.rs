@@ -396,4 +396,46 @@ mod tests {
         );
         assert!(v[0].similarity >= 0.8, "{v:?}");
     }
+
+    #[test]
+    fn an_amp_page_is_the_same_article_as_the_page_naming_it() {
+        use crate::record::Document;
+        let body = story(9, 200);
+        let doc = |canonical: Option<&str>, fetched: &str, amp: Option<&str>| Document {
+            source: fetched.to_string(),
+            canonical_url: canonical.map(str::to_string),
+            fetched_url: Some(fetched.to_string()),
+            amphtml_url: amp.map(str::to_string),
+            title: Some("Tiêu đề".into()),
+            paragraphs: vec![body.clone()],
+            ..Document::default()
+        };
+        let article = |d: Document| {
+            let mut a = crate::normalise::normalise(d, Default::default(), &[]).unwrap();
+            a.signature = Hasher::new(Params::default()).signature(&a.body);
+            Entry::of(&a)
+        };
+        // The main page names its AMP version; the AMP page, fetched on its own without
+        // a canonical link, is caught by that name, and an edited copy would not matter.
+        let main = article(doc(
+            Some("https://www.e.vn/tin/a.html"),
+            "https://www.e.vn/tin/a.html?utm_source=x",
+            Some("https://www.e.vn/amp/tin/a.html"),
+        ));
+        let amp = article(doc(None, "https://www.e.vn/amp/tin/a.html", None));
+        assert_ne!(main.article_id, amp.article_id);
+        let mut d = Deduper::new(Params::default());
+        d.add(Entry {
+            published: Some(1),
+            ..main.clone()
+        });
+        d.add(Entry {
+            published: Some(2),
+            ..amp
+        });
+        let v = d.resolve(None).unwrap();
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].seq, v[0].method), (1, "url"));
+        assert_eq!(v[0].duplicate_of, main.article_id);
+    }
 }

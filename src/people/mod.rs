@@ -221,6 +221,12 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             .map(|t| t.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        // Credits and bylines name who made the photo or wrote the piece, not who took
+        // part: "(Ảnh: Nguyễn Văn A)", "Theo Nguyễn Văn A", a passage that is only a name.
+        if is_credit(&toks, i, end) {
+            i = end;
+            continue;
+        }
         let (rank, mut titles, cue_before) = before_name(&toks, i, lx);
         let after = titles_after(&toks, end, lx);
         let cue = cue_before || !after.is_empty() || end - i >= 3;
@@ -271,6 +277,37 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             .map(|(_, g)| g.clone());
     }
     out
+}
+
+/// Words that introduce a credit or a source, before a colon or on their own.
+const CREDIT_WORDS: &[&str] = &[
+    "ảnh",
+    "photo",
+    "nguồn",
+    "theo",
+    "video",
+    "clip",
+    "đồ họa",
+    "bài",
+];
+
+/// True when the name at `i..end` is a photo credit, a source or a byline.
+fn is_credit(toks: &[Tok], i: usize, end: usize) -> bool {
+    // The passage is the name alone (a byline line), maybe with a full stop.
+    let rest_empty = toks[end..].iter().all(Tok::is_punct);
+    if i == 0 && rest_empty {
+        return true;
+    }
+    // "Ảnh: NAME", "Ảnh NAME", "Theo NAME" right before, in this clause.
+    let mut k = i;
+    if k > 0 && toks[k - 1].text == ":" {
+        k -= 1;
+    }
+    (1..=2).any(|n| {
+        k >= n
+            && CREDIT_WORDS.contains(&join(&toks[k - n..k]).to_lowercase().as_str())
+            && (k - n == 0 || toks[k - n - 1].is_punct())
+    })
 }
 
 /// Groups the text announces before listing people: "Về phía Ban Thường vụ Tỉnh ủy Bắc
@@ -1071,6 +1108,23 @@ mod tests {
                 &Lexicon::vietnamese()
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn credits_and_bylines_are_not_participants() {
+        for text in [
+            "Quang cảnh buổi lễ (Ảnh: Nguyễn Văn Hùng).",
+            "Quang cảnh buổi lễ. Ảnh: Trần Thị Mai",
+            "Theo Lê Minh Tuấn, giá xăng sẽ giảm.",
+            "Nguyễn Thị Thu Hà",
+        ] {
+            assert!(people(text).is_empty(), "{text}: {:?}", people(text));
+        }
+        // An intro word still makes a person after "theo".
+        assert_eq!(
+            people("Theo ông Lê Minh Tuấn, Giám đốc Sở Công Thương, giá sẽ giảm.")[0].name,
+            "Lê Minh Tuấn"
         );
     }
 }
