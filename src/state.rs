@@ -356,13 +356,27 @@ impl State {
         hasher: &dedupe::Hasher,
     ) -> Result<()> {
         for e in kept {
-            // A changed article replaces what was known of its earlier version.
-            self.conn
-                .prepare_cached("DELETE FROM dedupe_bands WHERE article_id = ?1")?
-                .execute([&e.article_id])?;
-            self.conn
-                .prepare_cached("DELETE FROM dedupe_urls WHERE article_id = ?1")?
-                .execute([&e.article_id])?;
+            // A changed article replaces the bands of its earlier version. They are
+            // found from its stored signature, by primary key: a delete by article id
+            // alone would scan the whole table once per article.
+            let old: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached("SELECT signature FROM dedupe_articles WHERE article_id = ?1")?
+                .query_row([&e.article_id], |r| r.get(0))
+                .optional()?;
+            if let Some(old) = old {
+                let old: Vec<u16> = old
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                for k in hasher.band_keys(&old) {
+                    self.conn
+                        .prepare_cached(
+                            "DELETE FROM dedupe_bands WHERE band_key = ?1 AND article_id = ?2",
+                        )?
+                        .execute(params![k as i64, e.article_id])?;
+                }
+            }
             let sig: Vec<u8> = e.signature.iter().flat_map(|v| v.to_le_bytes()).collect();
             self.conn
                 .prepare_cached(
@@ -431,18 +445,26 @@ impl dedupe::History for State {
     }
 
     fn by_bands(&mut self, keys: &[u64], except: &str) -> Result<Vec<dedupe::Earlier>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One query for all bands of the signature.
         let mut ids: Vec<String> = Vec::new();
         {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT article_id FROM dedupe_bands WHERE band_key = ?1 AND article_id != ?2",
-            )?;
-            for k in keys {
-                for id in stmt.query_map(params![*k as i64, except], |r| r.get::<_, String>(0))? {
-                    let id = id?;
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
-                }
+            let marks = vec!["?"; keys.len()].join(",");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT DISTINCT article_id FROM dedupe_bands WHERE band_key IN ({marks}) AND article_id != ?"
+            ))?;
+            let values = keys
+                .iter()
+                .map(|k| rusqlite::types::Value::Integer(*k as i64))
+                .chain(std::iter::once(rusqlite::types::Value::Text(
+                    except.to_string(),
+                )));
+            for id in stmt.query_map(rusqlite::params_from_iter(values), |r| {
+                r.get::<_, String>(0)
+            })? {
+                ids.push(id?);
             }
         }
         ids.sort();
