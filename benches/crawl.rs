@@ -269,6 +269,11 @@ fn main() {
                 .expect("json");
         let articles = manifest["counts"]["articles"].as_u64().unwrap_or(0);
         println!(
+            "    stage CPU seconds {} (wall {:.1} s)",
+            manifest["stage_seconds"],
+            manifest["wall_seconds"].as_f64().unwrap_or(0.0)
+        );
+        println!(
             "(b) newsmill run, {pages:>6} pages {:>8.0} pages/s ({articles} articles, {:.1} s)   (c) peak RSS {:.0} MB",
             rate(pages, elapsed),
             elapsed.as_secs_f64(),

@@ -204,7 +204,9 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         )));
     }
     sink.crawl.requests = fetcher.requests.load(std::sync::atomic::Ordering::Relaxed);
+    let t = std::time::Instant::now();
     let dropped = sink.settle(&mut exporter, Some(&mut state), !opts.ignore_state)?;
+    ctx.clock.add_dedupe(t.elapsed());
     let written = exporter.commit(&dropped)?;
     let mut extra_files = vec![];
     drop(fetcher);

@@ -190,15 +190,24 @@ pub struct StageClock {
     parse: AtomicU64,
     normalise: AtomicU64,
     people: AtomicU64,
+    /// The end-of-run dedupe decision, on the sink thread.
+    dedupe: AtomicU64,
 }
 
 impl StageClock {
+    /// Adds the time of the dedupe decision.
+    pub fn add_dedupe(&self, d: std::time::Duration) {
+        self.dedupe
+            .fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+    }
+
     fn seconds(&self) -> BTreeMap<String, f64> {
         let secs = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
         BTreeMap::from([
             ("parse".to_string(), secs(&self.parse)),
             ("normalise".to_string(), secs(&self.normalise)),
             ("people".to_string(), secs(&self.people)),
+            ("dedupe".to_string(), secs(&self.dedupe)),
         ])
     }
 }
@@ -712,7 +721,9 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
             opts.out.display()
         )));
     }
+    let t = Instant::now();
     let dropped = sink.settle(&mut exporter, None, false)?;
+    ctx.clock.add_dedupe(t.elapsed());
     let written = exporter.commit(&dropped)?;
     let info = ManifestInfo {
         out: &opts.out,

@@ -195,7 +195,7 @@ pub fn word_hashes(text: &str) -> Vec<u64> {
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());
-        } else if !c.is_ascii() && c.is_alphanumeric() {
+        } else if !c.is_ascii() && crate::normalise::text::is_letter_or_digit(c) {
             word.extend(c.to_lowercase());
         } else if !word.is_empty() {
             out.push(xxh3_64(word.as_bytes()));

@@ -15,7 +15,7 @@ fn vietnamese_share(text: &str) -> f64 {
     let mut letters = 0usize;
     let mut viet = 0usize;
     for c in text.chars().take(20_000) {
-        if c.is_alphabetic() {
+        if super::text::is_letter(c) {
             letters += 1;
             if is_vietnamese_letter(c) {
                 viet += 1;

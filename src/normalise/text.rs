@@ -34,6 +34,29 @@ fn is_invisible(c: char) -> bool {
 
 /// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
 /// tone marks placed in `style`.
+/// `char::is_alphabetic`, answered without the Unicode table for ASCII and the Latin
+/// blocks Vietnamese is written in (Latin-1 letters, Latin Extended-A/B, Latin Extended
+/// Additional), where the table lookup is slow and every letter is a letter.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_alphabetic(),
+        '\u{C0}'..='\u{24F}' => c != '\u{D7}' && c != '\u{F7}',
+        '\u{1E00}'..='\u{1EFF}' => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_alphanumeric` with the same fast paths as [`is_letter`].
+#[inline]
+pub fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_letter(c) || c.is_numeric()
+    }
+}
+
 pub fn clean(text: &str, style: ToneStyle) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
@@ -81,7 +104,7 @@ fn restyle_tones(text: &str, style: ToneStyle) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     for c in text.chars() {
-        if c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic()) {
+        if is_letter(c) {
             word.push(c);
         } else {
             flush_word(&mut out, &mut word, style);
@@ -189,6 +212,15 @@ fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn fast_letter_checks_agree_with_unicode() {
+        for c in ('\u{0}'..='\u{2FFF}').chain(['ể', 'Ữ', '×', '÷', '5', '٣', '中']) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

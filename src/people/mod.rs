@@ -318,10 +318,12 @@ fn groups_in(toks: &[Tok]) -> Vec<(usize, String)> {
     let mut k = 0;
     while k < toks.len() {
         let clause_start = k == 0 || toks[k - 1].is_punct();
-        let word = toks[k].text.to_lowercase();
-        let lead = match (word.as_str(), toks.get(k + 1).map(|t| t.text.as_str())) {
-            ("về", Some("phía")) | ("đại", Some("diện")) => 2,
-            ("phía", _) => 1,
+        let lead = match (
+            toks[k].text.as_str(),
+            toks.get(k + 1).map(|t| t.text.as_str()),
+        ) {
+            ("Về" | "về", Some("phía")) | ("Đại" | "đại", Some("diện")) => 2,
+            ("Phía" | "phía", _) => 1,
             _ => 0,
         };
         if !clause_start || lead == 0 {
@@ -350,35 +352,37 @@ fn groups_in(toks: &[Tok]) -> Vec<(usize, String)> {
 /// the way sports and world news present players and figures.
 fn name_with_country(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
     let mut out = Vec::new();
-    let mut k = 0;
-    while k < toks.len() {
-        let start = k;
-        while k < toks.len() && k - start < 4 && is_foreign_word(&toks[k]) {
-            k += 1;
+    // Only a bracket can start this form: look back from each one.
+    for k in (1..toks.len()).filter(|&k| toks[k].text == "(") {
+        let bracketed = phrase_at(&toks[k + 1..], &lx.countries)
+            .is_some_and(|c| toks.get(k + 1 + c).is_some_and(|t| t.text == ")"));
+        if !bracketed {
+            continue;
+        }
+        let mut start = k;
+        while start > 0 && k - start < 4 && is_foreign_word(&toks[start - 1]) {
+            start -= 1;
         }
         let words = k - start;
-        let bracketed = toks.get(k).is_some_and(|t| t.text == "(")
-            && phrase_at(&toks[k + 1..], &lx.countries)
-                .is_some_and(|c| toks.get(k + 1 + c).is_some_and(|t| t.text == ")"));
         // Not the tail of a longer capitalised run, not a country or place itself.
         let after_cap = start > 0 && (toks[start - 1].is_cap() || toks[start - 1].is_upper());
-        if words >= 2 && bracketed && !after_cap && !org_before(toks, start) {
-            let name = join(&toks[start..k]);
-            let words_known = toks[start..k].iter().any(|t| {
-                lx.places.contains(&t.text)
-                    || phrase_at(std::slice::from_ref(t), &lx.countries).is_some()
-            });
-            if !lx.places.contains(&name) && !words_known {
-                out.push(Mention {
-                    name,
-                    rank: None,
-                    titles: Vec::new(),
-                    group: None,
-                    at: start,
-                });
-            }
+        if words < 2 || after_cap || org_before(toks, start) {
+            continue;
         }
-        k = if words == 0 { k + 1 } else { k };
+        let name = join(&toks[start..k]);
+        let words_known = toks[start..k].iter().any(|t| {
+            lx.places.contains(&t.text)
+                || phrase_at(std::slice::from_ref(t), &lx.countries).is_some()
+        });
+        if !lx.places.contains(&name) && !words_known {
+            out.push(Mention {
+                name,
+                rank: None,
+                titles: Vec::new(),
+                group: None,
+                at: start,
+            });
+        }
     }
     out
 }

@@ -1,6 +1,9 @@
 //! Word and punctuation tokens with their character offsets, for name matching.
 
-/// One token of a passage.
+use crate::normalise::text::{is_letter, is_letter_or_digit};
+
+/// One token of a passage. Its shape (capitalised, upper-case, punctuation) is worked
+/// out once here: the rules ask it of every token many times.
 #[derive(Debug, Clone)]
 pub struct Tok {
     pub text: String,
@@ -9,24 +12,56 @@ pub struct Tok {
     /// True when the text has white space (or nothing) right before this token: for
     /// writing phrases back as they were ("Delhi-based", "(HECI)").
     pub space_before: bool,
+    shape: u8,
+}
+
+const PUNCT: u8 = 1;
+const CAP: u8 = 2;
+const UPPER: u8 = 4;
+const NUMBER: u8 = 8;
+
+fn shape_of(text: &str) -> u8 {
+    let mut shape = 0;
+    if !text.chars().any(is_letter_or_digit) {
+        shape |= PUNCT;
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        shape |= NUMBER;
+    }
+    let mut cs = text.chars();
+    if cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase) {
+        shape |= CAP;
+    }
+    if text.chars().filter(|&c| is_letter(c)).count() >= 2 && !text.chars().any(char::is_lowercase)
+    {
+        shape |= UPPER;
+    }
+    shape
 }
 
 impl Tok {
+    pub fn new(text: String, glued_before: bool, space_before: bool) -> Self {
+        let shape = shape_of(&text);
+        Tok {
+            text,
+            glued_before,
+            space_before,
+            shape,
+        }
+    }
     pub fn is_punct(&self) -> bool {
-        !self.text.chars().any(char::is_alphanumeric)
+        self.shape & PUNCT != 0
     }
     pub fn is_number(&self) -> bool {
-        self.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+        self.shape & NUMBER != 0
     }
     /// "Nguyễn": an upper-case letter then lower-case letters only.
     pub fn is_cap(&self) -> bool {
-        let mut cs = self.text.chars();
-        cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+        self.shape & CAP != 0
     }
     /// "HĐND", "XIII", "TP.HCM": two or more letters, none lower-case.
     pub fn is_upper(&self) -> bool {
-        self.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && !self.text.chars().any(char::is_lowercase)
+        self.shape & UPPER != 0
     }
 }
 
@@ -45,12 +80,12 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             continue;
         }
         let start = i;
-        if c.is_alphanumeric() {
+        if is_letter_or_digit(c) {
             while i < chars.len()
-                && (chars[i].is_alphanumeric()
+                && (is_letter_or_digit(chars[i])
                     || (chars[i] == '.'
                         && i + 1 < chars.len()
-                        && chars[i + 1].is_alphanumeric()
+                        && is_letter_or_digit(chars[i + 1])
                         && chars[i - 1].is_uppercase()))
             {
                 i += 1;
@@ -58,13 +93,14 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         } else {
             i += 1;
         }
-        out.push(Tok {
-            text: chars[start..i].iter().collect(),
-            glued_before: !space_before
-                && c.is_alphanumeric()
-                && out.last().is_some_and(|t: &Tok| !t.is_punct()),
+        let glued = !space_before
+            && is_letter_or_digit(c)
+            && out.last().is_some_and(|t: &Tok| !t.is_punct());
+        out.push(Tok::new(
+            chars[start..i].iter().collect(),
+            glued,
             space_before,
-        });
+        ));
         space_before = false;
     }
     out
