@@ -355,7 +355,11 @@ impl State {
         kept: impl Iterator<Item = &'a dedupe::Entry>,
         hasher: &dedupe::Hasher,
     ) -> Result<()> {
-        for e in kept {
+        let kept: Vec<&dedupe::Entry> = kept.collect();
+        // Band rows are inserted in key order: random inserts into a large index would
+        // each touch a different page of it.
+        let mut bands: Vec<(i64, u32)> = Vec::with_capacity(kept.len() * 32);
+        for (n, e) in kept.iter().enumerate() {
             // A changed article replaces the bands of its earlier version. They are
             // found from its stored signature, by primary key: a delete by article id
             // alone would scan the whole table once per article.
@@ -390,13 +394,19 @@ impl State {
                     )?
                     .execute(params![*k as i64, e.article_id])?;
             }
-            for k in hasher.band_keys(&e.signature) {
-                self.conn
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?1, ?2)",
-                    )?
-                    .execute(params![k as i64, e.article_id])?;
-            }
+            bands.extend(
+                hasher
+                    .band_keys(&e.signature)
+                    .into_iter()
+                    .map(|k| (k as i64, n as u32)),
+            );
+        }
+        bands.sort_unstable();
+        let mut insert = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?1, ?2)",
+        )?;
+        for (k, n) in bands {
+            insert.execute(params![k, kept[n as usize].article_id])?;
         }
         Ok(())
     }
