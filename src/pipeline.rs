@@ -397,10 +397,10 @@ impl Sink {
         mut state: Option<&mut State>,
         earlier_runs: bool,
     ) -> Result<Dropped> {
-        let history = state
-            .as_deref_mut()
-            .filter(|_| earlier_runs)
-            .map(|s| s as &mut dyn dedupe::History);
+        if let Some(s) = state.as_deref_mut() {
+            s.begin_dedupe(earlier_runs)?;
+        }
+        let history = state.as_deref_mut().map(|s| s as &mut dyn dedupe::History);
         let verdicts = self.dedupe.resolve(history)?;
         let mut articles = vec![false; self.exported.len()];
         for v in &verdicts {
@@ -431,16 +431,6 @@ impl Sink {
             if let Some(s) = state.as_deref_mut() {
                 s.mark_duplicate(&e.url, &v.duplicate_of)?;
             }
-        }
-        if let Some(s) = state {
-            let kept = self
-                .dedupe
-                .entries()
-                .iter()
-                .zip(&articles)
-                .filter(|(_, dropped)| !**dropped)
-                .map(|(e, _)| e);
-            s.remember(kept, self.dedupe.hasher())?;
         }
         Ok(Dropped {
             images: expand(&articles, self.exported.iter().map(|e| e.images)),
@@ -475,7 +465,7 @@ impl Sink {
         &mut self,
         done: Done,
         exporter: &mut Exporter,
-        state: Option<&mut State>,
+        mut state: Option<&mut State>,
     ) -> Result<()> {
         self.counts.pages_in += 1;
         let (outcome, meta) = match done {
@@ -497,7 +487,13 @@ impl Sink {
                 self.counts.images += a.images.len() as u64;
                 self.counts.participants += a.participants.len() as u64;
                 exporter.article(a)?;
-                self.dedupe.add(dedupe::Entry::of(a));
+                let mut entry = dedupe::Entry::of(a);
+                if let Some(s) = state.as_deref_mut() {
+                    // With a crawl state the signature waits on disk, not in memory.
+                    s.stash_signature(self.exported.len(), &a.signature)?;
+                    entry.signature = Box::default();
+                }
+                self.dedupe.add(entry);
                 self.exported.push(Exported {
                     url: a.url.clone(),
                     source: a.source.clone(),

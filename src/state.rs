@@ -123,6 +123,8 @@ pub struct State {
     conn: Connection,
     queued: usize,
     run_id: String,
+    /// `--ignore-state`: the dedupe decision sees only this run's articles.
+    dedupe_this_run_only: bool,
 }
 
 const SCHEMA: &str = "
@@ -177,6 +179,11 @@ CREATE TABLE IF NOT EXISTS dedupe_bands (
     article_id TEXT NOT NULL,
     PRIMARY KEY (band_key, article_id)
 ) WITHOUT ROWID;
+-- Signatures of the running run's articles, set aside until its dedupe decision.
+CREATE TABLE IF NOT EXISTS dedupe_run (
+    seq INTEGER PRIMARY KEY,
+    signature BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -222,6 +229,7 @@ impl State {
             );
         }
         conn.execute("DELETE FROM pending", [])?;
+        conn.execute("DELETE FROM dedupe_run", [])?;
         conn.execute(
             "UPDATE runs SET status = 'killed' WHERE status = 'running'",
             [],
@@ -235,6 +243,7 @@ impl State {
             conn,
             queued: 0,
             run_id: run_id.to_string(),
+            dedupe_this_run_only: false,
         })
     }
 
@@ -330,6 +339,7 @@ impl State {
         )?;
         self.conn
             .execute("DELETE FROM pending WHERE run_id = ?1", [&run])?;
+        self.conn.execute("DELETE FROM dedupe_run", [])?;
         self.conn.execute(
             "UPDATE runs SET finished_at = ?2, status = ?3 WHERE run_id = ?1",
             params![run, Utc::now().to_rfc3339(), status],
@@ -348,66 +358,22 @@ impl State {
         Ok(())
     }
 
-    /// Persists the hashes and signatures of this run's kept articles; they take effect
-    /// with the run at [`State::commit`], so a killed run leaves none behind.
-    pub fn remember<'a>(
-        &mut self,
-        kept: impl Iterator<Item = &'a dedupe::Entry>,
-        hasher: &dedupe::Hasher,
-    ) -> Result<()> {
-        let kept: Vec<&dedupe::Entry> = kept.collect();
-        // Band rows are inserted in key order: random inserts into a large index would
-        // each touch a different page of it.
-        let mut bands: Vec<(i64, u32)> = Vec::with_capacity(kept.len() * 32);
-        for (n, e) in kept.iter().enumerate() {
-            // A changed article replaces the bands of its earlier version. They are
-            // found from its stored signature, by primary key: a delete by article id
-            // alone would scan the whole table once per article.
-            let old: Option<Vec<u8>> = self
-                .conn
-                .prepare_cached("SELECT signature FROM dedupe_articles WHERE article_id = ?1")?
-                .query_row([&e.article_id], |r| r.get(0))
-                .optional()?;
-            if let Some(old) = old {
-                let old: Vec<u16> = old
-                    .chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                    .collect();
-                for k in hasher.band_keys(&old) {
-                    self.conn
-                        .prepare_cached(
-                            "DELETE FROM dedupe_bands WHERE band_key = ?1 AND article_id = ?2",
-                        )?
-                        .execute(params![k as i64, e.article_id])?;
-                }
-            }
-            let sig: Vec<u8> = e.signature.iter().flat_map(|v| v.to_le_bytes()).collect();
-            self.conn
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![e.article_id, e.body as i64, sig, self.run_id])?;
-            for k in e.url.iter().chain(&e.aliases) {
-                self.conn
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO dedupe_urls (url_hash, article_id) VALUES (?1, ?2)",
-                    )?
-                    .execute(params![*k as i64, e.article_id])?;
-            }
-            bands.extend(
-                hasher
-                    .band_keys(&e.signature)
-                    .into_iter()
-                    .map(|k| (k as i64, n as u32)),
-            );
-        }
-        bands.sort_unstable();
-        let mut insert = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?1, ?2)",
-        )?;
-        for (k, n) in bands {
-            insert.execute(params![k, kept[n as usize].article_id])?;
-        }
+    /// Sets an article's signature aside until the run's dedupe decision, so that the
+    /// run does not hold every signature in memory.
+    pub fn stash_signature(&mut self, seq: usize, signature: &[u16]) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO dedupe_run (seq, signature) VALUES (?1, ?2)")?
+            .execute(params![seq as i64, to_blob(signature)])?;
+        self.tick()
+    }
+
+    /// Gets the state ready for the run's dedupe decision. `earlier_runs: false`
+    /// (`--ignore-state`) hides the articles of earlier runs from it.
+    pub fn begin_dedupe(&mut self, earlier_runs: bool) -> Result<()> {
+        self.dedupe_this_run_only = !earlier_runs;
+        // The decision reads and writes the band index at random: a larger page cache
+        // (bounded, 16 MiB) for that phase only.
+        self.conn.pragma_update(None, "cache_size", -16384)?;
         Ok(())
     }
 
@@ -431,16 +397,32 @@ impl State {
     }
 }
 
-/// Earlier runs' articles, for the dedupe stage. Articles of this run are not here
-/// yet: they are remembered only when the run commits.
+fn to_blob(signature: &[u16]) -> Vec<u8> {
+    signature.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn from_blob(blob: &[u8]) -> dedupe::Signature {
+    blob.chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect()
+}
+
+/// The articles of earlier runs and, as the decision goes, the articles this run keeps:
+/// the whole dedupe index of a crawl lives here, on disk. Rows of this run take effect
+/// with the run at [`State::commit`].
 impl dedupe::History for State {
     fn by_url(&mut self, url: u64, except: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT article_id FROM dedupe_urls WHERE url_hash = ?1 AND article_id != ?2 ORDER BY article_id LIMIT 1",
+                "SELECT u.article_id FROM dedupe_urls AS u JOIN dedupe_articles AS a USING (article_id)
+                 WHERE u.url_hash = ?1 AND u.article_id != ?2 AND (?3 = 0 OR a.run_id = ?4)
+                 ORDER BY u.article_id LIMIT 1",
             )?
-            .query_row(params![url as i64, except], |r| r.get(0))
+            .query_row(
+                params![url as i64, except, self.dedupe_this_run_only, self.run_id],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -448,9 +430,14 @@ impl dedupe::History for State {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT article_id FROM dedupe_articles WHERE body_hash = ?1 AND article_id != ?2 ORDER BY article_id LIMIT 1",
+                "SELECT article_id FROM dedupe_articles
+                 WHERE body_hash = ?1 AND article_id != ?2 AND (?3 = 0 OR run_id = ?4)
+                 ORDER BY article_id LIMIT 1",
             )?
-            .query_row(params![body as i64, except], |r| r.get(0))
+            .query_row(
+                params![body as i64, except, self.dedupe_this_run_only, self.run_id],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -479,23 +466,85 @@ impl dedupe::History for State {
         }
         ids.sort();
         let mut out = Vec::with_capacity(ids.len());
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT signature FROM dedupe_articles WHERE article_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT signature, run_id FROM dedupe_articles WHERE article_id = ?1",
+        )?;
         for id in ids {
-            let sig: Option<Vec<u8>> = stmt.query_row([&id], |r| r.get(0)).optional()?;
-            if let Some(sig) = sig {
-                let signature = sig
-                    .chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                    .collect();
+            let row: Option<(Vec<u8>, String)> = stmt
+                .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((sig, run)) = row {
+                if self.dedupe_this_run_only && run != self.run_id {
+                    continue;
+                }
                 out.push(dedupe::Earlier {
                     article_id: id,
-                    signature,
+                    signature: from_blob(&sig),
                 });
             }
         }
         Ok(out)
+    }
+
+    fn signature(&mut self, seq: usize) -> Result<Option<dedupe::Signature>> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT signature FROM dedupe_run WHERE seq = ?1")?
+            .query_row([seq as i64], |r| r.get(0))
+            .optional()?;
+        Ok(blob.map(|b| from_blob(&b)))
+    }
+
+    fn kept_here(&mut self, article_id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM dedupe_articles WHERE article_id = ?1 AND run_id = ?2")?
+            .exists(params![article_id, self.run_id])?)
+    }
+
+    fn keep(
+        &mut self,
+        e: &dedupe::Entry,
+        signature: &[u16],
+        hasher: &dedupe::Hasher,
+    ) -> Result<bool> {
+        // A changed article replaces the bands of its earlier version. They are found
+        // from its stored signature, by primary key: a delete by article id alone would
+        // scan the whole table once per article.
+        let old: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT signature FROM dedupe_articles WHERE article_id = ?1")?
+            .query_row([&e.article_id], |r| r.get(0))
+            .optional()?;
+        if let Some(old) = old {
+            for k in hasher.band_keys(&from_blob(&old)) {
+                self.conn
+                    .prepare_cached(
+                        "DELETE FROM dedupe_bands WHERE band_key = ?1 AND article_id = ?2",
+                    )?
+                    .execute(params![k as i64, e.article_id])?;
+            }
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![e.article_id, e.body as i64, to_blob(signature), self.run_id])?;
+        for k in e.url.iter().chain(&e.aliases) {
+            self.conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO dedupe_urls (url_hash, article_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![*k as i64, e.article_id])?;
+        }
+        for k in hasher.band_keys(signature) {
+            self.conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![k as i64, e.article_id])?;
+        }
+        Ok(true)
     }
 }
 

@@ -80,10 +80,33 @@ pub struct Earlier {
 /// Articles exported by earlier runs (the crawl state). Each lookup leaves out the
 /// article `except`: a page whose content changed keeps its identity and is exported
 /// again as its new version, not called a copy of itself.
+///
+/// A history that also [`keeps`](History::keep) this run's articles holds the whole
+/// index on disk: the decision then keeps nothing per article in memory but its order,
+/// and signatures are read back from it ([`History::signature`]).
 pub trait History {
     fn by_url(&mut self, url: u64, except: &str) -> anyhow::Result<Option<String>>;
     fn by_body(&mut self, body: u64, except: &str) -> anyhow::Result<Option<String>>;
     fn by_bands(&mut self, keys: &[u64], except: &str) -> anyhow::Result<Vec<Earlier>>;
+    /// The signature of this run's entry `seq`, when it was set aside on disk.
+    fn signature(&mut self, _seq: usize) -> anyhow::Result<Option<Signature>> {
+        Ok(None)
+    }
+    /// True when this run already kept an article with this id (the same page under
+    /// another URL form).
+    fn kept_here(&mut self, _article_id: &str) -> anyhow::Result<bool> {
+        Ok(false)
+    }
+    /// Records a kept article of this run so that later lookups find it. Returns false
+    /// when this history does not keep the run's articles (the caller indexes them).
+    fn keep(
+        &mut self,
+        _entry: &Entry,
+        _signature: &[u16],
+        _hasher: &Hasher,
+    ) -> anyhow::Result<bool> {
+        Ok(false)
+    }
 }
 
 /// Collects a run's entries and decides which are duplicates.
@@ -140,7 +163,8 @@ impl Deduper {
         // through `next` (one slot per entry and band), so the index costs a few bytes
         // per band instead of a vector per bucket.
         let mut heads: HashMap<u64, u32> = HashMap::default();
-        let mut next: Vec<u32> = vec![u32::MAX; self.entries.len() * params.bands];
+        // Allocated on the first entry kept in memory (never, when the history keeps them).
+        let mut next: Vec<u32> = Vec::new();
         let mut verdicts = Vec::new();
         for &seq in &order {
             let e = &self.entries[seq];
@@ -150,7 +174,21 @@ impl Deduper {
                 method,
                 similarity,
             };
+            let signature: Signature = if e.signature.is_empty() {
+                match history.as_deref_mut() {
+                    Some(h) => h.signature(seq)?.unwrap_or_default(),
+                    None => Signature::default(),
+                }
+            } else {
+                e.signature.clone()
+            };
             // 1. The same page under another URL form.
+            if let Some(h) = history.as_deref_mut() {
+                if h.kept_here(&e.article_id)? {
+                    verdicts.push(dup(&e.article_id, "url", 1.0));
+                    continue;
+                }
+            }
             let in_run = e
                 .url
                 .iter()
@@ -160,8 +198,15 @@ impl Deduper {
                 verdicts.push(dup(&self.entries[k].article_id, "url", 1.0));
                 continue;
             }
-            if let (Some(h), Some(u)) = (history.as_deref_mut(), e.url) {
-                if let Some(of) = h.by_url(u, &e.article_id)? {
+            if let Some(h) = history.as_deref_mut() {
+                let mut found = None;
+                for k in e.url.iter().chain(&e.aliases) {
+                    found = h.by_url(*k, &e.article_id)?;
+                    if found.is_some() {
+                        break;
+                    }
+                }
+                if let Some(of) = found {
                     verdicts.push(dup(&of, "url", 1.0));
                     continue;
                 }
@@ -179,7 +224,7 @@ impl Deduper {
             }
             // 3. Nearly the same text: candidates from the bands, verified on the
             // signature. The most similar wins; earlier runs first on a tie.
-            let keys = self.hasher.band_keys(&e.signature);
+            let keys = self.hasher.band_keys(&signature);
             let mut best: Option<(f64, String)> = None;
             let mut consider = |s: f64, id: &str| {
                 if s >= params.threshold && best.as_ref().is_none_or(|(b, _)| s > *b) {
@@ -188,10 +233,7 @@ impl Deduper {
             };
             if let Some(h) = history.as_deref_mut() {
                 for c in h.by_bands(&keys, &e.article_id)? {
-                    consider(
-                        minhash::similarity(&e.signature, &c.signature),
-                        &c.article_id,
-                    );
+                    consider(minhash::similarity(&signature, &c.signature), &c.article_id);
                 }
             }
             let mut seen: Vec<u32> = Vec::new();
@@ -201,10 +243,7 @@ impl Deduper {
                     if !seen.contains(&at) {
                         seen.push(at);
                         let k = &self.entries[at as usize];
-                        consider(
-                            minhash::similarity(&e.signature, &k.signature),
-                            &k.article_id,
-                        );
+                        consider(minhash::similarity(&signature, &k.signature), &k.article_id);
                     }
                     at = next[at as usize * params.bands + band];
                 }
@@ -213,11 +252,19 @@ impl Deduper {
                 verdicts.push(dup(&of, "near", s));
                 continue;
             }
-            // Kept.
+            // Kept: into the history's index when it keeps one, else into memory.
+            if let Some(h) = history.as_deref_mut() {
+                if h.keep(e, &signature, &self.hasher)? {
+                    continue;
+                }
+            }
             for k in e.url.iter().chain(&e.aliases) {
                 urls.insert(*k, seq);
             }
             bodies.insert(e.body, seq);
+            if next.is_empty() {
+                next = vec![u32::MAX; self.entries.len() * params.bands];
+            }
             for (band, key) in keys.iter().enumerate() {
                 let slot = seq * params.bands + band;
                 if let Some(prev) = heads.insert(*key, seq as u32) {
