@@ -6,7 +6,8 @@
 //! (c) peak RSS of `newsmill run` for 2,000 and for 20,000 pages.
 //!
 //! The site is generated on the fly by a local server: article pages of about 90 KB.
-//! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size).
+//! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size;
+//! NEWSMILL_BENCH_RSS_TRACE=1 prints the run's resident memory every two seconds).
 
 #[path = "../tests/it/portal.rs"]
 #[allow(dead_code)]
@@ -115,6 +116,12 @@ fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
     let mut peak = 0;
     loop {
         if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if std::env::var_os("NEWSMILL_BENCH_RSS_TRACE").is_some()
+                && t.elapsed().as_millis() % 2000 < 25
+            {
+                let rss = s.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or("");
+                eprintln!("{:>6.1} s {rss}", t.elapsed().as_secs_f64());
+            }
             if let Some(kb) = s
                 .lines()
                 .find(|l| l.starts_with("VmHWM:"))
