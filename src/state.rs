@@ -161,9 +161,12 @@ CREATE TABLE IF NOT EXISTS pending (
     fetched_at TEXT NOT NULL
 );
 -- What the dedupe stage needs of every article ever exported, to catch copies in
--- later runs: hashes and MinHash signatures (a few hundred bytes), never text.
+-- later runs: hashes and MinHash signatures (1 KiB), never text. The URL and band
+-- indexes refer to articles by row number: 16-byte rows keep the band index small
+-- enough to stay in the page cache.
 CREATE TABLE IF NOT EXISTS dedupe_articles (
-    article_id TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
     body_hash INTEGER NOT NULL,
     signature BLOB NOT NULL,
     run_id TEXT NOT NULL
@@ -171,13 +174,13 @@ CREATE TABLE IF NOT EXISTS dedupe_articles (
 CREATE INDEX IF NOT EXISTS dedupe_by_body ON dedupe_articles (body_hash);
 CREATE TABLE IF NOT EXISTS dedupe_urls (
     url_hash INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (url_hash, article_id)
+    art INTEGER NOT NULL,
+    PRIMARY KEY (url_hash, art)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dedupe_bands (
     band_key INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (band_key, article_id)
+    art INTEGER NOT NULL,
+    PRIMARY KEY (band_key, art)
 ) WITHOUT ROWID;
 -- Signatures of the running run's articles, set aside until its dedupe decision.
 CREATE TABLE IF NOT EXISTS dedupe_run (
@@ -415,9 +418,9 @@ impl dedupe::History for State {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT u.article_id FROM dedupe_urls AS u JOIN dedupe_articles AS a USING (article_id)
-                 WHERE u.url_hash = ?1 AND u.article_id != ?2 AND (?3 = 0 OR a.run_id = ?4)
-                 ORDER BY u.article_id LIMIT 1",
+                "SELECT a.article_id FROM dedupe_urls AS u JOIN dedupe_articles AS a ON a.id = u.art
+                 WHERE u.url_hash = ?1 AND a.article_id != ?2 AND (?3 = 0 OR a.run_id = ?4)
+                 ORDER BY a.article_id LIMIT 1",
             )?
             .query_row(
                 params![url as i64, except, self.dedupe_this_run_only, self.run_id],
@@ -446,35 +449,27 @@ impl dedupe::History for State {
             return Ok(Vec::new());
         }
         // One query for all bands of the signature.
-        let mut ids: Vec<String> = Vec::new();
+        let mut arts: Vec<i64> = Vec::new();
         {
             let marks = vec!["?"; keys.len()].join(",");
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT DISTINCT article_id FROM dedupe_bands WHERE band_key IN ({marks}) AND article_id != ?"
+                "SELECT DISTINCT art FROM dedupe_bands WHERE band_key IN ({marks})"
             ))?;
-            let values = keys
-                .iter()
-                .map(|k| rusqlite::types::Value::Integer(*k as i64))
-                .chain(std::iter::once(rusqlite::types::Value::Text(
-                    except.to_string(),
-                )));
-            for id in stmt.query_map(rusqlite::params_from_iter(values), |r| {
-                r.get::<_, String>(0)
-            })? {
-                ids.push(id?);
+            let values = keys.iter().map(|k| *k as i64);
+            for art in stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0))? {
+                arts.push(art?);
             }
         }
-        ids.sort();
-        let mut out = Vec::with_capacity(ids.len());
+        let mut out = Vec::with_capacity(arts.len());
         let mut stmt = self.conn.prepare_cached(
-            "SELECT signature, run_id FROM dedupe_articles WHERE article_id = ?1",
+            "SELECT article_id, signature, run_id FROM dedupe_articles WHERE id = ?1",
         )?;
-        for id in ids {
-            let row: Option<(Vec<u8>, String)> = stmt
-                .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+        for art in arts {
+            let row: Option<(String, Vec<u8>, String)> = stmt
+                .query_row([art], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
-            if let Some((sig, run)) = row {
-                if self.dedupe_this_run_only && run != self.run_id {
+            if let Some((id, sig, run)) = row {
+                if id == except || (self.dedupe_this_run_only && run != self.run_id) {
                     continue;
                 }
                 out.push(dedupe::Earlier {
@@ -483,6 +478,7 @@ impl dedupe::History for State {
                 });
             }
         }
+        out.sort_by(|a, b| a.article_id.cmp(&b.article_id));
         Ok(out)
     }
 
@@ -509,40 +505,51 @@ impl dedupe::History for State {
         hasher: &dedupe::Hasher,
     ) -> Result<bool> {
         // A changed article replaces the bands of its earlier version. They are found
-        // from its stored signature, by primary key: a delete by article id alone would
+        // from its stored signature, by primary key: a delete by article alone would
         // scan the whole table once per article.
-        let old: Option<Vec<u8>> = self
+        let old: Option<(i64, Vec<u8>)> = self
             .conn
-            .prepare_cached("SELECT signature FROM dedupe_articles WHERE article_id = ?1")?
-            .query_row([&e.article_id], |r| r.get(0))
+            .prepare_cached("SELECT id, signature FROM dedupe_articles WHERE article_id = ?1")?
+            .query_row([&e.article_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        if let Some(old) = old {
-            for k in hasher.band_keys(&from_blob(&old)) {
+        let art = match old {
+            Some((art, old)) => {
+                for k in hasher.band_keys(&from_blob(&old)) {
+                    self.conn
+                        .prepare_cached(
+                            "DELETE FROM dedupe_bands WHERE band_key = ?1 AND art = ?2",
+                        )?
+                        .execute(params![k as i64, art])?;
+                }
                 self.conn
                     .prepare_cached(
-                        "DELETE FROM dedupe_bands WHERE band_key = ?1 AND article_id = ?2",
+                        "UPDATE dedupe_articles SET body_hash = ?2, signature = ?3, run_id = ?4 WHERE id = ?1",
                     )?
-                    .execute(params![k as i64, e.article_id])?;
+                    .execute(params![art, e.body as i64, to_blob(signature), self.run_id])?;
+                art
             }
-        }
-        self.conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![e.article_id, e.body as i64, to_blob(signature), self.run_id])?;
+            None => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
+                    )?
+                    .execute(params![e.article_id, e.body as i64, to_blob(signature), self.run_id])?;
+                self.conn.last_insert_rowid()
+            }
+        };
         for k in e.url.iter().chain(&e.aliases) {
             self.conn
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO dedupe_urls (url_hash, article_id) VALUES (?1, ?2)",
+                    "INSERT OR IGNORE INTO dedupe_urls (url_hash, art) VALUES (?1, ?2)",
                 )?
-                .execute(params![*k as i64, e.article_id])?;
+                .execute(params![*k as i64, art])?;
         }
         for k in hasher.band_keys(signature) {
             self.conn
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?1, ?2)",
+                    "INSERT OR IGNORE INTO dedupe_bands (band_key, art) VALUES (?1, ?2)",
                 )?
-                .execute(params![k as i64, e.article_id])?;
+                .execute(params![k as i64, art])?;
         }
         Ok(true)
     }
