@@ -1131,4 +1131,53 @@ mod tests {
             "Lê Minh Tuấn"
         );
     }
+
+    #[test]
+    fn intro_words_and_lists() {
+        let ps = people(
+            "Anh Lê Văn Hùng và chị Trần Thị Lan đã có mặt; đồng chí Hoàng Duy Chinh và ông Lý Thái Hải cũng dự.",
+        );
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "Lê Văn Hùng",
+                "Trần Thị Lan",
+                "Hoàng Duy Chinh",
+                "Lý Thái Hải"
+            ]
+        );
+    }
+
+    #[test]
+    fn caption_sentences_name_people_with_their_place() {
+        let ps = extract(
+            &[
+                (TextPlace::Body, "Hội nghị diễn ra sáng nay.".to_string()),
+                (
+                    TextPlace::Caption,
+                    "Bí thư Tỉnh ủy Nguyễn Văn Du phát biểu tại buổi làm việc".to_string(),
+                ),
+            ],
+            "Hội nghị diễn ra sáng nay.",
+            Some("vi"),
+            &Lexicon::vietnamese(),
+        );
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].name, "Nguyễn Văn Du");
+        assert_eq!(ps[0].titles, vec!["Bí thư Tỉnh ủy"]);
+        assert_eq!(ps[0].place, TextPlace::Caption);
+        assert_eq!(ps[0].first_offset, None, "not named in the body");
+    }
+
+    #[test]
+    fn initials_and_organisations_are_not_people() {
+        for text in [
+            "Tác giả N.V.A gửi bài.",
+            "Ông N. V. Hùng cho biết.",
+            "Bộ Công Thương yêu cầu Tập đoàn Điện lực Việt Nam báo cáo.",
+        ] {
+            assert!(people(text).is_empty(), "{text}: {:?}", people(text));
+        }
+    }
 }
