@@ -15,7 +15,7 @@ pub mod minhash;
 use rustc_hash::FxHashMap as HashMap;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
-use crate::record::{Article, Duplicate};
+use crate::record::Article;
 pub use minhash::{Hasher, Params, Signature};
 
 /// What the dedupe stage keeps of one article.
@@ -131,15 +131,6 @@ impl Deduper {
 
     pub fn entries(&self) -> &[Entry] {
         &self.entries
-    }
-
-    pub fn hasher(&self) -> &Hasher {
-        &self.hasher
-    }
-
-    /// Band keys of a signature, for persisting kept articles.
-    pub fn band_keys(&self, sig: &[u16]) -> Vec<u64> {
-        self.hasher.band_keys(sig)
     }
 
     /// Decides every entry, in the deterministic order, against earlier runs and the
@@ -274,18 +265,6 @@ impl Deduper {
         }
         verdicts.sort_by_key(|v| v.seq);
         Ok(verdicts)
-    }
-}
-
-/// The `duplicates` row of a verdict.
-pub fn duplicate_row(a: &Article, v: &Verdict) -> Duplicate {
-    Duplicate {
-        article_id: a.article_id.clone(),
-        url: a.url.clone(),
-        source: a.source.clone(),
-        duplicate_of: v.duplicate_of.clone(),
-        method: v.method,
-        similarity: v.similarity,
     }
 }
 
