@@ -512,37 +512,28 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
             macro_p.push(ratio(ptp, got_names.len()));
             macro_r.push(ratio(ptp, want_names.len()));
         }
-        let sorted = |set: Vec<&String>| {
-            let mut v: Vec<String> = set.into_iter().cloned().collect();
-            v.sort();
-            v
+        // What differs, one line per kind, sorted so that runs compare.
+        let mut report = |what: &str, mut items: Vec<String>| {
+            if !items.is_empty() {
+                items.sort();
+                misses.push(format!("{what}: {}", items.join("; ")));
+            }
         };
-        let missed = sorted(want_names.difference(&got_names).collect());
-        let extra = sorted(got_names.difference(&want_names).collect());
-        if !missed.is_empty() {
-            misses.push(format!("people missed: {}", missed.join("; ")));
-        }
-        if !extra.is_empty() {
-            misses.push(format!("people not in the labels: {}", extra.join("; ")));
-        }
-        let mut wrong: Vec<String> = got_pairs
-            .difference(&want_pairs)
-            .filter(|(n, _)| want_names.contains(n))
-            .map(|(n, t)| format!("{n} / {t}"))
-            .collect();
-        wrong.sort();
-        if !wrong.is_empty() {
-            misses.push(format!("titles not in the labels: {}", wrong.join("; ")));
-        }
-        let mut lost: Vec<String> = want_pairs
-            .difference(&got_pairs)
-            .filter(|(n, _)| got_names.contains(n))
-            .map(|(n, t)| format!("{n} / {t}"))
-            .collect();
-        lost.sort();
-        if !lost.is_empty() {
-            misses.push(format!("titles missed: {}", lost.join("; ")));
-        }
+        let names = |a: &HashSet<String>, b: &HashSet<String>| a.difference(b).cloned().collect();
+        let pairs =
+            |a: &HashSet<(String, String)>, b: &HashSet<(String, String)>, of: &HashSet<String>| {
+                a.difference(b)
+                    .filter(|(n, _)| of.contains(n))
+                    .map(|(n, t)| format!("{n} / {t}"))
+                    .collect()
+            };
+        report("people missed", names(&want_names, &got_names));
+        report("people not in the labels", names(&got_names, &want_names));
+        report(
+            "titles not in the labels",
+            pairs(&got_pairs, &want_pairs, &want_names),
+        );
+        report("titles missed", pairs(&want_pairs, &got_pairs, &got_names));
         per_page.push(format!(
             "{file:<48} images {tp}/{} of {}  people {ptp}/{} of {}{}",
             a.images.len(),

@@ -487,13 +487,15 @@ impl Sink {
                 self.counts.images += a.images.len() as u64;
                 self.counts.participants += a.participants.len() as u64;
                 exporter.article(a)?;
-                let mut entry = dedupe::Entry::of(a);
-                if let Some(s) = state.as_deref_mut() {
+                let signature = match state.as_deref_mut() {
                     // With a crawl state the signature waits on disk, not in memory.
-                    s.stash_signature(self.exported.len(), &a.signature)?;
-                    entry.signature = Box::default();
-                }
-                self.dedupe.add(entry);
+                    Some(s) => {
+                        s.stash_signature(self.exported.len(), &a.signature)?;
+                        Box::default()
+                    }
+                    None => a.signature.clone(),
+                };
+                self.dedupe.add(dedupe::Entry::of(a, signature));
                 self.exported.push(Exported {
                     url: a.url.clone(),
                     source: a.source.clone(),

@@ -171,24 +171,19 @@ fn sign(batch: &RecordBatch, hasher: &Hasher) -> Result<Vec<(Entry, Row)>> {
     Ok((0..batch.num_rows())
         .into_par_iter()
         .map(|i| {
-            let url = urls.value(i).to_string();
-            let key = crate::normalise::url::canonical_key(&url);
+            let row = Row {
+                url: urls.value(i).to_string(),
+                source: sources.value(i).to_string(),
+            };
+            let key = crate::normalise::url::canonical_key(&row.url);
             let entry = Entry {
                 article_id: ids.value(i).to_string(),
                 url: key.as_deref().map(key_hash),
                 aliases: Vec::new(),
                 body: body_hash(bodies.value(i)),
                 published: published.filter(|p| p.is_valid(i)).map(|p| p.value(i)),
-                origin: 0,
-                signature: hasher.signature(bodies.value(i)),
-            };
-            let row = Row {
-                url,
-                source: sources.value(i).to_string(),
-            };
-            let entry = Entry {
                 origin: xxhash_rust::xxh3::xxh3_64(row.source.as_bytes()),
-                ..entry
+                signature: hasher.signature(bodies.value(i)),
             };
             (entry, row)
         })

@@ -37,7 +37,9 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn of(a: &Article) -> Self {
+    /// The entry of an article, holding `signature` (the article's own, or an empty one
+    /// when the signature waits on disk).
+    pub fn of(a: &Article, signature: Signature) -> Self {
         Entry {
             article_id: a.article_id.clone(),
             url: a.url_key.as_deref().map(key_hash),
@@ -45,7 +47,7 @@ impl Entry {
             body: body_hash(&a.body),
             published: a.published_at.map(|t| t.timestamp_micros()),
             origin: xxh3_64(a.source.as_bytes()),
-            signature: a.signature.clone(),
+            signature,
         }
     }
 }
@@ -439,7 +441,7 @@ mod tests {
         let article = |d: Document| {
             let mut a = crate::normalise::normalise(d, Default::default(), &[]).unwrap();
             a.signature = Hasher::new(Params::default()).signature(&a.body);
-            Entry::of(&a)
+            Entry::of(&a, a.signature.clone())
         };
         // The main page names its AMP version; the AMP page, fetched on its own without
         // a canonical link, is caught by that name, and an edited copy would not matter.

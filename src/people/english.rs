@@ -6,6 +6,8 @@
 //! capitalised words; nothing else is taken for a person, so a sentence that names
 //! someone without a title gives no row: empty is better than wrong.
 
+use super::join;
+use super::lexicon::{lines, phrases};
 use super::tokens::{Tok, tokenize};
 
 /// The English lists, compiled in.
@@ -29,21 +31,9 @@ const NOT_NAMES: &[&str] = &[
 
 impl Default for Rules {
     fn default() -> Self {
-        let lines = |data: &'static str| {
-            data.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_string)
-                .collect::<Vec<String>>()
-        };
-        let mut titles: Vec<Vec<String>> = lines(include_str!("lexicon/en/titles.txt"))
-            .iter()
-            .map(|l| l.split_whitespace().map(str::to_string).collect())
-            .collect();
-        titles.sort_by_key(|t: &Vec<String>| std::cmp::Reverse(t.len()));
         Rules {
-            titles,
-            roles: lines(include_str!("lexicon/en/roles.txt")),
+            titles: phrases(include_str!("lexicon/en/titles.txt")),
+            roles: lines(include_str!("lexicon/en/roles.txt")).collect(),
         }
     }
 }
@@ -59,17 +49,6 @@ fn name_at(toks: &[Tok], i: usize) -> Option<usize> {
         e += 1;
     }
     (e - i >= 2).then_some(e)
-}
-
-fn join(toks: &[Tok]) -> String {
-    let mut s = String::new();
-    for (n, t) in toks.iter().enumerate() {
-        if n > 0 && t.space_before {
-            s.push(' ');
-        }
-        s.push_str(&t.text);
-    }
-    s
 }
 
 impl Rules {

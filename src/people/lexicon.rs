@@ -25,20 +25,26 @@ pub struct Lexicon {
     pub organisations: Vec<Vec<String>>,
 }
 
-fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
     data.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_string)
 }
 
-fn phrases(data: &str) -> Vec<Vec<String>> {
+pub(super) fn phrases(data: &str) -> Vec<Vec<String>> {
     let mut v: Vec<Vec<String>> = lines(data)
         .map(|l| l.split_whitespace().map(str::to_string).collect())
         .collect();
     v.sort_by_key(|p| std::cmp::Reverse(p.len()));
     v.dedup();
     v
+}
+
+/// Adds phrase entries to a list, keeping it longest first.
+fn add_phrases(list: &mut Vec<Vec<String>>, data: &str) {
+    list.extend(phrases(data));
+    list.sort_by_key(|p| std::cmp::Reverse(p.len()));
 }
 
 fn lower(list: &[Vec<String>]) -> Vec<Vec<String>> {
@@ -79,30 +85,16 @@ impl Lexicon {
             "surnames" => self.surnames.extend(lines(&data)),
             "intro" => self.intro.extend(lines(&data)),
             "places" => self.places.extend(lines(&data)),
-            "countries" => {
-                self.countries.extend(phrases(&data));
-                self.countries.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            }
-            "roles" => {
-                self.roles.extend(phrases(&data));
-                self.roles.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            }
-            "organisations" => {
-                self.organisations.extend(phrases(&data));
-                self.organisations
-                    .sort_by_key(|p| std::cmp::Reverse(p.len()));
-            }
+            "countries" => add_phrases(&mut self.countries, &data),
+            "roles" => add_phrases(&mut self.roles, &data),
+            "organisations" => add_phrases(&mut self.organisations, &data),
             "title_words" => self.title_words.extend(
                 lines(&data)
                     .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()),
             ),
-            "ranks" => {
-                self.ranks.extend(phrases(&data));
-                self.ranks.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            }
+            "ranks" => add_phrases(&mut self.ranks, &data),
             "titles" => {
-                self.titles.extend(phrases(&data));
-                self.titles.sort_by_key(|p| std::cmp::Reverse(p.len()));
+                add_phrases(&mut self.titles, &data);
                 self.titles_lower = lower(&self.titles);
             }
             _ => return false,

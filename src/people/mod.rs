@@ -622,7 +622,7 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
 }
 
 /// The tokens as written: a space only where the text had one ("(HECI)", "Rịa-Vũng").
-fn join(toks: &[Tok]) -> String {
+pub(super) fn join(toks: &[Tok]) -> String {
     let mut s = String::new();
     for (n, t) in toks.iter().enumerate() {
         if n > 0 && t.space_before {
