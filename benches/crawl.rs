@@ -119,8 +119,11 @@ fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
             if std::env::var_os("NEWSMILL_BENCH_RSS_TRACE").is_some()
                 && t.elapsed().as_millis() % 2000 < 25
             {
-                let rss = s.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or("");
-                eprintln!("{:>6.1} s {rss}", t.elapsed().as_secs_f64());
+                let rss: Vec<&str> = s
+                    .lines()
+                    .filter(|l| l.starts_with("VmRSS:") || l.starts_with("Rss"))
+                    .collect();
+                eprintln!("{:>6.1} s {}", t.elapsed().as_secs_f64(), rss.join(" "));
             }
             if let Some(kb) = s
                 .lines()

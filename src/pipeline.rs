@@ -367,6 +367,7 @@ pub struct Sink {
 
 /// One exported article, by sequence number.
 struct Exported {
+    /// Empty when a crawl state holds them (see [`State::stash`]).
     url: String,
     source: String,
     images: u32,
@@ -406,10 +407,14 @@ impl Sink {
         for v in &verdicts {
             let e = &self.exported[v.seq];
             let entry = &self.dedupe.entries()[v.seq];
+            let (url, source) = match state.as_deref_mut() {
+                Some(s) => s.stashed_origin(v.seq)?,
+                None => (e.url.clone(), e.source.clone()),
+            };
             exporter.duplicate(&Duplicate {
                 article_id: entry.article_id.clone(),
-                url: e.url.clone(),
-                source: e.source.clone(),
+                url: url.clone(),
+                source,
                 duplicate_of: v.duplicate_of.clone(),
                 method: v.method,
                 similarity: v.similarity,
@@ -429,7 +434,7 @@ impl Sink {
                 None => {}
             }
             if let Some(s) = state.as_deref_mut() {
-                s.mark_duplicate(&e.url, &v.duplicate_of)?;
+                s.mark_duplicate(&url, &v.duplicate_of)?;
             }
         }
         Ok(Dropped {
@@ -456,6 +461,9 @@ impl Sink {
             pb.inc(1);
             if self.counts.rejects > 0 {
                 pb.set_message(format!("{} rejects", self.counts.rejects));
+            }
+            if self.counts.pages_in % TRIM_EVERY == 0 {
+                release_freed_memory();
             }
         }
         Ok(())
@@ -487,18 +495,18 @@ impl Sink {
                 self.counts.images += a.images.len() as u64;
                 self.counts.participants += a.participants.len() as u64;
                 exporter.article(a)?;
-                let signature = match state.as_deref_mut() {
-                    // With a crawl state the signature waits on disk, not in memory.
+                // With a crawl state the signature, URL and source wait on disk.
+                let (signature, url, source) = match state.as_deref_mut() {
                     Some(s) => {
-                        s.stash_signature(self.exported.len(), &a.signature)?;
-                        Box::default()
+                        s.stash(self.exported.len(), &a.signature, &a.url, &a.source)?;
+                        (Box::default(), String::new(), String::new())
                     }
-                    None => a.signature.clone(),
+                    None => (a.signature.clone(), a.url.clone(), a.source.clone()),
                 };
                 self.dedupe.add(dedupe::Entry::of(a, signature));
                 self.exported.push(Exported {
-                    url: a.url.clone(),
-                    source: a.source.clone(),
+                    url,
+                    source,
                     images: a.images.len() as u32,
                     participants: a.participants.len() as u32,
                     seen_before: meta.as_ref().map(|m| m.seen_before),
@@ -735,4 +743,25 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
         extra_files: vec![],
     };
     finish(info, sink, &ctx, false)
+}
+
+/// Pages between two calls of [`release_freed_memory`].
+const TRIM_EVERY: u64 = 512;
+
+/// Hands memory that the allocator holds but no longer uses back to the system.
+///
+/// A page's bytes are allocated on an I/O thread and freed on a CPU thread, and its
+/// DOM is millions of small allocations. glibc keeps what such threads free in
+/// per-thread arenas, fragmented, and rarely returns it: over a 20,000-page crawl the
+/// resident memory crept up by about a kilobyte per page while the live heap stayed
+/// flat (heaptrack: 32 MB peak heap at 2,000 pages, 34 MB at 8,000). `malloc_trim`
+/// releases the free pages of every arena; it takes about a millisecond, so calling it
+/// every few hundred pages costs nothing measurable.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it has no
+    // preconditions and may be called from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

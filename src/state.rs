@@ -182,16 +182,23 @@ CREATE TABLE IF NOT EXISTS dedupe_bands (
     art INTEGER NOT NULL,
     PRIMARY KEY (band_key, art)
 ) WITHOUT ROWID;
--- Signatures of the running run's articles, set aside until its dedupe decision.
-CREATE TABLE IF NOT EXISTS dedupe_run (
-    seq INTEGER PRIMARY KEY,
-    signature BLOB NOT NULL
-);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
     finished_at TEXT,
     status TEXT NOT NULL
+);
+";
+
+/// The running run's articles as the dedupe decision needs them, set aside on disk
+/// as they are exported: signature, and the URL and source a `duplicates` row names.
+const DEDUPE_RUN: &str = "
+DROP TABLE IF EXISTS dedupe_run;
+CREATE TABLE dedupe_run (
+    seq INTEGER PRIMARY KEY,
+    signature BLOB NOT NULL,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL
 );
 ";
 
@@ -232,7 +239,9 @@ impl State {
             );
         }
         conn.execute("DELETE FROM pending", [])?;
-        conn.execute("DELETE FROM dedupe_run", [])?;
+        // Scratch space of the running run: rebuilt at every start, so its shape can
+        // change between versions without a migration.
+        conn.execute_batch(DEDUPE_RUN)?;
         conn.execute(
             "UPDATE runs SET status = 'killed' WHERE status = 'running'",
             [],
@@ -361,13 +370,23 @@ impl State {
         Ok(())
     }
 
-    /// Sets an article's signature aside until the run's dedupe decision, so that the
-    /// run does not hold every signature in memory.
-    pub fn stash_signature(&mut self, seq: usize, signature: &[u16]) -> Result<()> {
+    /// Sets an article's signature, URL and source aside until the run's dedupe
+    /// decision, so that a crawl's memory does not grow with its article count.
+    pub fn stash(&mut self, seq: usize, signature: &[u16], url: &str, source: &str) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT OR REPLACE INTO dedupe_run (seq, signature) VALUES (?1, ?2)")?
-            .execute(params![seq as i64, to_blob(signature)])?;
+            .prepare_cached(
+                "INSERT OR REPLACE INTO dedupe_run (seq, signature, url, source) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![seq as i64, to_blob(signature), url, source])?;
         self.tick()
+    }
+
+    /// The URL and source of the run's article `seq`, as [`State::stash`] set them aside.
+    pub fn stashed_origin(&mut self, seq: usize) -> Result<(String, String)> {
+        self.conn
+            .prepare_cached("SELECT url, source FROM dedupe_run WHERE seq = ?1")?
+            .query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .with_context(|| format!("article {seq} of this run is missing from the crawl state"))
     }
 
     /// Gets the state ready for the run's dedupe decision. `earlier_runs: false`

@@ -75,14 +75,16 @@ fn parse_rfc2822(t: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+// Digits are spelled `[0-9]`: `\d` is every Unicode digit, which makes each pattern
+// several times larger to compile and slower to run, and page dates are ASCII.
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     // 17/09/2020, 17-9-2020, 17.09.2020 with an optional time before or after it.
     Regex::new(
         r"(?x)
-        (?:(?P<h1>\d{1,2})[:hg](?P<m1>\d{2})(?::\d{2})?\s*(?:,|-|–|\|)?\s*(?:ngày\s+)?)?
-        (?P<d>\d{1,2})[/.\-](?P<mo>\d{1,2})[/.\-](?P<y>\d{4})
-        (?:\s*(?:,|-|–|\||lúc)?\s*(?P<h2>\d{1,2})[:hg](?P<m2>\d{2})(?::(?P<s2>\d{2}))?)?
-        (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+\-]\s*\d{1,2})(?::?(?P<offm>\d{2}))?\s*\)?)?
+        (?:(?P<h1>[0-9]{1,2})[:hg](?P<m1>[0-9]{2})(?::[0-9]{2})?\s*(?:,|-|–|\|)?\s*(?:ngày\s+)?)?
+        (?P<d>[0-9]{1,2})[/.\-](?P<mo>[0-9]{1,2})[/.\-](?P<y>[0-9]{4})
+        (?:\s*(?:,|-|–|\||lúc)?\s*(?P<h2>[0-9]{1,2})[:hg](?P<m2>[0-9]{2})(?::(?P<s2>[0-9]{2}))?)?
+        (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+\-]\s*[0-9]{1,2})(?::?(?P<offm>[0-9]{2}))?\s*\)?)?
     ",
     )
     .expect("valid regex")
@@ -90,18 +92,18 @@ static DMY: LazyLock<Regex> = LazyLock::new(|| {
 
 static WORDY: LazyLock<Regex> = LazyLock::new(|| {
     // "ngày 17 tháng 9 năm 2020", optionally with a time.
-    Regex::new(r"(?i)(?P<d>\d{1,2})\s+tháng\s+(?P<mo>\d{1,2})\s*(?:,|năm)\s*(?P<y>\d{4})(?:[^\d]{0,8}(?P<h>\d{1,2})[:hg](?P<m>\d{2}))?").expect("valid regex")
+    Regex::new(r"(?i)(?P<d>[0-9]{1,2})\s+tháng\s+(?P<mo>[0-9]{1,2})\s*(?:,|năm)\s*(?P<y>[0-9]{4})(?:[^0-9]{0,8}(?P<h>[0-9]{1,2})[:hg](?P<m>[0-9]{2}))?").expect("valid regex")
 });
 
 static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?",
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+\-][0-9]{2}:?[0-9]{2})?)?",
     )
     .expect("valid regex")
 });
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,3})\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(trước|ago)\b").expect("valid regex")
+    Regex::new(r"(?i)\b([0-9]{1,3})\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(trước|ago)\b").expect("valid regex")
 });
 
 /// A relative date as news sites show recent stories ("3 giờ trước", "15 phút trước",

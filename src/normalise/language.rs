@@ -35,24 +35,17 @@ pub fn looks_vietnamese(text: &str) -> bool {
 }
 
 fn looks_english(text: &str) -> bool {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .take(2000)
-        .map(|w| w.to_lowercase())
-        .collect();
-    if words.len() < 20 {
-        return false;
+    const COMMON: [&str; 10] = [
+        "the", "and", "of", "to", "in", "is", "that", "for", "with", "was",
+    ];
+    let (mut words, mut common) = (0usize, 0usize);
+    for w in text.split_whitespace().take(2000) {
+        words += 1;
+        if w.len() <= 4 && COMMON.iter().any(|c| w.eq_ignore_ascii_case(c)) {
+            common += 1;
+        }
     }
-    let common = words
-        .iter()
-        .filter(|w| {
-            matches!(
-                w.as_str(),
-                "the" | "and" | "of" | "to" | "in" | "is" | "that" | "for" | "with" | "was"
-            )
-        })
-        .count();
-    common * 100 >= words.len() * 8
+    words >= 20 && common * 100 >= words * 8
 }
 
 /// What the text alone says: a language and how sure that is.

@@ -58,28 +58,32 @@ pub fn is_letter_or_digit(c: char) -> bool {
 }
 
 pub fn clean(text: &str, style: ToneStyle) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    let mut push = |c: char| {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            return;
-        }
-        if is_invisible(c) {
-            return;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
-    };
     // Most page text is already NFC: the quick check skips the composition pass.
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    let nfc: std::borrow::Cow<'_, str> = if text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
-        text.chars().for_each(&mut push);
+        text.into()
     } else {
-        text.nfc().for_each(&mut push);
+        text.nfc().collect::<String>().into()
+    };
+    // Word by word: a word of printable ASCII (most words of most pages) is copied
+    // whole instead of being looked at character by character.
+    let mut out = String::with_capacity(nfc.len());
+    for word in nfc.split_whitespace() {
+        let before = out.len();
+        if before > 0 {
+            out.push(' ');
+        }
+        if word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            out.push_str(word);
+        } else {
+            out.extend(word.chars().filter(|c| !is_invisible(*c)));
+        }
+        // A "word" of invisible characters only leaves no trace, not even its space.
+        if out.len() == before + usize::from(before > 0) {
+            out.truncate(before);
+        }
     }
     match style {
         ToneStyle::Keep => out,

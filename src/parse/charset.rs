@@ -29,15 +29,14 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> De
     let declared = content_type
         .and_then(charset_from_content_type)
         .or_else(|| meta_charset(bytes));
-    if let Some(enc) = declared {
-        // A page that says UTF-8 but is not, is detected instead of being filled with U+FFFD.
-        if enc != UTF_8 || std::str::from_utf8(bytes).is_ok() {
-            let (text, _) = enc.decode_without_bom_handling(bytes);
-            return Decoded {
-                text: text.into_owned(),
-                charset: enc.name(),
-            };
-        }
+    // A page that says UTF-8 (or nothing) and is valid UTF-8 is taken as is; one that
+    // says UTF-8 but is not is detected instead of being filled with U+FFFD.
+    if let Some(enc) = declared.filter(|e| *e != UTF_8) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return Decoded {
+            text: text.into_owned(),
+            charset: enc.name(),
+        };
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {

@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 
-use super::dom::{collapse, is_block_tag, is_skipped_tag, text_of};
+use super::dom::{collapse, is_block_tag, is_skipped_tag, push_hint, text_of};
 use super::hints;
 
 /// How many levels above the best container the body may widen.
@@ -27,8 +27,13 @@ pub struct Content<'a> {
 }
 
 /// Boilerplate marks for every element: an element is boilerplate when it or an ancestor is.
+///
+/// Also holds every element's class/id hint text ([`super::dom::hints`]), computed once: the
+/// extractors ask for it many times per element (boilerplate, lead, caption, date and
+/// breadcrumb checks, each walking ancestors), and building it is most of their cost.
 pub struct Boilerplate {
     marked: HashSet<NodeId>,
+    hints: HashMap<NodeId, Box<str>>,
 }
 
 impl Boilerplate {
@@ -53,10 +58,19 @@ impl Boilerplate {
         };
         let total = prose(doc.tree.root().id());
         let mut marked = HashSet::default();
+        let mut hints = HashMap::default();
+        let mut h = String::new();
         for node in nodes {
             let Some(el) = ElementRef::wrap(*node) else {
                 continue;
             };
+            h.clear();
+            for (name, value) in el.value().attrs() {
+                push_hint(&mut h, name, value);
+            }
+            if !h.is_empty() {
+                hints.insert(node.id(), Box::<str>::from(h.as_str()));
+            }
             let parent_marked = node.parent().is_some_and(|p| marked.contains(&p.id()));
             let name = el.value().name();
             // Inline elements are judged with their paragraph: a link named "cms-relate"
@@ -66,17 +80,22 @@ impl Boilerplate {
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                     && prose(node.id()) * 2 < total
-                    && hints::is_boilerplate(el)
+                    && hints::is_boilerplate(el, &h)
             };
             if parent_marked || is_skipped_tag(name) || dropped.contains(&node.id()) || by_name() {
                 marked.insert(node.id());
             }
         }
-        Boilerplate { marked }
+        Boilerplate { marked, hints }
     }
 
     pub fn contains(&self, id: NodeId) -> bool {
         self.marked.contains(&id)
+    }
+
+    /// The element's lower-cased class/id/role words ("" when it has none).
+    pub fn hints(&self, el: ElementRef<'_>) -> &str {
+        self.hints.get(&el.id()).map_or("", |h| h)
     }
 }
 
@@ -240,7 +259,7 @@ pub fn find<'a>(
         };
         let st = stats.get(*id);
         let density = st.link_chars as f64 / st.chars.max(1) as f64;
-        let score = (scores[id] + hints::class_weight(el)) * (1.0 - density);
+        let score = (scores[id] + hints::class_weight(bp.hints(el))) * (1.0 - density);
         finals.insert(*id, score);
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((*id, score));
@@ -425,7 +444,7 @@ fn walk(
                     continue;
                 };
                 if matches!(name, "figure" | "figcaption" | "h1" | "header")
-                    || hints::is_caption(el)
+                    || hints::is_caption(el, bp.hints(el))
                     || is_picture_table(el)
                 {
                     em.flush();

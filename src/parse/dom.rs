@@ -122,7 +122,8 @@ pub fn collapse(s: &str) -> String {
 /// Lower-cased `class`, `id` and `role` of an element, joined, for hint matching.
 ///
 /// One pass over the attributes: looking each name up with `attr` would intern it
-/// first, and this runs for most elements of every page.
+/// first. Extractors read a page's hints through [`super::content::Boilerplate::hints`],
+/// which computes them once per element.
 pub fn hints(el: ElementRef<'_>) -> String {
     let mut s = String::new();
     for (name, value) in el.value().attrs() {
@@ -143,14 +144,15 @@ pub fn push_hint(s: &mut String, name: &str, value: &str) {
     }
     let post = name == "class" && is_post_container(value);
     for part in value.split_ascii_whitespace() {
-        let lower = part.to_ascii_lowercase();
-        if post && is_taxonomy_class(&lower) {
+        if post && is_taxonomy_class(part) {
             continue;
         }
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(&lower);
+        let from = s.len();
+        s.push_str(part);
+        s[from..].make_ascii_lowercase();
     }
 }
 
@@ -167,13 +169,9 @@ fn is_post_container(classes: &str) -> bool {
 fn is_taxonomy_class(class: &str) -> bool {
     ["tag-", "category-", "post_tag-", "post-tag-"]
         .iter()
-        .any(|p| class.len() > p.len() && class.starts_with(p))
-}
-
-/// True when any of `words` occurs in the element's class/id hints.
-pub fn hint_has(el: ElementRef<'_>, words: &[&str]) -> bool {
-    let h = hints(el);
-    !h.is_empty() && words.iter().any(|w| h.contains(w))
+        .any(|p| {
+            class.len() > p.len() && class.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+        })
 }
 
 /// Parent element, if any.

@@ -9,8 +9,6 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use scraper::ElementRef;
 
-use super::dom::{hints, push_hint};
-
 /// Blocks that are never article text, whatever else their name says.
 #[rustfmt::skip]
 const STRONG_NEGATIVE: &[&str] = &[
@@ -88,10 +86,9 @@ fn tokens(h: &str) -> impl Iterator<Item = &str> {
     h.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '.')
 }
 
-/// Hint strength of an element's class/id: positive for article containers, negative
-/// for boilerplate, zero when it says nothing.
-pub fn class_weight(el: ElementRef<'_>) -> f64 {
-    let h = hints(el);
+/// Hint strength of an element's class/id (`h`, its [`super::dom::hints`]): positive
+/// for article containers, negative for boilerplate, zero when it says nothing.
+pub fn class_weight(h: &str) -> f64 {
     if h.is_empty() {
         return 0.0;
     }
@@ -99,7 +96,7 @@ pub fn class_weight(el: ElementRef<'_>) -> f64 {
     if POSITIVE.iter().any(|p| h.contains(p)) {
         w += 25.0;
     }
-    if is_boilerplate_hint(&h) {
+    if is_boilerplate_hint(h) {
         w -= 25.0;
     }
     w
@@ -111,27 +108,19 @@ static NEGATIVE: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("the negative hint words build an automaton")
 });
 
-/// True when an element's name marks it as boilerplate (related links, share bars, ads...).
-pub fn is_boilerplate(el: ElementRef<'_>) -> bool {
+/// True when an element (with hint text `h`) is boilerplate by its tag or name
+/// (related links, share bars, ads...) or is hidden.
+pub fn is_boilerplate(el: ElementRef<'_>, h: &str) -> bool {
     if matches!(el.value().name(), "nav" | "footer" | "aside") {
         return true;
     }
-    let mut h = String::new();
-    for (name, value) in el.value().attrs() {
-        let hidden = match name {
-            "hidden" => true,
-            "aria-hidden" => value == "true",
-            "style" => style_hides(value),
-            _ => {
-                push_hint(&mut h, name, value);
-                false
-            }
-        };
-        if hidden {
-            return true;
-        }
-    }
-    is_boilerplate_hint(&h)
+    let hidden = el.value().attrs().any(|(name, value)| match name {
+        "hidden" => true,
+        "aria-hidden" => value == "true",
+        "style" => style_hides(value),
+        _ => false,
+    });
+    hidden || is_boilerplate_hint(h)
 }
 
 /// `display: none` or `visibility: hidden` in an inline style.
@@ -148,18 +137,18 @@ fn is_boilerplate_hint(h: &str) -> bool {
     !h.is_empty() && (NEGATIVE.is_match(h) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t)))
 }
 
+static OTHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(OTHER_STORIES).expect("the other-stories words build an automaton")
+});
+
 /// True for blocks that list other stories (related, most read, sidebars, comments):
 /// their dates, images and names belong to those stories.
-pub fn is_other_stories(el: ElementRef<'_>) -> bool {
-    matches!(el.value().name(), "footer" | "aside") || {
-        let h = hints(el);
-        !h.is_empty() && OTHER_STORIES.iter().any(|w| h.contains(w))
-    }
+pub fn is_other_stories(el: ElementRef<'_>, h: &str) -> bool {
+    matches!(el.value().name(), "footer" | "aside") || (!h.is_empty() && OTHER.is_match(h))
 }
 
-/// True when an element's name marks it as the article's lead.
-pub fn is_lead(el: ElementRef<'_>) -> bool {
-    let h = hints(el);
+/// True when an element's hint text `h` names it as the article's lead.
+pub fn is_lead(h: &str) -> bool {
     if h.is_empty()
         || h.contains("caption")
         || h.contains("image")
@@ -172,47 +161,53 @@ pub fn is_lead(el: ElementRef<'_>) -> bool {
     // "desc" only as a token: "cms-desc" yes, "description-list-item" of a listing no.
     LEAD.iter().any(|l| {
         if l.len() <= 4 {
-            tokens(&h).any(|t| t == *l)
+            tokens(h).any(|t| t == *l)
         } else {
             h.contains(l)
         }
     })
 }
 
-/// True when an element's name marks it as an image caption.
-pub fn is_caption(el: ElementRef<'_>) -> bool {
-    if el.value().name() == "figcaption" {
-        return true;
-    }
-    let h = hints(el);
-    !h.is_empty()
-        && (h.contains("caption")
-            || h.contains("chu-thich")
-            || h.contains("chuthich")
-            || h.contains("img-desc")
-            || h.contains("image-desc")
-            || h.contains("photo-desc")
-            || h.contains("desc-img")
-            || h.contains("expnoedit")
-            || h.contains("pic-desc")
-            || h.contains("legend"))
+/// Names of image captions.
+#[rustfmt::skip]
+const CAPTION: &[&str] = &[
+    "caption", "chu-thich", "chuthich", "img-desc", "image-desc", "photo-desc", "desc-img",
+    "expnoedit", "pic-desc", "legend",
+];
+
+static CAPTIONS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(CAPTION).expect("the caption words build an automaton"));
+
+/// True when an element (with hint text `h`) is an image caption.
+pub fn is_caption(el: ElementRef<'_>, h: &str) -> bool {
+    el.value().name() == "figcaption" || (!h.is_empty() && CAPTIONS.is_match(h))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::dom::hints;
     use scraper::{Html, Selector};
 
     fn first(html: &str) -> (Html, Selector) {
         (Html::parse_fragment(html), Selector::parse("div").unwrap())
     }
 
+    fn boilerplate(doc: &Html, s: &Selector) -> bool {
+        let el = doc.select(s).next().unwrap();
+        is_boilerplate(el, &hints(el))
+    }
+
+    fn lead(doc: &Html, s: &Selector) -> bool {
+        is_lead(&hints(doc.select(s).next().unwrap()))
+    }
+
     #[test]
     fn short_words_are_tokens() {
         let (doc, s) = first(r#"<div class="header-download">x</div>"#);
-        assert!(!is_boilerplate(doc.select(&s).next().unwrap()));
+        assert!(!boilerplate(&doc, &s));
         let (doc, s) = first(r#"<div class="box ad-slot">x</div>"#);
-        assert!(is_boilerplate(doc.select(&s).next().unwrap()));
+        assert!(boilerplate(&doc, &s));
     }
 
     #[test]
@@ -221,16 +216,16 @@ mod tests {
         let (doc, s) = first(
             r#"<div class="post-7908 post type-post tag-book tag-review category-news hentry">x</div>"#,
         );
-        assert!(!is_boilerplate(doc.select(&s).next().unwrap()));
+        assert!(!boilerplate(&doc, &s));
         // A real tag list still is one.
         let (doc, s) = first(r#"<div class="tag-list">x</div>"#);
-        assert!(is_boilerplate(doc.select(&s).next().unwrap()));
+        assert!(boilerplate(&doc, &s));
     }
 
     #[test]
     fn related_inside_content_is_boilerplate() {
         let (doc, s) = first(r#"<div class="related-content">x</div>"#);
-        assert!(is_boilerplate(doc.select(&s).next().unwrap()));
+        assert!(boilerplate(&doc, &s));
     }
 
     #[test]
@@ -243,9 +238,9 @@ mod tests {
             "news-sapo",
         ] {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
-            assert!(is_lead(doc.select(&s).next().unwrap()), "{class}");
+            assert!(lead(&doc, &s), "{class}");
         }
         let (doc, s) = first(r#"<div class="image-description">x</div>"#);
-        assert!(!is_lead(doc.select(&s).next().unwrap()));
+        assert!(!lead(&doc, &s));
     }
 }

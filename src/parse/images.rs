@@ -57,7 +57,7 @@ pub fn extract(
     }
     let mut out: Vec<Image> = Vec::new();
     for img in imgs {
-        if is_decoration(img) || links_elsewhere(img) {
+        if is_decoration(img, bp) || links_elsewhere(img) {
             continue;
         }
         let Some(src) = real_src(img, &src_count, base) else {
@@ -67,7 +67,7 @@ pub fn extract(
             continue;
         }
         let alt = img.value().attr("alt").map(|a| a.to_string());
-        let caption = caption_for(doc, img, scope, caption_rule);
+        let caption = caption_for(doc, img, scope, bp, caption_rule);
         // The caption stays as the page shows it; the credit is also given on its own.
         let credit = caption.as_deref().and_then(|c| split_credit(c).1);
         out.push(Image {
@@ -80,7 +80,7 @@ pub fn extract(
     out
 }
 
-fn is_decoration(img: ElementRef<'_>) -> bool {
+fn is_decoration(img: ElementRef<'_>, bp: &Boilerplate) -> bool {
     let v = img.value();
     let small = |a: &str| {
         v.attr(a)
@@ -92,7 +92,7 @@ fn is_decoration(img: ElementRef<'_>) -> bool {
     }
     let h = format!(
         "{} {}",
-        super::dom::hints(img),
+        bp.hints(img),
         v.attr("src").unwrap_or("").to_ascii_lowercase()
     );
     [
@@ -204,6 +204,7 @@ fn caption_for(
     doc: &Html,
     img: ElementRef<'_>,
     scope: ElementRef<'_>,
+    bp: &Boilerplate,
     rule: Option<&scraper::Selector>,
 ) -> Option<String> {
     let mut node = img;
@@ -215,7 +216,7 @@ fn caption_for(
         let captions: Vec<ElementRef<'_>> = up
             .descendants()
             .filter_map(ElementRef::wrap)
-            .filter(|e| hints::is_caption(*e) || rule.is_some_and(|r| r.matches(e)))
+            .filter(|e| hints::is_caption(*e, bp.hints(*e)) || rule.is_some_and(|r| r.matches(e)))
             .collect();
         // Keep the outermost caption elements only (a td.caption holding a p.caption is one caption).
         let captions: Vec<ElementRef<'_>> = captions

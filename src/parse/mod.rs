@@ -173,7 +173,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let images = images::extract(&html, scope, &bp, base.as_ref(), caption_rule);
     let passages = passages(&lead, &content, &paragraphs, &images);
     let zone = page_zone(&meta, &text);
-    let (visible, mut published_text) = visible_date(&html, scope, zone);
+    let (visible, mut published_text) = visible_date(&html, scope, &bp, zone);
     let mut published: Vec<(String, &'static str)> = Vec::new();
     if let Some((r, el)) = rules.and_then(|r| rules::first(&html, &r.date).map(|el| (r, el))) {
         let text = text_of(el);
@@ -202,7 +202,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|s| html.select(s).next_back())
         .map(text_of)
         .filter(|t| !t.is_empty())
-        .or_else(|| category(&html, &meta, &title, scope));
+        .or_else(|| category(&html, &meta, &title, scope, &bp));
     let site = canonical_url
         .as_deref()
         .or(raw.url.as_deref())
@@ -430,7 +430,7 @@ fn find_lead<'a>(
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
-        if !after_h1 || bp.contains(node.id()) || !hints::is_lead(el) {
+        if !after_h1 || bp.contains(node.id()) || !hints::is_lead(bp.hints(el)) {
             continue;
         }
         let len = text_of(el).chars().count();
@@ -571,6 +571,7 @@ fn time_datetime(doc: &Html, scope: ElementRef<'_>, bp: &Boilerplate) -> Option<
 fn visible_date(
     doc: &Html,
     scope: ElementRef<'_>,
+    bp: &Boilerplate,
     zone: chrono::FixedOffset,
 ) -> (Option<String>, Option<String>) {
     let mut best: Option<(i32, String, String)> = None;
@@ -578,7 +579,7 @@ fn visible_date(
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
-        let h = dom::hints(el);
+        let h = bp.hints(el);
         let named = el.value().name() == "time"
             || ["date", "time", "publish", "posted", "ngay", "datetime"]
                 .iter()
@@ -595,7 +596,7 @@ fn visible_date(
         if el
             .ancestors()
             .filter_map(ElementRef::wrap)
-            .any(hints::is_other_stories)
+            .any(|a| hints::is_other_stories(a, bp.hints(a)))
         {
             continue;
         }
@@ -631,7 +632,13 @@ fn visible_date(
 }
 
 /// The deepest breadcrumb item that is not home or the headline; then declared sections.
-fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Option<String> {
+fn category(
+    doc: &Html,
+    meta: &Meta,
+    title: &str,
+    scope: ElementRef<'_>,
+    bp: &Boilerplate,
+) -> Option<String> {
     let home = |s: &str| {
         let l = s.to_lowercase();
         matches!(
@@ -646,17 +653,15 @@ fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Opti
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
-        let h = dom::hints(el);
+        let h = bp.hints(el);
+        // One pass over the attributes: `attr` would intern each name it looks up.
         let is_crumb = h.contains("breadcrumb")
             || h.contains("bread-crumb")
-            || el
-                .value()
-                .attr("itemtype")
-                .is_some_and(|t| t.contains("BreadcrumbList"))
-            || el
-                .value()
-                .attr("aria-label")
-                .is_some_and(|t| t.to_ascii_lowercase().contains("breadcrumb"));
+            || el.value().attrs().any(|(name, value)| match name {
+                "itemtype" => value.contains("BreadcrumbList"),
+                "aria-label" => value.to_ascii_lowercase().contains("breadcrumb"),
+                _ => false,
+            });
         if !is_crumb {
             continue;
         }
@@ -693,7 +698,7 @@ fn category(doc: &Html, meta: &Meta, title: &str, scope: ElementRef<'_>) -> Opti
         .descendants()
         .filter_map(ElementRef::wrap)
         .find(|e| {
-            let h = dom::hints(*e);
+            let h = bp.hints(*e);
             (h.contains("cate") || h.contains("section") || h.contains("chuyen-muc"))
                 && !h.contains("related")
                 && !h.contains("box-category")
@@ -749,7 +754,7 @@ fn authors(
         .descendants()
         .filter_map(ElementRef::wrap)
         .filter(|e| {
-            let h = dom::hints(*e);
+            let h = bp.hints(*e);
             (h.contains("author")
                 || h.contains("byline")
                 || h.contains("tac-gia")
@@ -762,7 +767,7 @@ fn authors(
             !e.ancestors().any(|a| {
                 a.id() != scope.id()
                     && bp.contains(a.id())
-                    && ElementRef::wrap(a).is_some_and(|el| !dom::hints(el).contains("author"))
+                    && ElementRef::wrap(a).is_some_and(|el| !bp.hints(el).contains("author"))
             })
         })
         .map(text_of)

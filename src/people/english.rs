@@ -6,6 +6,8 @@
 //! capitalised words; nothing else is taken for a person, so a sentence that names
 //! someone without a title gives no row: empty is better than wrong.
 
+use aho_corasick::AhoCorasick;
+
 use super::join;
 use super::lexicon::{lines, phrases};
 use super::tokens::{Tok, tokenize};
@@ -14,6 +16,9 @@ use super::tokens::{Tok, tokenize};
 pub struct Rules {
     titles: Vec<Vec<String>>,
     roles: Vec<String>,
+    /// The first word of every title, and the ", the " that opens an appositive: a
+    /// passage with none of them names no one the rules can read, and is not tokenised.
+    cues: AhoCorasick,
 }
 
 /// One person named in one passage.
@@ -31,9 +36,20 @@ const NOT_NAMES: &[&str] = &[
 
 impl Default for Rules {
     fn default() -> Self {
+        let titles = phrases(include_str!("lexicon/en/titles.txt"));
+        let mut cues: Vec<String> = titles
+            .iter()
+            .filter_map(|t| t.first())
+            .map(|w| w.trim_end_matches('.').to_string())
+            .collect();
+        cues.extend([", the ", ", a ", ", an "].map(String::from));
         Rules {
-            titles: phrases(include_str!("lexicon/en/titles.txt")),
+            titles,
             roles: lines(include_str!("lexicon/en/roles.txt")).collect(),
+            cues: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&cues)
+                .expect("the English cue words build an automaton"),
         }
     }
 }
@@ -75,6 +91,9 @@ impl Rules {
 
     /// The people one passage names, in order.
     pub fn find(&self, text: &str) -> Vec<Found> {
+        if !self.cues.is_match(text) {
+            return Vec::new();
+        }
         let toks = tokenize(text);
         let mut out: Vec<Found> = Vec::new();
         let mut i = 0;
