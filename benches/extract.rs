@@ -4,7 +4,10 @@
 //! floor any DOM-based extractor pays), newsmill's per-page stages on one thread, and
 //! the whole pipeline (read, parse, normalise, people, dedupe, Parquet) on one thread
 //! and on all cores. Figures are given as ratios to the baseline measured in this same
-//! process, since the machine is shared and noisy. Run with `cargo bench --bench extract`.
+//! process, since the machine is shared and noisy. Run with `cargo bench --bench extract`;
+//! with `NEWSMILL_BENCH_PYTHON=/path/to/python` (one with trafilatura installed) it
+//! also runs `benches/vs_trafilatura.py`: the whole `newsmill extract --threads 1`
+//! process against trafilatura's extraction loop, CPU time, in one script.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -85,11 +88,12 @@ fn main() {
     });
     line("baseline: scraper parse only", n, bytes, baseline, baseline);
 
-    // What the parse stage's DOM costs once scripts, styles and comments are pruned.
+    // What the parse stage's DOM costs once scripts, styles, comments and the
+    // attributes no extractor reads are pruned.
     let pruned = best(|| {
         for p in &pages {
             let text = String::from_utf8_lossy(&p.bytes);
-            let text = newsmill::parse::prune::prune(&text);
+            let text = newsmill::parse::prune::prune_with(&text, false);
             let doc = scraper::Html::parse_document(&text);
             std::hint::black_box(doc.root_element().text().count());
         }
@@ -181,4 +185,24 @@ fn main() {
     println!(
         "({articles} of {n} pages became articles; reference: trafilatura extracts these pages at about 51 pages/s, 8.9 MB/s on one core)"
     );
+
+    // The whole `newsmill extract` process against trafilatura itself, measured in one
+    // script, when a Python with trafilatura is named.
+    if let Some(python) = std::env::var_os("NEWSMILL_BENCH_PYTHON") {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/vs_trafilatura.py");
+        let status = std::process::Command::new(python)
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_newsmill"))
+            .arg(&dir)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!(
+                "vs_trafilatura.py failed (is trafilatura installed in NEWSMILL_BENCH_PYTHON?)"
+            );
+        }
+    } else {
+        println!(
+            "(set NEWSMILL_BENCH_PYTHON to a Python with trafilatura to compare with it in this run)"
+        );
+    }
 }

@@ -19,7 +19,7 @@ use crate::normalise::url::resolve;
 use crate::record::Image;
 
 /// Attributes that lazy-loading scripts read the real image URL from, in order of trust.
-const LAZY_ATTRS: &[&str] = &[
+pub(super) const LAZY_ATTRS: &[&str] = &[
     "data-src",
     "data-original",
     "data-lazy-src",

@@ -60,7 +60,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_string);
     let decoded = charset::decode(&raw.bytes, raw.content_type.as_deref(), tld.as_deref());
-    let text = prune::prune(&decoded.text);
+    // A site's own rules may select on any attribute; the generic extractor reads few.
+    let text = prune::prune_with(&decoded.text, rules.is_some());
     let html = Html::parse_document(&text);
     let meta = meta::read(&html);
     let base = base_url(&meta, fetched.as_ref());
