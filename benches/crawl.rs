@@ -7,7 +7,9 @@
 //!
 //! The site is generated on the fly by a local server: article pages of about 90 KB.
 //! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size;
-//! NEWSMILL_BENCH_RSS_TRACE=1 prints the run's resident memory every two seconds).
+//! NEWSMILL_BENCH_RSS_TRACE=1 prints the run's resident memory every two seconds;
+//! NEWSMILL_BENCH_PYTHON=/path/to/python, one with Scrapy installed, adds Scrapy
+//! fetching and saving the same pages, the reference for (b), measured in this run).
 
 #[path = "../tests/it/portal.rs"]
 #[allow(dead_code)]
@@ -263,6 +265,7 @@ fn main() {
     // (b) and (c): the whole pipeline as a separate process, 2,000 then `large` pages.
     let exe = env!("CARGO_BIN_EXE_newsmill");
     let mut peaks = Vec::new();
+    let mut run_rate = 0.0;
     for pages in [2_000.min(large), large] {
         let out = tmp.path().join(format!("out-{pages}"));
         let p = tmp.path().join(format!("p-{pages}.toml"));
@@ -290,11 +293,49 @@ fn main() {
             peak_kib as f64 / 1024.0
         );
         peaks.push(peak_kib);
+        run_rate = rate(pages, elapsed);
     }
     if peaks.len() == 2 && peaks[0] > 0 {
         println!(
             "    peak RSS ratio {large} / 2000 pages: {:.2}x",
             peaks[1] as f64 / peaks[0] as f64
         );
+    }
+
+    // The reference for (b): Scrapy fetching the same pages and saving each to a file,
+    // same server, same concurrency, in this run (when a Python with Scrapy is named).
+    let Some(python) = std::env::var_os("NEWSMILL_BENCH_PYTHON") else {
+        println!(
+            "(set NEWSMILL_BENCH_PYTHON to a Python with Scrapy to compare (b) with it in this run)"
+        );
+        return;
+    };
+    let list = tmp.path().join("urls.txt");
+    std::fs::write(&list, urls.join("\n")).expect("URL list written");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scrapy_fetch_save.py");
+    let output = std::process::Command::new(python)
+        .arg(script)
+        .arg(&list)
+        .arg(tmp.path().join("scrapy-out"))
+        .arg(CONCURRENCY.to_string())
+        .output();
+    let parsed = output.ok().and_then(|o| {
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        let mut last = text.lines().last()?.split_whitespace();
+        let saved: f64 = last.next()?.parse().ok()?;
+        let secs: f64 = last.next()?.parse().ok()?;
+        Some((saved, secs))
+    });
+    match parsed {
+        Some((saved, secs)) => {
+            let scrapy = saved / secs;
+            println!(
+                "    Scrapy fetch+save, {saved:.0} pages {scrapy:>8.0} pages/s  -> newsmill run (fetch to Parquet) = {:.2}x Scrapy",
+                run_rate / scrapy
+            );
+        }
+        None => {
+            eprintln!("scrapy_fetch_save.py failed (is Scrapy installed in NEWSMILL_BENCH_PYTHON?)")
+        }
     }
 }

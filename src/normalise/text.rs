@@ -32,6 +32,25 @@ fn is_invisible(c: char) -> bool {
         || (c.is_control() && !c.is_whitespace())
 }
 
+/// False when the UTF-8 `word` surely holds no [`is_invisible`] character: it has no
+/// control byte and none of the lead bytes of the blocks those characters live in
+/// (C1 controls and the soft hyphen, U+034F, U+061C, U+180E, the U+200B-U+206F format
+/// characters, U+FEFF). Vietnamese letters and typographic quotes pass.
+fn may_hide(word: &[u8]) -> bool {
+    word.iter().enumerate().any(|(i, &b)| {
+        let next = |k: usize| word.get(i + k).copied().unwrap_or(0);
+        match b {
+            0x00..=0x1F | 0x7F | 0xC2 | 0xCD | 0xD8 | 0xEF => true,
+            0xE1 => next(1) == 0xA0,
+            0xE2 => matches!(
+                (next(1), next(2)),
+                (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF)
+            ),
+            _ => false,
+        }
+    })
+}
+
 /// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
 /// tone marks placed in `style`.
 /// `char::is_alphabetic`, answered without the Unicode table for ASCII and the Latin
@@ -67,18 +86,18 @@ pub fn clean(text: &str, style: ToneStyle) -> String {
     } else {
         text.nfc().collect::<String>().into()
     };
-    // Word by word: a word of printable ASCII (most words of most pages) is copied
-    // whole instead of being looked at character by character.
+    // Word by word: a word with no invisible character in it (most words of every
+    // page) is copied whole instead of being looked at character by character.
     let mut out = String::with_capacity(nfc.len());
     for word in nfc.split_whitespace() {
         let before = out.len();
         if before > 0 {
             out.push(' ');
         }
-        if word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            out.push_str(word);
-        } else {
+        if may_hide(word.as_bytes()) {
             out.extend(word.chars().filter(|c| !is_invisible(*c)));
+        } else {
+            out.push_str(word);
         }
         // A "word" of invisible characters only leaves no trace, not even its space.
         if out.len() == before + usize::from(before > 0) {
@@ -233,6 +252,23 @@ mod tests {
             clean("  a\u{00A0}\n\t b\u{200B}c\u{FEFF} ", ToneStyle::Keep),
             "a bc"
         );
+    }
+
+    #[test]
+    fn the_word_fast_path_misses_no_invisible_character() {
+        // Every code point: any invisible one must send its word down the slow path.
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if is_invisible(c) {
+                let word = format!("a{}b", c.encode_utf8(&mut buf));
+                assert!(may_hide(word.as_bytes()), "U+{:04X}", c as u32);
+            }
+        }
+        // And the words of Vietnamese and typographic text take the fast path.
+        for w in ["Nguyễn", "Thủ", "tướng", "“Hà", "Nội”", "—", "ơn", "Đà"] {
+            assert!(!may_hide(w.as_bytes()), "{w}");
+        }
+        assert_eq!(clean("a \u{200B} b\u{00AD}c", ToneStyle::Keep), "a bc");
     }
 
     #[test]

@@ -159,8 +159,12 @@ impl Stats {
                         if f & LINK != 0 {
                             st.link_chars += chars;
                         }
-                        st.commas += t.bytes().filter(|b| *b == b',').count()
-                            + t.matches(['，', '、']).count();
+                        let b = t.as_bytes();
+                        st.commas += memchr::memchr_iter(b',', b).count();
+                        // CJK commas start with these bytes; most text has neither.
+                        if memchr::memchr2(0xEF, 0xE3, b).is_some() {
+                            st.commas += t.matches(['，', '、']).count();
+                        }
                     }
                     _ => {
                         if let Some(cs) = map.get(&c.id()) {

@@ -89,6 +89,8 @@ pub fn prune_with(html: &str, all_attributes: bool) -> Cow<'_, str> {
     // `kept` is the end of the input already copied (or skipped) into `out`.
     let mut kept = 0;
     let mut at = 0;
+    // Attribute spans of the current start tag, reused from tag to tag.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     // Start of the text since the last tag, while that text has no `<` in it.
     let mut text_from = Some(0);
     // Inside `<pre>` whitespace is content.
@@ -145,15 +147,15 @@ pub fn prune_with(html: &str, all_attributes: bool) -> Cow<'_, str> {
             .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
             .unwrap_or(rest.len());
         let name = &rest[..name_len];
-        let Some(tag) = start_tag(b, lt + 1 + name_len, all_attributes) else {
+        let Some(tag) = start_tag(b, lt + 1 + name_len, all_attributes, &mut spans) else {
             break;
         };
         let tag_end = tag.end;
-        if let Some(spans) = tag.kept {
+        if tag.dropped {
             // Some attribute goes: the tag is written again with the others only.
             let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
             o.push_str(&html[kept..lt + 1 + name_len]);
-            for (from, to) in spans {
+            for &(from, to) in &spans {
                 o.push(' ');
                 o.push_str(&html[from..to]);
             }
@@ -212,18 +214,24 @@ pub fn prune_with(html: &str, all_attributes: bool) -> Cow<'_, str> {
 struct StartTag {
     /// Just past the `>`.
     end: usize,
-    /// The spans of the attributes to keep, when some attribute is to go.
-    kept: Option<Vec<(usize, usize)>>,
+    /// True when some attribute is to go; the spans to keep are then in `spans`.
+    dropped: bool,
     /// `/>`: kept for the elements (SVG, MathML) where it means something.
     self_closing: bool,
 }
 
 /// Reads the attributes of a start tag whose name ends at `from`, as the HTML
 /// tokenizer does (names end at space, `/`, `>` or `=`; values are quoted or end at
-/// space or `>`), and returns where the tag ends and which attribute spans to keep.
-fn start_tag(b: &[u8], from: usize, all_attributes: bool) -> Option<StartTag> {
+/// space or `>`), and returns where the tag ends; `spans` receives the attribute spans
+/// to keep.
+fn start_tag(
+    b: &[u8],
+    from: usize,
+    all_attributes: bool,
+    spans: &mut Vec<(usize, usize)>,
+) -> Option<StartTag> {
     let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    spans.clear();
     let mut dropped = false;
     let mut self_closing = false;
     let mut i = from;
@@ -275,7 +283,7 @@ fn start_tag(b: &[u8], from: usize, all_attributes: bool) -> Option<StartTag> {
     }
     Some(StartTag {
         end: i + 1,
-        kept: dropped.then_some(spans),
+        dropped,
         self_closing,
     })
 }

@@ -764,11 +764,31 @@ fn count_mentions(name: &str, passages: &[(TextPlace, String)]) -> u32 {
     passages.iter().map(|(_, t)| count_word(t, name)).sum()
 }
 
+/// Mentions of `given` right after an intro word ("ông Phớc"): each occurrence of the
+/// name is found once and its preceding word checked, rather than searching every
+/// passage once per intro word.
 fn count_short_mentions(given: &str, passages: &[(TextPlace, String)], lx: &Lexicon) -> u32 {
     let mut n = 0;
     for (_, t) in passages {
-        for intro in &lx.intro {
-            n += count_word(t, &format!("{intro} {given}"));
+        let mut from = 0;
+        while let Some(pos) = t[from..].find(given) {
+            let s = from + pos;
+            let e = s + given.len();
+            from = e;
+            let after_ok = t[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let Some(before) = t[..s].strip_suffix(' ') else {
+                continue;
+            };
+            let introduced = lx.intro.iter().any(|intro| {
+                before.strip_suffix(intro.as_str()).is_some_and(|head| {
+                    head.chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                })
+            });
+            if after_ok && introduced {
+                n += 1;
+            }
         }
     }
     n

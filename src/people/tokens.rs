@@ -68,12 +68,15 @@ impl Tok {
 /// Splits text into words (letters and digits, with inner dots as in "TP.HCM") and
 /// single punctuation marks.
 pub fn tokenize(text: &str) -> Vec<Tok> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
+    // Byte offsets and chars side by side: tokens are sliced out of `text`, not
+    // rebuilt a character at a time.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+    let mut out = Vec::with_capacity(chars.len() / 4);
     let mut i = 0;
     let mut space_before = true;
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         if c.is_whitespace() {
             space_before = true;
             i += 1;
@@ -82,11 +85,11 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         let start = i;
         if is_letter_or_digit(c) {
             while i < chars.len()
-                && (is_letter_or_digit(chars[i])
-                    || (chars[i] == '.'
+                && (is_letter_or_digit(chars[i].1)
+                    || (chars[i].1 == '.'
                         && i + 1 < chars.len()
-                        && is_letter_or_digit(chars[i + 1])
-                        && chars[i - 1].is_uppercase()))
+                        && is_letter_or_digit(chars[i + 1].1)
+                        && chars[i - 1].1.is_uppercase()))
             {
                 i += 1;
             }
@@ -97,7 +100,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             && is_letter_or_digit(c)
             && out.last().is_some_and(|t: &Tok| !t.is_punct());
         out.push(Tok::new(
-            chars[start..i].iter().collect(),
+            text[byte_at(start)..byte_at(i)].to_string(),
             glued,
             space_before,
         ));
