@@ -38,18 +38,37 @@ fn is_invisible(c: char) -> bool {
 /// characters, U+FEFF). Vietnamese letters and typographic quotes pass.
 fn may_hide(word: &[u8]) -> bool {
     word.iter().enumerate().any(|(i, &b)| {
-        let next = |k: usize| word.get(i + k).copied().unwrap_or(0);
-        match b {
-            0x00..=0x1F | 0x7F | 0xC2 | 0xCD | 0xD8 | 0xEF => true,
-            0xE1 => next(1) == 0xA0,
-            0xE2 => matches!(
-                (next(1), next(2)),
-                (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF)
-            ),
-            _ => false,
+        SUSPECT[usize::from(b)] && {
+            let next = |k: usize| word.get(i + k).copied().unwrap_or(0);
+            match b {
+                0xE1 => next(1) == 0xA0,
+                0xE2 => matches!(
+                    (next(1), next(2)),
+                    (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF)
+                ),
+                _ => true,
+            }
         }
     })
 }
+
+/// The bytes [`may_hide`] looks closer at: controls and the lead bytes named there.
+static SUSPECT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t[0xCD] = true;
+    t[0xD8] = true;
+    t[0xE1] = true;
+    t[0xE2] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
 /// tone marks placed in `style`.
@@ -89,12 +108,14 @@ pub fn clean(text: &str, style: ToneStyle) -> String {
     // Word by word: a word with no invisible character in it (most words of every
     // page) is copied whole instead of being looked at character by character.
     let mut out = String::with_capacity(nfc.len());
+    // One look at the whole text first: most texts hold no invisible character at all.
+    let clean_text = !may_hide(nfc.as_bytes());
     for word in nfc.split_whitespace() {
         let before = out.len();
         if before > 0 {
             out.push(' ');
         }
-        if may_hide(word.as_bytes()) {
+        if !clean_text && may_hide(word.as_bytes()) {
             out.extend(word.chars().filter(|c| !is_invisible(*c)));
         } else {
             out.push_str(word);

@@ -582,9 +582,10 @@ fn visible_date(
         };
         let h = bp.hints(el);
         let named = el.value().name() == "time"
-            || ["date", "time", "publish", "posted", "ngay", "datetime"]
-                .iter()
-                .any(|w| h.contains(w));
+            || (!h.is_empty()
+                && ["date", "time", "publish", "posted", "ngay"]
+                    .iter()
+                    .any(|w| h.contains(w)));
         if !named {
             continue;
         }

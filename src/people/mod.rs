@@ -446,7 +446,17 @@ fn bare_title_before(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
 /// "Phó thủ tướng Nga Alexander Novak", "Ngoại trưởng Italy Antonio Tajani".
 fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
     let mut out = Vec::new();
-    let lower: Vec<String> = toks.iter().map(|t| t.text.to_lowercase()).collect();
+    // Lower-cased only where there is something to lower: most words already are.
+    let lower: Vec<std::borrow::Cow<'_, str>> = toks
+        .iter()
+        .map(|t| {
+            if t.text.chars().any(char::is_uppercase) {
+                t.text.to_lowercase().into()
+            } else {
+                t.text.as_str().into()
+            }
+        })
+        .collect();
     let mut k = 0;
     while k < toks.len() {
         let Some(h) = title_head_ci(&toks[k..], &lower[k..], lx) else {
@@ -490,7 +500,7 @@ fn is_foreign_word(t: &Tok) -> bool {
 }
 
 /// A title head whose words after the first may be written in lower case ("Phó thủ tướng").
-fn title_head_ci(toks: &[Tok], lower: &[String], lx: &Lexicon) -> Option<usize> {
+fn title_head_ci(toks: &[Tok], lower: &[std::borrow::Cow<'_, str>], lx: &Lexicon) -> Option<usize> {
     if !toks.first().is_some_and(|t| t.is_cap() || t.is_upper()) {
         return None;
     }
@@ -501,7 +511,7 @@ fn title_head_ci(toks: &[Tok], lower: &[String], lx: &Lexicon) -> Option<usize> 
     let rest = &lower[pre..];
     lx.titles_lower
         .iter()
-        .find(|p| p.len() <= rest.len() && p.iter().zip(rest).all(|(w, t)| w == t))
+        .find(|p| p.len() <= rest.len() && p.iter().zip(rest).all(|(w, t)| w == t.as_ref()))
         .map(|p| pre + p.len())
 }
 
