@@ -471,7 +471,10 @@ enum BodyError {
 
 /// Reads the (decompressed) body chunk by chunk, stopping past `max` bytes.
 async fn read_capped(mut resp: reqwest::Response, max: u64) -> Result<Vec<u8>, BodyError> {
-    let mut out: Vec<u8> = Vec::new();
+    // Sized from Content-Length when the server gives one (never past the cap): the body
+    // is then copied once, not once per doubling.
+    let expected = resp.content_length().unwrap_or(0).min(max);
+    let mut out: Vec<u8> = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
