@@ -167,14 +167,12 @@ impl Deduper {
                 method,
                 similarity,
             };
-            let signature: Signature = if e.signature.is_empty() {
-                match history.as_deref_mut() {
-                    Some(h) => h.signature(seq)?.unwrap_or_default(),
-                    None => Signature::default(),
-                }
-            } else {
-                e.signature.clone()
+            // The entry's own signature, or the one its history set aside on disk.
+            let stashed: Option<Signature> = match history.as_deref_mut() {
+                Some(h) if e.signature.is_empty() => h.signature(seq)?,
+                _ => None,
             };
+            let signature: &[u16] = stashed.as_deref().unwrap_or(&e.signature);
             // 1. The same page under another URL form.
             if let Some(h) = history.as_deref_mut() {
                 if h.kept_here(&e.article_id)? {
@@ -217,7 +215,7 @@ impl Deduper {
             }
             // 3. Nearly the same text: candidates from the bands, verified on the
             // signature. The most similar wins; earlier runs first on a tie.
-            let keys = self.hasher.band_keys(&signature);
+            let keys = self.hasher.band_keys(signature);
             let mut best: Option<(f64, String)> = None;
             let mut consider = |s: f64, id: &str| {
                 if s >= params.threshold && best.as_ref().is_none_or(|(b, _)| s > *b) {
@@ -226,7 +224,7 @@ impl Deduper {
             };
             if let Some(h) = history.as_deref_mut() {
                 for c in h.by_bands(&keys, &e.article_id)? {
-                    consider(minhash::similarity(&signature, &c.signature), &c.article_id);
+                    consider(minhash::similarity(signature, &c.signature), &c.article_id);
                 }
             }
             let mut seen: Vec<u32> = Vec::new();
@@ -236,7 +234,7 @@ impl Deduper {
                     if !seen.contains(&at) {
                         seen.push(at);
                         let k = &self.entries[at as usize];
-                        consider(minhash::similarity(&signature, &k.signature), &k.article_id);
+                        consider(minhash::similarity(signature, &k.signature), &k.article_id);
                     }
                     at = next[at as usize * params.bands + band];
                 }
@@ -247,7 +245,7 @@ impl Deduper {
             }
             // Kept: into the history's index when it keeps one, else into memory.
             if let Some(h) = history.as_deref_mut() {
-                if h.keep(e, &signature, &self.hasher)? {
+                if h.keep(e, signature, &self.hasher)? {
                     continue;
                 }
             }

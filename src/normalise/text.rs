@@ -70,8 +70,6 @@ static SUSPECT: [bool; 256] = {
     t
 };
 
-/// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
-/// tone marks placed in `style`.
 /// `char::is_alphabetic`, answered without the Unicode table for ASCII and the Latin
 /// blocks Vietnamese is written in (Latin-1 letters, Latin Extended-A/B, Latin Extended
 /// Additional), where the table lookup is slow and every letter is a letter.
@@ -95,6 +93,8 @@ pub fn is_letter_or_digit(c: char) -> bool {
     }
 }
 
+/// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
+/// tone marks placed in `style`.
 pub fn clean(text: &str, style: ToneStyle) -> String {
     // Most page text is already NFC: the quick check skips the composition pass.
     let nfc: std::borrow::Cow<'_, str> = if text.is_ascii()
@@ -256,6 +256,7 @@ fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn fast_letter_checks_agree_with_unicode() {
@@ -264,8 +265,6 @@ mod tests {
             assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn collapses_whitespace_and_drops_invisibles() {

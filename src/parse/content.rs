@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 
-use super::dom::{collapse, is_block_tag, is_skipped_tag, push_hint, text_of};
+use super::dom::{collapse, is_block_tag, is_skipped_tag, push_hints, text_of};
 use super::hints;
 
 /// How many levels above the best container the body may widen.
@@ -65,9 +65,7 @@ impl Boilerplate {
                 continue;
             };
             h.clear();
-            for (name, value) in el.value().attrs() {
-                push_hint(&mut h, name, value);
-            }
+            push_hints(&mut h, el);
             if !h.is_empty() {
                 hints.insert(node.id(), Box::<str>::from(h.as_str()));
             }

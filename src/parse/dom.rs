@@ -126,10 +126,15 @@ pub fn collapse(s: &str) -> String {
 /// which computes them once per element.
 pub fn hints(el: ElementRef<'_>) -> String {
     let mut s = String::new();
-    for (name, value) in el.value().attrs() {
-        push_hint(&mut s, name, value);
-    }
+    push_hints(&mut s, el);
     s
+}
+
+/// Appends the element's hint text (see [`hints`]) to `s`.
+pub fn push_hints(s: &mut String, el: ElementRef<'_>) {
+    for (name, value) in el.value().attrs() {
+        push_hint(s, name, value);
+    }
 }
 
 /// Adds a `class`, `id` or `role` value to hint text, lower-cased.
@@ -138,7 +143,7 @@ pub fn hints(el: ElementRef<'_>) -> String {
 /// post container beside `hentry`/`type-post`) name what the article is about, not
 /// what the block is: on such containers they are left out, or every tagged post would
 /// read as a "tag" box.
-pub fn push_hint(s: &mut String, name: &str, value: &str) {
+fn push_hint(s: &mut String, name: &str, value: &str) {
     if !matches!(name, "class" | "id" | "role") || value.is_empty() {
         return;
     }

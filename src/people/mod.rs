@@ -778,72 +778,55 @@ fn count_mentions(name: &str, passages: &[(TextPlace, String)]) -> u32 {
 /// name is found once and its preceding word checked, rather than searching every
 /// passage once per intro word.
 fn count_short_mentions(given: &str, passages: &[(TextPlace, String)], lx: &Lexicon) -> u32 {
-    let mut n = 0;
-    for (_, t) in passages {
-        let mut from = 0;
-        while let Some(pos) = t[from..].find(given) {
-            let s = from + pos;
-            let e = s + given.len();
-            from = e;
-            let after_ok = t[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            let Some(before) = t[..s].strip_suffix(' ') else {
-                continue;
-            };
-            let introduced = lx.intro.iter().any(|intro| {
-                before.strip_suffix(intro.as_str()).is_some_and(|head| {
-                    head.chars()
-                        .next_back()
-                        .is_none_or(|c| !c.is_alphanumeric())
-                })
-            });
-            if after_ok && introduced {
-                n += 1;
-            }
-        }
-    }
-    n
+    let introduced = |before: &str| {
+        before.strip_suffix(' ').is_some_and(|before| {
+            lx.intro.iter().any(|intro| {
+                before
+                    .strip_suffix(intro.as_str())
+                    .is_some_and(|head| starts_word(head, head.len()))
+            })
+        })
+    };
+    passages
+        .iter()
+        .map(|(_, t)| {
+            t.match_indices(given)
+                .filter(|&(s, _)| ends_word(t, s + given.len()) && introduced(&t[..s]))
+                .count() as u32
+        })
+        .sum()
+}
+
+/// True when no letter or digit comes right before byte `s` of `hay`.
+fn starts_word(hay: &str, s: usize) -> bool {
+    hay[..s]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// True when no letter or digit comes right after byte `e` of `hay`.
+fn ends_word(hay: &str, e: usize) -> bool {
+    hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Starts of the occurrences of `needle` in `hay` that begin and end at word boundaries.
+fn whole_words<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    hay.match_indices(needle)
+        .map(|(s, _)| s)
+        .filter(move |&s| starts_word(hay, s) && ends_word(hay, s + needle.len()))
 }
 
 /// Occurrences of `needle` in `hay` that start and end at word boundaries.
 fn count_word(hay: &str, needle: &str) -> u32 {
-    let mut n = 0;
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(needle) {
-        let s = from + pos;
-        let e = s + needle.len();
-        let before_ok = hay[..s]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if before_ok && after_ok {
-            n += 1;
-        }
-        from = e;
-    }
-    n
+    whole_words(hay, needle).count() as u32
 }
 
 /// Character (not byte) offset of the first whole-word occurrence of `name` in `body`.
 fn char_offset(body: &str, name: &str) -> Option<u32> {
-    let mut from = 0;
-    while let Some(pos) = body[from..].find(name) {
-        let s = from + pos;
-        let e = s + name.len();
-        let before_ok = body[..s]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = body[e..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if before_ok && after_ok {
-            return Some(body[..s].chars().count() as u32);
-        }
-        from = e;
-    }
-    None
+    whole_words(body, name)
+        .next()
+        .map(|s| body[..s].chars().count() as u32)
 }
 
 #[cfg(test)]
