@@ -9,7 +9,8 @@
 //! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size;
 //! NEWSMILL_BENCH_RSS_TRACE=1 prints the run's resident memory every two seconds;
 //! NEWSMILL_BENCH_PYTHON=/path/to/python, one with Scrapy installed, adds Scrapy
-//! fetching and saving the same pages, the reference for (b), measured in this run).
+//! fetching and saving the same pages, the reference for (b), measured in this run;
+//! NEWSMILL_BENCH_DUMP=DIR only writes 200 of the pages there, to profile `newsmill extract`).
 
 #[path = "../tests/it/portal.rs"]
 #[allow(dead_code)]
@@ -144,6 +145,16 @@ fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
 }
 
 fn main() {
+    // For profiling the parse stage on its own: `newsmill extract DIR` over these pages.
+    if let Some(dir) = std::env::var_os("NEWSMILL_BENCH_DUMP") {
+        let dir = Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("dump directory");
+        for i in 0..200 {
+            std::fs::write(dir.join(format!("{i}.html")), article(i)).expect("page written");
+        }
+        println!("wrote 200 pages to {}", dir.display());
+        return;
+    }
     let large: usize = std::env::var("NEWSMILL_BENCH_PAGES")
         .ok()
         .and_then(|v| v.parse().ok())

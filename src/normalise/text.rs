@@ -41,7 +41,9 @@ fn may_hide(word: &[u8]) -> bool {
         SUSPECT[usize::from(b)] && {
             let next = |k: usize| word.get(i + k).copied().unwrap_or(0);
             match b {
+                0xC2 => matches!(next(1), 0x80..=0x9F | 0xAD),
                 0xE1 => next(1) == 0xA0,
+                0xEF => (next(1), next(2)) == (0xBB, 0xBF),
                 0xE2 => matches!(
                     (next(1), next(2)),
                     (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF)
@@ -57,7 +59,9 @@ static SUSPECT: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 0x20 {
-        t[b] = true;
+        // Tab, line feed, vertical tab, form feed, carriage return: white space, which
+        // `clean` splits on, not an invisible character.
+        t[b] = !matches!(b, 0x09..=0x0D);
         b += 1;
     }
     t[0x7F] = true;
@@ -93,11 +97,67 @@ pub fn is_letter_or_digit(c: char) -> bool {
     }
 }
 
+/// True when every character of the text is one that is NFC in any context: ASCII,
+/// U+0080..U+02FF (Latin-1 and Latin Extended), U+1E00..U+1EFF (Latin Extended
+/// Additional: Vietnamese's precomposed letters) and U+2010..U+205F (dashes, quotes,
+/// ellipsis). All have combining class 0 and quick-check Yes (a test checks each), so a
+/// byte scan settles most European and Vietnamese text without the table lookups of the
+/// general check. False only means "look closer".
+fn surely_nfc(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0..=0x7F => i += 1,
+            0xC2..=0xCB => i += 2,
+            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => i += 3,
+            0xE2 if matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0x80), Some(0x90..=0xBF)) | (Some(0x81), Some(0x80..=0x9F))
+            ) =>
+            {
+                i += 3
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether the character starting at `b[at]` is white space (as `char::is_whitespace`),
+/// and its width in bytes: `str::split_whitespace` decodes and classifies every
+/// character; here only the few lead bytes under which white space lives are decoded.
+#[inline]
+fn space_at(b: &[u8], at: usize) -> (bool, usize) {
+    let lead = b[at];
+    let width = match lead {
+        0..=0x7F => return (matches!(lead, b'\t'..=b'\r' | b' '), 1),
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let next = |k: usize| b.get(at + k).copied().unwrap_or(0);
+    let space = match lead {
+        // U+0085, U+00A0.
+        0xC2 => matches!(next(1), 0x85 | 0xA0),
+        // U+1680.
+        0xE1 => (next(1), next(2)) == (0x9A, 0x80),
+        // U+2000..U+200A, U+2028, U+2029, U+202F, U+205F.
+        0xE2 => matches!(
+            (next(1), next(2)),
+            (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F)
+        ),
+        // U+3000.
+        0xE3 => (next(1), next(2)) == (0x80, 0x80),
+        _ => false,
+    };
+    (space, width)
+}
+
 /// NFC, invisible characters removed, whitespace collapsed to single spaces and trimmed,
 /// tone marks placed in `style`.
 pub fn clean(text: &str, style: ToneStyle) -> String {
     // Most page text is already NFC: the quick check skips the composition pass.
-    let nfc: std::borrow::Cow<'_, str> = if text.is_ascii()
+    let nfc: std::borrow::Cow<'_, str> = if surely_nfc(text.as_bytes())
         || unicode_normalization::is_nfc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes
     {
@@ -110,7 +170,24 @@ pub fn clean(text: &str, style: ToneStyle) -> String {
     let mut out = String::with_capacity(nfc.len());
     // One look at the whole text first: most texts hold no invisible character at all.
     let clean_text = !may_hide(nfc.as_bytes());
-    for word in nfc.split_whitespace() {
+    let b = nfc.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        let (space, width) = space_at(b, at);
+        if space {
+            at += width;
+            continue;
+        }
+        let start = at;
+        at += width;
+        while at < b.len() {
+            let (space, width) = space_at(b, at);
+            if space {
+                break;
+            }
+            at += width;
+        }
+        let word = &nfc[start..at];
         let before = out.len();
         if before > 0 {
             out.push(' ');
@@ -128,7 +205,7 @@ pub fn clean(text: &str, style: ToneStyle) -> String {
     match style {
         ToneStyle::Keep => out,
         _ if out.is_ascii() => out,
-        _ => restyle_tones(&out, style),
+        _ => restyle_tones(out, style),
     }
 }
 
@@ -143,29 +220,37 @@ pub fn clean_paragraphs(paragraphs: &[String], style: ToneStyle) -> Vec<String> 
 
 const TONES: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
 
-/// Moves tone marks in every word of `text` (which must be NFC) to `style`.
-fn restyle_tones(text: &str, style: ToneStyle) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars() {
+/// Moves tone marks in every word of `text` (which must be NFC) to `style`. Words are
+/// looked at as slices of `text`, and the text is rebuilt only around words that
+/// change: in most texts none does, and `text` comes back as it was.
+fn restyle_tones(text: String, style: ToneStyle) -> String {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut word_start: Option<usize> = None;
+    let mut word_at = |start: usize, end: usize, out: &mut Option<String>| {
+        if let Some(w) = restyle_word(&text[start..end], style) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 8));
+            o.push_str(&text[copied..start]);
+            o.push_str(&w);
+            copied = end;
+        }
+    };
+    for (i, c) in text.char_indices() {
         if is_letter(c) {
-            word.push(c);
-        } else {
-            flush_word(&mut out, &mut word, style);
-            out.push(c);
+            word_start.get_or_insert(i);
+        } else if let Some(start) = word_start.take() {
+            word_at(start, i, &mut out);
         }
     }
-    flush_word(&mut out, &mut word, style);
-    out
-}
-
-fn flush_word(out: &mut String, word: &mut String, style: ToneStyle) {
-    if !word.is_empty() {
-        match restyle_word(word, style) {
-            Some(w) => out.push_str(&w),
-            None => out.push_str(word),
+    if let Some(start) = word_start {
+        word_at(start, text.len(), &mut out);
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            o
         }
-        word.clear();
+        None => text,
     }
 }
 
@@ -184,7 +269,12 @@ fn base_letter(c: char) -> char {
 
 /// Returns the word with its tone moved, or `None` when nothing changes.
 fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
-    if word.is_ascii() || word.len() > 24 {
+    // Most words end in a consonant or another vowel: settled without decomposing.
+    let last = word.chars().next_back()?;
+    if (last.is_ascii() && !matches!(last, 'a' | 'e' | 'y' | 'A' | 'E' | 'Y'))
+        || word.len() > 24
+        || word.is_ascii()
+    {
         return None;
     }
     // Fast path: only words ending in "oa", "oe" or "uy" (any marks) can change.
@@ -257,6 +347,54 @@ fn restyle_word(word: &str, style: ToneStyle) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_found_by_lead_byte_is_unicode_white_space() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(
+                space_at(b, 0),
+                (c.is_whitespace(), c.len_utf8()),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(
+            clean(
+                "\u{3000}Hà\u{00A0}Nội\u{2003}\n\t hôm nay\u{0085}",
+                ToneStyle::Keep
+            ),
+            "Hà Nội hôm nay"
+        );
+    }
+
+    #[test]
+    fn the_nfc_byte_scan_only_passes_characters_nfc_in_any_context() {
+        let mut passed = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            if surely_nfc(c.encode_utf8(&mut buf).as_bytes()) {
+                passed += 1;
+                assert_eq!(
+                    unicode_normalization::is_nfc_quick(std::iter::once(c)),
+                    unicode_normalization::IsNormalized::Yes,
+                    "U+{:04X}",
+                    c as u32
+                );
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(c),
+                    0,
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        // ASCII, U+0080..U+02FF, U+1E00..U+1EFF, U+2010..U+205F.
+        assert_eq!(passed, 0x80 + 0x280 + 0x100 + 0x50);
+        assert!(!surely_nfc("Nguye\u{0302}\u{0303}n".as_bytes()));
+        assert!(surely_nfc("Sức khoẻ — “hoà bình”…".as_bytes()));
+    }
 
     #[test]
     fn fast_letter_checks_agree_with_unicode() {

@@ -784,7 +784,11 @@ fn authors(
 /// page furniture that CMSs place inside the body container.
 fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
     let is_dateline = |p: &str| {
-        let words = p.split_whitespace().count();
+        // The cheap test first, stopping at the 13th word: a body's last paragraph is
+        // often its longest.
+        if p.split_whitespace().nth(12).is_some() {
+            return false;
+        }
         let lower = p.to_lowercase();
         let marked = [
             "published",
@@ -797,7 +801,10 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
         ]
         .iter()
         .any(|m| lower.starts_with(m));
-        let dated = crate::normalise::dates::parse_visible(
+        if !marked {
+            return false;
+        }
+        crate::normalise::dates::parse_visible(
             p,
             chrono::FixedOffset::east_opt(0).expect("zero offset"),
         )
@@ -817,8 +824,7 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
                 "december",
             ]
             .iter()
-            .any(|m| lower.contains(m));
-        words <= 12 && marked && dated
+            .any(|m| lower.contains(m))
     };
     while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| is_dateline(p)) {
         paragraphs.pop();
