@@ -111,6 +111,21 @@ dir = "{out}"
     )
 }
 
+/// CPU seconds (user + system) used by this process's waited-for children so far: the
+/// run's CPU cost, steadier than its wall time on a shared machine.
+fn children_cpu_seconds() -> f64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) } == 0 {
+            let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            return secs(u.ru_utime) + secs(u.ru_stime);
+        }
+    }
+    0.0
+}
+
 /// Peak RSS (VmHWM, KiB) of a child process, sampled until it exits.
 fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
     let t = Instant::now();
@@ -281,8 +296,10 @@ fn main() {
         let out = tmp.path().join(format!("out-{pages}"));
         let p = tmp.path().join(format!("p-{pages}.toml"));
         std::fs::write(&p, pipeline_text(&base, pages, &out)).expect("pipeline written");
+        let cpu_before = children_cpu_seconds();
         let (elapsed, peak_kib, ok) =
             run_measured(std::process::Command::new(exe).arg("run").arg(&p).arg("-q"));
+        let cpu = children_cpu_seconds() - cpu_before;
         assert!(ok, "newsmill run failed");
         let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
             .expect("runs")
@@ -293,9 +310,10 @@ fn main() {
                 .expect("json");
         let articles = manifest["counts"]["articles"].as_u64().unwrap_or(0);
         println!(
-            "    stage CPU seconds {} (wall {:.1} s)",
+            "    stage seconds {} (wall {:.1} s); process CPU {cpu:.1} s = {:.2} ms per page",
             manifest["stage_seconds"],
-            manifest["wall_seconds"].as_f64().unwrap_or(0.0)
+            manifest["wall_seconds"].as_f64().unwrap_or(0.0),
+            cpu * 1000.0 / pages as f64
         );
         println!(
             "(b) newsmill run, {pages:>6} pages {:>8.0} pages/s ({articles} articles, {:.1} s)   (c) peak RSS {:.0} MB",

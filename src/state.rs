@@ -430,22 +430,30 @@ fn from_blob(blob: &[u8]) -> dedupe::Signature {
         .collect()
 }
 
-/// The articles of earlier runs and, as the decision goes, the articles this run keeps:
-/// the whole dedupe index of a crawl lives here, on disk. Rows of this run take effect
-/// with the run at [`State::commit`].
+/// The articles of earlier runs, this run's signatures until its decision, and then
+/// the articles this run keeps: the whole dedupe index of a crawl lives here, on disk.
+/// Rows of this run take effect with the run at [`State::commit`].
 impl dedupe::History for State {
+    fn has_earlier(&mut self) -> Result<bool> {
+        if self.dedupe_this_run_only {
+            return Ok(false);
+        }
+        // This run's articles join the index only after its decision.
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM dedupe_articles LIMIT 1")?
+            .exists([])?)
+    }
+
     fn by_url(&mut self, url: u64, except: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT a.article_id FROM dedupe_urls AS u JOIN dedupe_articles AS a ON a.id = u.art
-                 WHERE u.url_hash = ?1 AND a.article_id != ?2 AND (?3 = 0 OR a.run_id = ?4)
+                 WHERE u.url_hash = ?1 AND a.article_id != ?2
                  ORDER BY a.article_id LIMIT 1",
             )?
-            .query_row(
-                params![url as i64, except, self.dedupe_this_run_only, self.run_id],
-                |r| r.get(0),
-            )
+            .query_row(params![url as i64, except], |r| r.get(0))
             .optional()?)
     }
 
@@ -454,13 +462,10 @@ impl dedupe::History for State {
             .conn
             .prepare_cached(
                 "SELECT article_id FROM dedupe_articles
-                 WHERE body_hash = ?1 AND article_id != ?2 AND (?3 = 0 OR run_id = ?4)
+                 WHERE body_hash = ?1 AND article_id != ?2
                  ORDER BY article_id LIMIT 1",
             )?
-            .query_row(
-                params![body as i64, except, self.dedupe_this_run_only, self.run_id],
-                |r| r.get(0),
-            )
+            .query_row(params![body as i64, except], |r| r.get(0))
             .optional()?)
     }
 
@@ -511,69 +516,127 @@ impl dedupe::History for State {
         Ok(blob.map(|b| from_blob(&b)))
     }
 
-    fn kept_here(&mut self, article_id: &str) -> Result<bool> {
-        Ok(self
+    fn each_signature(&mut self, f: &mut dyn FnMut(usize, &[u16])) -> Result<()> {
+        let mut stmt = self
             .conn
-            .prepare_cached("SELECT 1 FROM dedupe_articles WHERE article_id = ?1 AND run_id = ?2")?
-            .exists(params![article_id, self.run_id])?)
+            .prepare_cached("SELECT seq, signature FROM dedupe_run ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut sig: Vec<u16> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let blob = r.get_ref(1)?.as_blob()?;
+            sig.clear();
+            sig.extend(
+                blob.chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]])),
+            );
+            f(seq as usize, &sig);
+        }
+        Ok(())
     }
 
-    fn keep(
+    fn keep_all(
         &mut self,
-        e: &dedupe::Entry,
-        signature: &[u16],
+        entries: &[dedupe::Entry],
+        kept: &[bool],
         hasher: &dedupe::Hasher,
-    ) -> Result<bool> {
-        // A changed article replaces the bands of its earlier version. They are found
-        // from its stored signature, by primary key: a delete by article alone would
-        // scan the whole table once per article.
-        let old: Option<(i64, Vec<u8>)> = self
-            .conn
-            .prepare_cached("SELECT id, signature FROM dedupe_articles WHERE article_id = ?1")?
-            .query_row([&e.article_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let art = match old {
-            Some((art, old)) => {
-                for k in hasher.band_keys(&from_blob(&old)) {
+    ) -> Result<()> {
+        // Article rows and URLs first, in sequence order, noting each row's id.
+        let mut arts: Vec<i64> = vec![0; entries.len()];
+        let mut olds: Vec<(u64, i64)> = Vec::new();
+        {
+            let mut scan = self
+                .conn
+                .prepare("SELECT seq, signature FROM dedupe_run ORDER BY seq")?;
+            let mut rows = scan.query([])?;
+            while let Some(r) = rows.next()? {
+                let seq = r.get::<_, i64>(0)? as usize;
+                let (Some(e), true) = (entries.get(seq), kept.get(seq).copied().unwrap_or(false))
+                else {
+                    continue;
+                };
+                let blob = r.get_ref(1)?.as_blob()?;
+                // A changed article keeps its row; the bands of its earlier version go
+                // (found from its stored signature, by primary key: a delete by article
+                // alone would scan the whole table once per article).
+                let old: Option<(i64, Vec<u8>)> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT id, signature FROM dedupe_articles WHERE article_id = ?1",
+                    )?
+                    .query_row([&e.article_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let art = match old {
+                    Some((art, old)) => {
+                        olds.extend(
+                            hasher
+                                .band_keys(&from_blob(&old))
+                                .into_iter()
+                                .map(|k| (k, art)),
+                        );
+                        self.conn
+                            .prepare_cached(
+                                "UPDATE dedupe_articles SET body_hash = ?2, signature = ?3, run_id = ?4 WHERE id = ?1",
+                            )?
+                            .execute(params![art, e.body as i64, blob, self.run_id])?;
+                        art
+                    }
+                    None => {
+                        self.conn
+                            .prepare_cached(
+                                "INSERT INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
+                            )?
+                            .execute(params![e.article_id, e.body as i64, blob, self.run_id])?;
+                        self.conn.last_insert_rowid()
+                    }
+                };
+                for k in e.url.iter().chain(&e.aliases) {
                     self.conn
                         .prepare_cached(
-                            "DELETE FROM dedupe_bands WHERE band_key = ?1 AND art = ?2",
+                            "INSERT OR IGNORE INTO dedupe_urls (url_hash, art) VALUES (?1, ?2)",
                         )?
-                        .execute(params![k as i64, art])?;
+                        .execute(params![*k as i64, art])?;
                 }
-                self.conn
-                    .prepare_cached(
-                        "UPDATE dedupe_articles SET body_hash = ?2, signature = ?3, run_id = ?4 WHERE id = ?1",
-                    )?
-                    .execute(params![art, e.body as i64, to_blob(signature), self.run_id])?;
-                art
+                arts[seq] = art;
             }
-            None => {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
-                    )?
-                    .execute(params![e.article_id, e.body as i64, to_blob(signature), self.run_id])?;
-                self.conn.last_insert_rowid()
-            }
-        };
-        for k in e.url.iter().chain(&e.aliases) {
-            self.conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO dedupe_urls (url_hash, art) VALUES (?1, ?2)",
-                )?
-                .execute(params![*k as i64, art])?;
         }
-        for k in hasher.band_keys(signature) {
+        olds.sort_unstable();
+        for (k, art) in olds {
             self.conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO dedupe_bands (band_key, art) VALUES (?1, ?2)",
-                )?
+                .prepare_cached("DELETE FROM dedupe_bands WHERE band_key = ?1 AND art = ?2")?
                 .execute(params![k as i64, art])?;
         }
-        Ok(true)
+        // Then the bands, a few at a time, each pass inserted in key order: B-tree
+        // pages are then filled one after another instead of at random, which is what
+        // made a long crawl's decision slow once the index outgrew the page cache.
+        let bands = hasher.params().bands;
+        let per_pass = (BAND_ROWS_PER_PASS / entries.len().max(1)).clamp(1, bands);
+        let mut rows: Vec<(u64, i64)> = Vec::new();
+        for first in (0..bands).step_by(per_pass) {
+            let last = (first + per_pass).min(bands);
+            rows.clear();
+            dedupe::History::each_signature(self, &mut |seq, sig| {
+                if let Some(&art) = arts.get(seq).filter(|a| **a != 0) {
+                    let keys = hasher.band_keys(sig);
+                    for k in keys.get(first..last.min(keys.len())).unwrap_or(&[]) {
+                        rows.push((*k, art));
+                    }
+                }
+            })?;
+            rows.sort_unstable();
+            let mut insert = self.conn.prepare_cached(
+                "INSERT OR IGNORE INTO dedupe_bands (band_key, art) VALUES (?1, ?2)",
+            )?;
+            for (k, art) in &rows {
+                insert.execute(params![*k as i64, art])?;
+            }
+        }
+        Ok(())
     }
 }
+
+/// How many band rows [`State`]'s `keep_all` sorts at once (16 bytes each).
+const BAND_ROWS_PER_PASS: usize = 1 << 18;
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,19 @@
 //! count or arrival order. Earlier runs come first of all: what they exported stays
 //! exported, and a page that repeats one of their articles is the duplicate. The
 //! export stage then leaves the duplicates' rows out of the run's files.
+//!
+//! Near-duplicates within the run are found by sorting, not by probing an index per
+//! article: the band keys of all signatures are sorted a few bands at a time, and only
+//! the buckets that two or more articles share are kept ([`Buckets`]). With distinct
+//! articles nearly every bucket holds one, so the in-run index costs a few bytes per
+//! article, and a crawl whose signatures wait on disk reads them in order, not at random.
 
 pub mod dataset;
 pub mod minhash;
 
-use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use crate::record::Article;
@@ -83,10 +91,15 @@ pub struct Earlier {
 /// article `except`: a page whose content changed keeps its identity and is exported
 /// again as its new version, not called a copy of itself.
 ///
-/// A history that also [`keeps`](History::keep) this run's articles holds the whole
-/// index on disk: the decision then keeps nothing per article in memory but its order,
-/// and signatures are read back from it ([`History::signature`]).
+/// A history may also hold this run's signatures, set aside on disk as the articles
+/// streamed in ([`History::each_signature`], [`History::signature`]), and records the
+/// articles this run keeps once the decision is made ([`History::keep_all`]).
 pub trait History {
+    /// False when no earlier run can match anything (a first run, `--ignore-state`):
+    /// the decision then asks the history only for signatures.
+    fn has_earlier(&mut self) -> anyhow::Result<bool> {
+        Ok(true)
+    }
     fn by_url(&mut self, url: u64, except: &str) -> anyhow::Result<Option<String>>;
     fn by_body(&mut self, body: u64, except: &str) -> anyhow::Result<Option<String>>;
     fn by_bands(&mut self, keys: &[u64], except: &str) -> anyhow::Result<Vec<Earlier>>;
@@ -94,20 +107,88 @@ pub trait History {
     fn signature(&mut self, _seq: usize) -> anyhow::Result<Option<Signature>> {
         Ok(None)
     }
-    /// True when this run already kept an article with this id (the same page under
-    /// another URL form).
-    fn kept_here(&mut self, _article_id: &str) -> anyhow::Result<bool> {
-        Ok(false)
+    /// Calls `f` with every signature set aside for this run, in sequence order.
+    fn each_signature(&mut self, _f: &mut dyn FnMut(usize, &[u16])) -> anyhow::Result<()> {
+        Ok(())
     }
-    /// Records a kept article of this run so that later lookups find it. Returns false
-    /// when this history does not keep the run's articles (the caller indexes them).
-    fn keep(
+    /// Records the articles this run keeps (`kept[seq]`), so that later runs find them.
+    fn keep_all(
         &mut self,
-        _entry: &Entry,
-        _signature: &[u16],
+        _entries: &[Entry],
+        _kept: &[bool],
         _hasher: &Hasher,
-    ) -> anyhow::Result<bool> {
-        Ok(false)
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// What receives each entry's signature: its sequence number and the signature.
+type SignatureVisitor<'a> = dyn FnMut(usize, &[u16]) + 'a;
+
+/// How many (band key, entry) pairs one pass of [`Buckets::build`] sorts at most: a
+/// bound on the decision's memory (16 bytes a pair) whatever the run's size.
+const PASS_PAIRS: usize = 1 << 18;
+
+/// The in-run LSH index: the buckets (band keys) that two or more of the run's
+/// entries share, and the buckets of each entry. An entry's buckets are
+/// `bucket[start[seq]..start[seq + 1]]`; `owner` names the entry of each slot.
+struct Buckets {
+    start: Vec<u32>,
+    bucket: Vec<u32>,
+    owner: Vec<u32>,
+    count: usize,
+}
+
+impl Buckets {
+    /// Sorts the band keys of every signature a few bands at a time (so that at most
+    /// `pass_pairs` are in memory) and keeps the shared ones.
+    fn build(
+        n: usize,
+        hasher: &Hasher,
+        pass_pairs: usize,
+        each_signature: &mut dyn FnMut(&mut SignatureVisitor<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Self> {
+        let bands = hasher.params().bands;
+        let per_pass = (pass_pairs / n.max(1)).clamp(1, bands);
+        let mut members: Vec<(u32, u32)> = Vec::new();
+        let mut count = 0u32;
+        let mut keys: Vec<(u64, u32)> = Vec::new();
+        for first in (0..bands).step_by(per_pass) {
+            let last = (first + per_pass).min(bands);
+            keys.clear();
+            each_signature(&mut |seq, sig| {
+                let all = hasher.band_keys(sig);
+                for key in all.get(first..last.min(all.len())).unwrap_or(&[]) {
+                    keys.push((*key, seq as u32));
+                }
+            })?;
+            keys.sort_unstable();
+            for group in keys.chunk_by(|a, b| a.0 == b.0) {
+                if group.len() > 1 {
+                    members.extend(group.iter().map(|&(_, seq)| (seq, count)));
+                    count += 1;
+                }
+            }
+        }
+        members.sort_unstable();
+        let mut start = vec![0u32; n + 1];
+        for &(seq, _) in &members {
+            start[seq as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        Ok(Buckets {
+            start,
+            bucket: members.iter().map(|&(_, b)| b).collect(),
+            owner: members.iter().map(|&(seq, _)| seq).collect(),
+            count: count as usize,
+        })
+    }
+
+    /// The slots of entry `seq`.
+    fn slots(&self, seq: usize) -> std::ops::Range<usize> {
+        self.start[seq] as usize..self.start[seq + 1] as usize
     }
 }
 
@@ -135,11 +216,30 @@ impl Deduper {
         &self.entries
     }
 
+    /// The signature of entry `seq`: its own, or the one its history set aside.
+    fn signature_of(
+        &self,
+        seq: usize,
+        history: &mut Option<&mut dyn History>,
+    ) -> anyhow::Result<Cow<'_, [u16]>> {
+        let own = &self.entries[seq].signature;
+        if own.is_empty() {
+            if let Some(h) = history.as_deref_mut() {
+                if let Some(s) = h.signature(seq)? {
+                    return Ok(Cow::Owned(s.into_vec()));
+                }
+            }
+        }
+        Ok(Cow::Borrowed(own))
+    }
+
     /// Decides every entry, in the deterministic order, against earlier runs and the
-    /// entries kept before it. Returns the duplicates, by sequence number.
+    /// entries kept before it. Returns the duplicates, by sequence number; a history
+    /// then records the kept entries.
     pub fn resolve(&self, mut history: Option<&mut dyn History>) -> anyhow::Result<Vec<Verdict>> {
         let params = self.hasher.params();
-        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        let n = self.entries.len();
+        let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&self.entries[a], &self.entries[b]);
             x.published
@@ -150,14 +250,35 @@ impl Deduper {
                 .then_with(|| x.origin.cmp(&y.origin))
                 .then_with(|| a.cmp(&b))
         });
+        let mut rank = vec![0u32; n];
+        for (r, &seq) in order.iter().enumerate() {
+            rank[seq] = r as u32;
+        }
+        let buckets = Buckets::build(n, &self.hasher, PASS_PAIRS, &mut |f| {
+            for (seq, e) in self.entries.iter().enumerate() {
+                if !e.signature.is_empty() {
+                    f(seq, &e.signature);
+                }
+            }
+            match history.as_deref_mut() {
+                Some(h) => h.each_signature(f),
+                None => Ok(()),
+            }
+        })?;
+        let earlier = match history.as_deref_mut() {
+            Some(h) => h.has_earlier()?,
+            None => false,
+        };
+        let mut kept = vec![false; n];
+        // Article ids kept so far, when a history re-exports changed pages: the same
+        // page under another URL form is caught here.
+        let mut kept_ids: HashSet<u64> = HashSet::default();
         let mut urls: HashMap<u64, usize> = HashMap::default();
         let mut bodies: HashMap<u64, usize> = HashMap::default();
-        // LSH buckets of kept entries: the first entry per band key, then a chain
-        // through `next` (one slot per entry and band), so the index costs a few bytes
-        // per band instead of a vector per bucket.
-        let mut heads: HashMap<u64, u32> = HashMap::default();
-        // Allocated on the first entry kept in memory (never, when the history keeps them).
-        let mut next: Vec<u32> = Vec::new();
+        // Kept entries of each bucket, newest first, chained through their slots.
+        let mut head = vec![u32::MAX; buckets.count];
+        let mut next = vec![u32::MAX; buckets.bucket.len()];
+        let mut seen: Vec<u32> = Vec::new();
         let mut verdicts = Vec::new();
         for &seq in &order {
             let e = &self.entries[seq];
@@ -167,18 +288,11 @@ impl Deduper {
                 method,
                 similarity,
             };
-            // The entry's own signature, or the one its history set aside on disk.
-            let stashed: Option<Signature> = match history.as_deref_mut() {
-                Some(h) if e.signature.is_empty() => h.signature(seq)?,
-                _ => None,
-            };
-            let signature: &[u16] = stashed.as_deref().unwrap_or(&e.signature);
             // 1. The same page under another URL form.
-            if let Some(h) = history.as_deref_mut() {
-                if h.kept_here(&e.article_id)? {
-                    verdicts.push(dup(&e.article_id, "url", 1.0));
-                    continue;
-                }
+            let id_hash = xxh3_64(e.article_id.as_bytes());
+            if history.is_some() && kept_ids.contains(&id_hash) {
+                verdicts.push(dup(&e.article_id, "url", 1.0));
+                continue;
             }
             let in_run = e
                 .url
@@ -189,7 +303,7 @@ impl Deduper {
                 verdicts.push(dup(&self.entries[k].article_id, "url", 1.0));
                 continue;
             }
-            if let Some(h) = history.as_deref_mut() {
+            if let Some(h) = history.as_deref_mut().filter(|_| earlier) {
                 let mut found = None;
                 for k in e.url.iter().chain(&e.aliases) {
                     found = h.by_url(*k, &e.article_id)?;
@@ -207,61 +321,78 @@ impl Deduper {
                 verdicts.push(dup(&self.entries[k].article_id, "exact", 1.0));
                 continue;
             }
-            if let Some(h) = history.as_deref_mut() {
+            if let Some(h) = history.as_deref_mut().filter(|_| earlier) {
                 if let Some(of) = h.by_body(e.body, &e.article_id)? {
                     verdicts.push(dup(&of, "exact", 1.0));
                     continue;
                 }
             }
             // 3. Nearly the same text: candidates from the bands, verified on the
-            // signature. The most similar wins; earlier runs first on a tie.
-            let keys = self.hasher.band_keys(signature);
-            let mut best: Option<(f64, String)> = None;
-            let mut consider = |s: f64, id: &str| {
-                if s >= params.threshold && best.as_ref().is_none_or(|(b, _)| s > *b) {
-                    best = Some((s, id.to_string()));
-                }
-            };
-            if let Some(h) = history.as_deref_mut() {
-                for c in h.by_bands(&keys, &e.article_id)? {
-                    consider(minhash::similarity(signature, &c.signature), &c.article_id);
-                }
-            }
-            let mut seen: Vec<u32> = Vec::new();
-            for (band, key) in keys.iter().enumerate() {
-                let mut at = heads.get(key).copied().unwrap_or(u32::MAX);
-                while at != u32::MAX {
-                    if !seen.contains(&at) {
-                        seen.push(at);
-                        let k = &self.entries[at as usize];
-                        consider(minhash::similarity(signature, &k.signature), &k.article_id);
+            // signature. The most similar wins; on a tie, earlier runs first, then the
+            // earliest in the order.
+            let slots = buckets.slots(seq);
+            if earlier || !slots.is_empty() {
+                let signature = self.signature_of(seq, &mut history)?;
+                // (similarity, rank of the candidate: None for an earlier run, its id)
+                let mut best: Option<(f64, Option<u32>, String)> = None;
+                let mut consider = |s: f64, r: Option<u32>, id: &str| {
+                    let better = match &best {
+                        None => true,
+                        Some((b, br, _)) => s > *b || (s == *b && br.is_some() && r < *br),
+                    };
+                    if s >= params.threshold && better {
+                        best = Some((s, r, id.to_string()));
                     }
-                    at = next[at as usize * params.bands + band];
+                };
+                if let Some(h) = history.as_deref_mut().filter(|_| earlier) {
+                    let keys = self.hasher.band_keys(&signature);
+                    for c in h.by_bands(&keys, &e.article_id)? {
+                        consider(
+                            minhash::similarity(&signature, &c.signature),
+                            None,
+                            &c.article_id,
+                        );
+                    }
                 }
-            }
-            if let Some((s, of)) = best {
-                verdicts.push(dup(&of, "near", s));
-                continue;
-            }
-            // Kept: into the history's index when it keeps one, else into memory.
-            if let Some(h) = history.as_deref_mut() {
-                if h.keep(e, signature, &self.hasher)? {
+                seen.clear();
+                for slot in slots.clone() {
+                    let mut at = head[buckets.bucket[slot] as usize];
+                    while at != u32::MAX {
+                        let k = buckets.owner[at as usize];
+                        if !seen.contains(&k) {
+                            seen.push(k);
+                            let theirs = self.signature_of(k as usize, &mut history)?;
+                            consider(
+                                minhash::similarity(&signature, &theirs),
+                                Some(rank[k as usize]),
+                                &self.entries[k as usize].article_id,
+                            );
+                        }
+                        at = next[at as usize];
+                    }
+                }
+                if let Some((s, _, of)) = best {
+                    verdicts.push(dup(&of, "near", s));
                     continue;
                 }
+            }
+            // Kept.
+            kept[seq] = true;
+            if history.is_some() {
+                kept_ids.insert(id_hash);
             }
             for k in e.url.iter().chain(&e.aliases) {
                 urls.insert(*k, seq);
             }
             bodies.insert(e.body, seq);
-            if next.is_empty() {
-                next = vec![u32::MAX; self.entries.len() * params.bands];
+            for slot in slots {
+                let b = buckets.bucket[slot] as usize;
+                next[slot] = head[b];
+                head[b] = slot as u32;
             }
-            for (band, key) in keys.iter().enumerate() {
-                let slot = seq * params.bands + band;
-                if let Some(prev) = heads.insert(*key, seq as u32) {
-                    next[slot] = prev;
-                }
-            }
+        }
+        if let Some(h) = history {
+            h.keep_all(&self.entries, &kept, &self.hasher)?;
         }
         verdicts.sort_by_key(|v| v.seq);
         Ok(verdicts)
@@ -351,6 +482,53 @@ mod tests {
         }
         entries.reverse();
         assert_eq!(run(&entries), expected);
+    }
+
+    #[test]
+    fn buckets_are_the_same_whatever_the_bands_per_pass() {
+        let h = Hasher::new(Params::default());
+        let base = story(5, 300);
+        let words: Vec<&str> = base.split(' ').collect();
+        let mut sigs: Vec<Signature> = (0..30).map(|i| h.signature(&story(100 + i, 300))).collect();
+        // Near copies of one story: they share buckets with it and each other.
+        for k in 0..4 {
+            let edited = format!("{} {}", story(200 + k, 10), words[10..].join(" "));
+            sigs.push(h.signature(&edited));
+        }
+        sigs.push(h.signature(&base));
+        let n = sigs.len();
+        // For each entry, the entries it shares a bucket with.
+        let together = |pass_pairs: usize| {
+            let b = Buckets::build(n, &h, pass_pairs, &mut |f| {
+                for (seq, s) in sigs.iter().enumerate() {
+                    f(seq, s);
+                }
+                Ok(())
+            })
+            .unwrap();
+            let b = &b;
+            (0..n)
+                .map(|seq| {
+                    let mut with: Vec<u32> = Vec::new();
+                    for slot in b.slots(seq) {
+                        for o in 0..b.bucket.len() {
+                            if b.bucket[o] == b.bucket[slot] && b.owner[o] as usize != seq {
+                                with.push(b.owner[o]);
+                            }
+                        }
+                    }
+                    with.sort_unstable();
+                    with.dedup();
+                    with
+                })
+                .collect::<Vec<_>>()
+        };
+        let one_pass = together(usize::MAX / 2);
+        // The near copies and the story are found together...
+        assert_eq!(one_pass[n - 1], vec![30, 31, 32, 33]);
+        // ... and one band per pass, or three, finds exactly the same.
+        assert_eq!(together(n), one_pass);
+        assert_eq!(together(3 * n), one_pass);
     }
 
     struct Past(Vec<Entry>, Hasher);

@@ -246,3 +246,50 @@ fn a_later_run_catches_a_syndicated_copy_of_an_earlier_runs_article() {
         "the copy was not exported"
     );
 }
+
+#[test]
+fn a_crawl_catches_a_near_copy_within_its_own_run() {
+    // A crawl sets signatures aside in its state while pages stream in; the decision
+    // reads them back from there.
+    let server = Server::start(HashMap::new());
+    portal::install(&server, 21, 0);
+    let base = format!("http://{}", server.addr);
+    let copy = portal::article_html(&base, 7, 0)
+        .replace(&article_path(7), &article_path(20))
+        .replace(
+            "<p>Kết thúc hội nghị",
+            "<p>Bài viết được đăng lại theo đề nghị của bạn đọc.</p><p>Kết thúc hội nghị",
+        );
+    server.set(
+        &article_path(20),
+        Route::Page {
+            body: copy.into_bytes(),
+            content_type: "text/html; charset=utf-8".into(),
+        },
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pipeline = tmp.path().join("pipeline.toml");
+    std::fs::write(&pipeline, portal::pipeline(&server, &out, "")).unwrap();
+    let o = bin().arg("run").arg(&pipeline).arg("-q").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let articles = rows(&out, "articles");
+    assert_eq!(articles.len(), 20);
+    let dups = rows(&out, "duplicates");
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(dups[0]["method"], "near");
+    assert!(dups[0]["similarity"].as_f64().unwrap() >= 0.8);
+    // The pair is story 7 and its copy: one kept, the other pointing at it.
+    let pair = [server.url(&article_path(7)), server.url(&article_path(20))];
+    let dup_url = dups[0]["url"].as_str().unwrap().to_string();
+    assert!(pair.contains(&dup_url), "{dup_url}");
+    let kept = articles
+        .iter()
+        .find(|a| pair.contains(&a["url"].as_str().unwrap().to_string()))
+        .expect("one of the pair is exported");
+    assert_ne!(kept["url"].as_str(), Some(dup_url.as_str()));
+    assert_eq!(dups[0]["duplicate_of"], kept["article_id"]);
+    let m = manifests(&out);
+    assert_eq!(m[0]["counts"]["duplicates"], 1);
+    assert_eq!(m[0]["duplicates_by_method"]["near"], 1);
+}
