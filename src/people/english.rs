@@ -55,7 +55,7 @@ impl Default for Rules {
 }
 
 fn is_name_word(t: &Tok) -> bool {
-    t.is_cap() && t.text.chars().count() > 1 && !NOT_NAMES.contains(&t.text.as_str())
+    t.is_cap() && t.text.chars().count() > 1 && !NOT_NAMES.contains(&t.text)
 }
 
 /// Two or three capitalised words from `i`.
@@ -134,10 +134,7 @@ impl Rules {
         }
         let from = e + 1;
         let mut end = from;
-        while end < toks.len()
-            && end - from <= 12
-            && !matches!(toks[end].text.as_str(), "," | "." | ";")
-        {
+        while end < toks.len() && end - from <= 12 && !matches!(toks[end].text, "," | "." | ";") {
             end += 1;
         }
         let phrase = &toks[from..end.min(toks.len())];
@@ -146,7 +143,7 @@ impl Rules {
             .is_some_and(|t| matches!(t.text.to_lowercase().as_str(), "the" | "a" | "an"));
         let has_role = phrase
             .iter()
-            .any(|t| self.roles.iter().any(|r| r.eq_ignore_ascii_case(&t.text)));
+            .any(|t| self.roles.iter().any(|r| r.eq_ignore_ascii_case(t.text)));
         (article && has_role && phrase.len() >= 2 && end - from <= 12).then(|| join(phrase))
     }
 }

@@ -218,7 +218,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         };
         let name = toks[i..end]
             .iter()
-            .map(|t| t.text.as_str())
+            .map(|t| t.text)
             .collect::<Vec<_>>()
             .join(" ");
         // Credits and bylines name who made the photo or wrote the piece, not who took
@@ -318,10 +318,7 @@ fn groups_in(toks: &[Tok]) -> Vec<(usize, String)> {
     let mut k = 0;
     while k < toks.len() {
         let clause_start = k == 0 || toks[k - 1].is_punct();
-        let lead = match (
-            toks[k].text.as_str(),
-            toks.get(k + 1).map(|t| t.text.as_str()),
-        ) {
+        let lead = match (toks[k].text, toks.get(k + 1).map(|t| t.text)) {
             ("Về" | "về", Some("phía")) | ("Đại" | "đại", Some("diện")) => 2,
             ("Phía" | "phía", _) => 1,
             _ => 0,
@@ -332,13 +329,12 @@ fn groups_in(toks: &[Tok]) -> Vec<(usize, String)> {
         }
         let from = k + lead;
         let mut e = from;
-        while e < toks.len() && !matches!(toks[e].text.as_str(), "có" | "gồm" | ":" | "," | ".")
-        {
+        while e < toks.len() && !matches!(toks[e].text, "có" | "gồm" | ":" | "," | ".") {
             e += 1;
         }
         let announced = toks
             .get(e)
-            .is_some_and(|t| matches!(t.text.as_str(), "có" | "gồm" | ":"));
+            .is_some_and(|t| matches!(t.text, "có" | "gồm" | ":"));
         if announced && e > from && (toks[from].is_cap() || toks[from].is_upper()) && e - from <= 12
         {
             out.push((e, join(&toks[from..e])));
@@ -371,7 +367,7 @@ fn name_with_country(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         }
         let name = join(&toks[start..k]);
         let words_known = toks[start..k].iter().any(|t| {
-            lx.places.contains(&t.text)
+            lx.places.contains(t.text)
                 || phrase_at(std::slice::from_ref(t), &lx.countries).is_some()
         });
         if !lx.places.contains(&name) && !words_known {
@@ -409,7 +405,7 @@ fn org_before(toks: &[Tok], start: usize) -> bool {
     let mut k = start;
     while k > from {
         k -= 1;
-        if matches!(toks[k].text.as_str(), "." | ";" | ":" | "!" | "?") {
+        if matches!(toks[k].text, "." | ";" | ":" | "!" | "?") {
             return false;
         }
         let ends_here = |phrase: &str| {
@@ -430,7 +426,7 @@ fn org_before(toks: &[Tok], start: usize) -> bool {
 
 /// A title head or rank, alone, right before `i` ("Chủ tịch", "Đại tướng").
 fn bare_title_before(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
-    if i > 0 && NOT_PERSON_BEFORE.contains(&toks[i - 1].text.as_str()) {
+    if i > 0 && NOT_PERSON_BEFORE.contains(&toks[i - 1].text) {
         return None;
     }
     (i.saturating_sub(4)..i).find_map(|k| {
@@ -453,7 +449,7 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             if t.text.chars().any(char::is_uppercase) {
                 t.text.to_lowercase().into()
             } else {
-                t.text.as_str().into()
+                t.text.into()
             }
         })
         .collect();
@@ -471,7 +467,7 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         while j < toks.len() && j - start < 4 && is_foreign_word(&toks[j]) {
             j += 1;
         }
-        if j - start >= 2 && !lx.surnames.contains(&toks[start].text) {
+        if j - start >= 2 && !lx.surnames.contains(toks[start].text) {
             let name = join(&toks[start..j]);
             if !lx.places.contains(&name) {
                 out.push(Mention {
@@ -505,7 +501,7 @@ fn title_head_ci(toks: &[Tok], lower: &[std::borrow::Cow<'_, str>], lx: &Lexicon
         return None;
     }
     let mut pre = 0;
-    while pre < toks.len() && pre < 2 && TITLE_PREFIXES.contains(&toks[pre].text.as_str()) {
+    while pre < toks.len() && pre < 2 && TITLE_PREFIXES.contains(&toks[pre].text) {
         pre += 1;
     }
     let rest = &lower[pre..];
@@ -518,7 +514,7 @@ fn title_head_ci(toks: &[Tok], lower: &[std::borrow::Cow<'_, str>], lx: &Lexicon
 /// The end (exclusive) of a personal name starting at `i`, if one starts there.
 fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     let first = &toks[i];
-    if !first.is_cap() || !lx.surnames.contains(&first.text) {
+    if !first.is_cap() || !lx.surnames.contains(first.text) {
         return None;
     }
     // "Trần" inside a run of capitalised words ("Đường Trần Phú") is part of that run.
@@ -542,11 +538,11 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
     }
     if i > 0 {
         let prev = &toks[i - 1];
-        if prev.is_number() || NOT_PERSON_BEFORE.contains(&prev.text.as_str()) {
+        if prev.is_number() || NOT_PERSON_BEFORE.contains(&prev.text) {
             return true;
         }
         // A capitalised word right before the surname: the name is part of a longer proper noun.
-        if prev.is_cap() && !lx.intro.contains(&prev.text) && !is_title_word_end(toks, i, lx) {
+        if prev.is_cap() && !lx.intro.contains(prev.text) && !is_title_word_end(toks, i, lx) {
             return true;
         }
     }
@@ -574,7 +570,7 @@ fn phrase_at(toks: &[Tok], list: &[Vec<String>]) -> Option<usize> {
 /// A title head with its optional prefix ("Phó Bí thư") at the start of `toks`.
 fn title_head(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
     let mut pre = 0;
-    while pre < toks.len() && TITLE_PREFIXES.contains(&toks[pre].text.as_str()) && pre < 2 {
+    while pre < toks.len() && TITLE_PREFIXES.contains(&toks[pre].text) && pre < 2 {
         pre += 1;
     }
     phrase_at(&toks[pre..], &lx.titles).map(|n| pre + n)
@@ -608,10 +604,10 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
             e += 1;
             continue;
         }
-        if lx.title_words.contains(&t.text) {
+        if lx.title_words.contains(t.text) {
             // "và", "của" only join two capitalised parts, and "và" before a new title
             // head starts another title (often another person's).
-            if matches!(t.text.as_str(), "và" | "của")
+            if matches!(t.text, "và" | "của")
                 && (!toks.get(e + 1).is_some_and(|n| n.is_cap() || n.is_upper())
                     || (t.text == "và" && title_head(&toks[e + 1..], lx).is_some()))
             {
@@ -638,7 +634,7 @@ pub(super) fn join(toks: &[Tok]) -> String {
         if n > 0 && t.space_before {
             s.push(' ');
         }
-        s.push_str(&t.text);
+        s.push_str(t.text);
     }
     s
 }
@@ -654,7 +650,7 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
         if t.is_punct() {
             break;
         }
-        if lx.intro.contains(&t.text) {
+        if lx.intro.contains(t.text) {
             intro = true;
             break;
         }
@@ -713,7 +709,7 @@ fn titles_chained_before(toks: &[Tok], k: usize, i: usize, lx: &Lexicon) -> Vec<
     }
     let opens_clause = start == 0 || {
         let p = &toks[start - 1];
-        (p.is_punct() && p.text != ",") || lx.intro.contains(&p.text)
+        (p.is_punct() && p.text != ",") || lx.intro.contains(p.text)
     };
     if start != k && !opens_clause {
         titles.drain(..titles.len() - 1);
@@ -727,7 +723,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
     let Some(sep) = toks.get(end) else {
         return titles;
     };
-    if !matches!(sep.text.as_str(), "," | "-" | "–" | "(") {
+    if !matches!(sep.text, "," | "-" | "–" | "(") {
         return titles;
     }
     let mut k = end + 1;
@@ -744,7 +740,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
             break;
         };
         titles.push(join(&toks[k..e]));
-        match toks.get(e).map(|t| t.text.as_str()) {
+        match toks.get(e).map(|t| t.text) {
             Some(",") => k = e + 1,
             _ => break,
         }
@@ -759,7 +755,7 @@ fn role_end(toks: &[Tok], k: usize) -> Option<usize> {
     let mut e = k;
     let mut depth = 0usize;
     while e < toks.len() && e - k <= 12 {
-        match toks[e].text.as_str() {
+        match toks[e].text {
             "(" => depth += 1,
             ")" if depth > 0 => depth -= 1,
             "," | "." | ";" | ":" | "\"" | "“" | "”" if depth == 0 => return Some(e),

@@ -5,8 +5,9 @@ use crate::normalise::text::{is_letter, is_letter_or_digit};
 /// One token of a passage. Its shape (capitalised, upper-case, punctuation) is worked
 /// out once here: the rules ask it of every token many times.
 #[derive(Debug, Clone)]
-pub struct Tok {
-    pub text: String,
+pub struct Tok<'a> {
+    /// A slice of the passage: tokens are never copied out of it.
+    pub text: &'a str,
     /// True when no space separates this token from the one before ("Du-" gives "Du", "-" glued).
     pub glued_before: bool,
     /// True when the text has white space (or nothing) right before this token: for
@@ -39,9 +40,9 @@ fn shape_of(text: &str) -> u8 {
     shape
 }
 
-impl Tok {
-    pub fn new(text: String, glued_before: bool, space_before: bool) -> Self {
-        let shape = shape_of(&text);
+impl<'a> Tok<'a> {
+    pub fn new(text: &'a str, glued_before: bool, space_before: bool) -> Self {
+        let shape = shape_of(text);
         Tok {
             text,
             glued_before,
@@ -67,43 +68,38 @@ impl Tok {
 
 /// Splits text into words (letters and digits, with inner dots as in "TP.HCM") and
 /// single punctuation marks.
-pub fn tokenize(text: &str) -> Vec<Tok> {
-    // Byte offsets and chars side by side: tokens are sliced out of `text`, not
-    // rebuilt a character at a time.
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
-    let mut out = Vec::with_capacity(chars.len() / 4);
-    let mut i = 0;
+pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
+    let mut out: Vec<Tok<'_>> = Vec::with_capacity(text.len() / 6);
+    let mut chars = text.char_indices().peekable();
     let mut space_before = true;
-    while i < chars.len() {
-        let c = chars[i].1;
+    while let Some((start, c)) = chars.next() {
         if c.is_whitespace() {
             space_before = true;
-            i += 1;
             continue;
         }
-        let start = i;
+        let mut end = start + c.len_utf8();
         if is_letter_or_digit(c) {
-            while i < chars.len()
-                && (is_letter_or_digit(chars[i].1)
-                    || (chars[i].1 == '.'
-                        && i + 1 < chars.len()
-                        && is_letter_or_digit(chars[i + 1].1)
-                        && chars[i - 1].1.is_uppercase()))
-            {
-                i += 1;
+            // Letters and digits, and a dot between them after a capital ("TP.HCM").
+            let mut prev = c;
+            while let Some(&(at, d)) = chars.peek() {
+                let joins = is_letter_or_digit(d)
+                    || (d == '.'
+                        && prev.is_uppercase()
+                        && text[at + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(is_letter_or_digit));
+                if !joins {
+                    break;
+                }
+                chars.next();
+                prev = d;
+                end = at + d.len_utf8();
             }
-        } else {
-            i += 1;
         }
-        let glued = !space_before
-            && is_letter_or_digit(c)
-            && out.last().is_some_and(|t: &Tok| !t.is_punct());
-        out.push(Tok::new(
-            text[byte_at(start)..byte_at(i)].to_string(),
-            glued,
-            space_before,
-        ));
+        let glued =
+            !space_before && is_letter_or_digit(c) && out.last().is_some_and(|t| !t.is_punct());
+        out.push(Tok::new(&text[start..end], glued, space_before));
         space_before = false;
     }
     out
@@ -115,7 +111,7 @@ mod tests {
 
     #[test]
     fn splits_words_and_marks() {
-        let t: Vec<String> = tokenize("Nguyễn Văn Du- Ủy viên, TP.HCM; 121 Trần Phú.")
+        let t: Vec<&str> = tokenize("Nguyễn Văn Du- Ủy viên, TP.HCM; 121 Trần Phú.")
             .into_iter()
             .map(|t| t.text)
             .collect();
