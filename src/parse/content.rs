@@ -115,65 +115,76 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// `nodes` in document order (pre-order), as `descendants()` yields them. One pass
+    /// with a stack of the open ancestors: a node's totals are final when the walk
+    /// leaves it, and are then added to its parent's.
     pub fn of(nodes: &[NodeRef<'_, Node>]) -> Self {
-        // Forward pass over elements: is the element inside a link, inside a script?
-        // Text nodes are not stored; they are counted into their parent below.
         const LINK: u8 = 1;
         const HIDDEN: u8 = 2;
-        let mut flags: HashMap<NodeId, u8> =
-            HashMap::with_capacity_and_hasher(nodes.len() / 2, Default::default());
-        for n in nodes {
-            let own = match n.value() {
-                Node::Element(e) => {
-                    (if e.name() == "a" { LINK } else { 0 })
-                        | (if is_skipped_tag(e.name()) { HIDDEN } else { 0 })
-                }
-                Node::Text(_) => continue,
-                _ => 0,
-            };
-            let inherited = n
-                .parent()
-                .and_then(|p| flags.get(&p.id()).copied())
-                .unwrap_or(0);
-            flags.insert(n.id(), own | inherited);
+        struct Open {
+            id: NodeId,
+            flags: u8,
+            st: NodeStats,
         }
-        // Reverse pre-order visits every child before its parent.
         let mut map: HashMap<NodeId, NodeStats> =
-            HashMap::with_capacity_and_hasher(flags.len(), Default::default());
-        for n in nodes.iter().rev() {
-            let Some(&f) = flags.get(&n.id()) else {
-                continue;
-            };
-            let mut st = NodeStats::default();
-            for c in n.children() {
-                match c.value() {
-                    Node::Text(t) if f & HIDDEN == 0 => {
-                        let t = t.trim();
-                        if t.is_empty() {
-                            continue;
-                        }
-                        let chars = t.chars().count();
-                        st.chars += chars;
-                        if f & LINK != 0 {
-                            st.link_chars += chars;
-                        }
-                        let b = t.as_bytes();
-                        st.commas += memchr::memchr_iter(b',', b).count();
-                        // CJK commas start with these bytes; most text has neither.
-                        if memchr::memchr2(0xEF, 0xE3, b).is_some() {
-                            st.commas += t.matches(['，', '、']).count();
-                        }
+            HashMap::with_capacity_and_hasher(nodes.len() / 2, Default::default());
+        let mut open: Vec<Open> = Vec::with_capacity(64);
+        let close = |open: &mut Vec<Open>, map: &mut HashMap<NodeId, NodeStats>| {
+            if let Some(done) = open.pop() {
+                if let Some(parent) = open.last_mut() {
+                    parent.st.chars += done.st.chars;
+                    parent.st.link_chars += done.st.link_chars;
+                    parent.st.commas += done.st.commas;
+                }
+                map.insert(done.id, done.st);
+            }
+        };
+        for n in nodes {
+            // Leave the open nodes that are not this node's parent.
+            let parent = n.parent().map(|p| p.id());
+            while open.last().is_some_and(|o| Some(o.id) != parent) {
+                close(&mut open, &mut map);
+            }
+            let inherited = open.last().map_or(0, |o| o.flags);
+            match n.value() {
+                Node::Text(t) => {
+                    let Some(o) = open.last_mut().filter(|o| o.flags & HIDDEN == 0) else {
+                        continue;
+                    };
+                    let t = t.trim();
+                    if t.is_empty() {
+                        continue;
                     }
-                    _ => {
-                        if let Some(cs) = map.get(&c.id()) {
-                            st.chars += cs.chars;
-                            st.link_chars += cs.link_chars;
-                            st.commas += cs.commas;
-                        }
+                    let chars = t.chars().count();
+                    o.st.chars += chars;
+                    if o.flags & LINK != 0 {
+                        o.st.link_chars += chars;
                     }
+                    let b = t.as_bytes();
+                    o.st.commas += memchr::memchr_iter(b',', b).count();
+                    // CJK commas start with these bytes; most text has neither.
+                    if memchr::memchr2(0xEF, 0xE3, b).is_some() {
+                        o.st.commas += t.matches(['，', '、']).count();
+                    }
+                }
+                v => {
+                    let own = match v {
+                        Node::Element(e) => {
+                            (if e.name() == "a" { LINK } else { 0 })
+                                | (if is_skipped_tag(e.name()) { HIDDEN } else { 0 })
+                        }
+                        _ => 0,
+                    };
+                    open.push(Open {
+                        id: n.id(),
+                        flags: own | inherited,
+                        st: NodeStats::default(),
+                    });
                 }
             }
-            map.insert(n.id(), st);
+        }
+        while !open.is_empty() {
+            close(&mut open, &mut map);
         }
         Stats { map }
     }
