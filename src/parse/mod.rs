@@ -514,6 +514,9 @@ fn caption_order(
     paras: &[String],
     captions: &[String],
 ) -> Vec<(usize, String)> {
+    if captions.is_empty() {
+        return Vec::new();
+    }
     let mut full = String::new();
     for r in &content.roots {
         full.push_str(&text_of(*r));
