@@ -10,7 +10,9 @@
 //! NEWSMILL_BENCH_RSS_TRACE=1 prints the run's resident memory every two seconds;
 //! NEWSMILL_BENCH_PYTHON=/path/to/python, one with Scrapy installed, adds Scrapy
 //! fetching and saving the same pages, the reference for (b), measured in this run;
-//! NEWSMILL_BENCH_DUMP=DIR only writes 200 of the pages there, to profile `newsmill extract`).
+//! NEWSMILL_BENCH_DUMP=DIR only writes 200 of the pages there, to profile `newsmill extract`;
+//! NEWSMILL_BENCH_SERVE=DIR only serves the site, with a pipeline file in DIR, to profile
+//! `newsmill run` by hand).
 
 #[path = "../tests/it/portal.rs"]
 #[allow(dead_code)]
@@ -149,6 +151,9 @@ fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
             {
+                if kb > peak && std::env::var_os("NEWSMILL_BENCH_RSS_TRACE").is_some() {
+                    eprintln!("{:>6.1} s new peak {kb} kB", t.elapsed().as_secs_f64());
+                }
                 peak = peak.max(kb);
             }
         }
@@ -182,6 +187,17 @@ fn main() {
         "site: {large} generated pages of {:.0} KB on {base}, concurrency {CONCURRENCY}",
         article(1).len() as f64 / 1024.0
     );
+    // For profiling `newsmill run` by hand: serve the site and write its pipeline file.
+    if let Some(dir) = std::env::var_os("NEWSMILL_BENCH_SERVE") {
+        let dir = Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("serve directory");
+        let p = dir.join("bench.toml");
+        std::fs::write(&p, pipeline_text(&base, large, &dir.join("out"))).expect("pipeline");
+        println!("serving; run: newsmill run {} (Ctrl-C stops)", p.display());
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
     let urls: Vec<String> = (0..large).map(|i| format!("{base}/p/{i}.html")).collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -151,6 +151,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     };
 
     let mut sink = Sink::new(cfg.pipeline.dedupe.params());
+    sink.reserve(usize::try_from(frontier_len).unwrap_or(usize::MAX));
     sink.crawl.site = cfg.pipeline.site.id.clone();
     sink.crawl.discovered = found.articles;
     sink.crawl.frontier = frontier_len;

@@ -354,6 +354,9 @@ pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
     pb
 }
 
+/// At most this many articles are reserved for up front (see [`Sink::reserve`]).
+const MAX_RESERVED: usize = 1 << 20;
+
 /// The single writer: dedupe, export, crawl state, counters.
 pub struct Sink {
     pub counts: Counts,
@@ -367,9 +370,8 @@ pub struct Sink {
 
 /// One exported article, by sequence number.
 struct Exported {
-    /// Empty when a crawl state holds them (see [`State::stash`]).
-    url: String,
-    source: String,
+    /// URL and source; `None` when a crawl state holds them (see [`State::stash`]).
+    origin: Option<Box<(String, String)>>,
     images: u32,
     participants: u32,
     seen_before: Option<bool>,
@@ -385,6 +387,15 @@ impl Sink {
             dedupe: Deduper::new(dedupe),
             exported: Vec::new(),
         }
+    }
+
+    /// Makes room for `pages` articles up front: the per-article records then never
+    /// grow by doubling (which, near the end of a long crawl, held up to twice their
+    /// size, and both copies while moving). Room not yet used costs no memory.
+    pub fn reserve(&mut self, pages: usize) {
+        let pages = pages.min(MAX_RESERVED);
+        self.dedupe.reserve(pages);
+        self.exported.reserve(pages);
     }
 
     /// Runs the dedupe decision over everything this run exported (and, with a crawl
@@ -407,9 +418,10 @@ impl Sink {
         for v in &verdicts {
             let e = &self.exported[v.seq];
             let entry = &self.dedupe.entries()[v.seq];
-            let (url, source) = match state.as_deref_mut() {
-                Some(s) => s.stashed_origin(v.seq)?,
-                None => (e.url.clone(), e.source.clone()),
+            let (url, source) = match (&e.origin, state.as_deref_mut()) {
+                (Some(origin), _) => (origin.0.clone(), origin.1.clone()),
+                (None, Some(s)) => s.stashed_origin(v.seq)?,
+                (None, None) => Default::default(),
             };
             exporter.duplicate(&Duplicate {
                 article_id: entry.article_id.clone(),
@@ -496,17 +508,19 @@ impl Sink {
                 self.counts.participants += a.participants.len() as u64;
                 exporter.article(a)?;
                 // With a crawl state the signature, URL and source wait on disk.
-                let (signature, url, source) = match state.as_deref_mut() {
+                let (signature, origin) = match state.as_deref_mut() {
                     Some(s) => {
                         s.stash(self.exported.len(), &a.signature, &a.url, &a.source)?;
-                        (Box::default(), String::new(), String::new())
+                        (Box::default(), None)
                     }
-                    None => (a.signature.clone(), a.url.clone(), a.source.clone()),
+                    None => (
+                        a.signature.clone(),
+                        Some(Box::new((a.url.clone(), a.source.clone()))),
+                    ),
                 };
                 self.dedupe.add(dedupe::Entry::of(a, signature));
                 self.exported.push(Exported {
-                    url,
-                    source,
+                    origin,
                     images: a.images.len() as u32,
                     participants: a.participants.len() as u32,
                     seen_before: meta.as_ref().map(|m| m.seen_before),

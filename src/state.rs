@@ -393,10 +393,9 @@ impl State {
     /// (`--ignore-state`) hides the articles of earlier runs from it.
     pub fn begin_dedupe(&mut self, earlier_runs: bool) -> Result<()> {
         self.dedupe_this_run_only = !earlier_runs;
-        // The decision reads and writes the band index at random: a larger page cache
-        // (bounded, 8 MiB: more made the end of a long crawl its peak of resident memory)
-        // for that phase only.
-        self.conn.pragma_update(None, "cache_size", -8192)?;
+        // The decision reads this run's signatures in order and writes the band index
+        // in key order: the run's small page cache serves it. (When it probed the index
+        // at random, a larger cache made the end of a long crawl its memory peak.)
         Ok(())
     }
 
@@ -635,8 +634,8 @@ impl dedupe::History for State {
     }
 }
 
-/// How many band rows [`State`]'s `keep_all` sorts at once (16 bytes each).
-const BAND_ROWS_PER_PASS: usize = 1 << 18;
+/// How many band rows [`State`]'s `keep_all` sorts at once (16 bytes each: 2 MiB).
+const BAND_ROWS_PER_PASS: usize = 1 << 17;
 
 #[cfg(test)]
 mod tests {

@@ -126,7 +126,7 @@ pub trait History {
 type SignatureVisitor<'a> = dyn FnMut(usize, &[u16]) + 'a;
 
 /// How many (band key, entry) pairs one pass of [`Buckets::build`] sorts at most: a
-/// bound on the decision's memory (16 bytes a pair) whatever the run's size.
+/// bound on the decision's memory (8 bytes a pair, 2 MiB a pass) whatever the run's size.
 const PASS_PAIRS: usize = 1 << 18;
 
 /// The in-run LSH index: the buckets (band keys) that two or more of the run's
@@ -152,20 +152,23 @@ impl Buckets {
         let per_pass = (pass_pairs / n.max(1)).clamp(1, bands);
         let mut members: Vec<(u32, u32)> = Vec::new();
         let mut count = 0u32;
-        let mut keys: Vec<(u64, u32)> = Vec::new();
+        // A pair packed in a word: the high half of the band key above the entry. Two
+        // keys that share their high half only make a false candidate, which the
+        // signature check then turns away.
+        let mut keys: Vec<u64> = Vec::new();
         for first in (0..bands).step_by(per_pass) {
             let last = (first + per_pass).min(bands);
             keys.clear();
             each_signature(&mut |seq, sig| {
                 let all = hasher.band_keys(sig);
                 for key in all.get(first..last.min(all.len())).unwrap_or(&[]) {
-                    keys.push((*key, seq as u32));
+                    keys.push((key & !0xFFFF_FFFF) | seq as u64);
                 }
             })?;
             keys.sort_unstable();
-            for group in keys.chunk_by(|a, b| a.0 == b.0) {
+            for group in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
                 if group.len() > 1 {
-                    members.extend(group.iter().map(|&(_, seq)| (seq, count)));
+                    members.extend(group.iter().map(|&k| (k as u32, count)));
                     count += 1;
                 }
             }
@@ -204,6 +207,11 @@ impl Deduper {
             hasher: Hasher::new(params),
             entries: Vec::new(),
         }
+    }
+
+    /// Makes room for `n` more articles.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve(n);
     }
 
     /// Adds an article; returns its sequence number.
