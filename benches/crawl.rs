@@ -128,6 +128,20 @@ fn children_cpu_seconds() -> f64 {
     0.0
 }
 
+/// CPU seconds used by this process so far (the local server, mostly).
+fn own_cpu_seconds() -> f64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            return secs(u.ru_utime) + secs(u.ru_stime);
+        }
+    }
+    0.0
+}
+
 /// Peak RSS (VmHWM, KiB) of a child process, sampled until it exits.
 fn run_measured(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
     let t = Instant::now();
@@ -313,9 +327,11 @@ fn main() {
         let p = tmp.path().join(format!("p-{pages}.toml"));
         std::fs::write(&p, pipeline_text(&base, pages, &out)).expect("pipeline written");
         let cpu_before = children_cpu_seconds();
+        let server_before = own_cpu_seconds();
         let (elapsed, peak_kib, ok) =
             run_measured(std::process::Command::new(exe).arg("run").arg(&p).arg("-q"));
         let cpu = children_cpu_seconds() - cpu_before;
+        let server_cpu = own_cpu_seconds() - server_before;
         assert!(ok, "newsmill run failed");
         let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
             .expect("runs")
@@ -326,7 +342,7 @@ fn main() {
                 .expect("json");
         let articles = manifest["counts"]["articles"].as_u64().unwrap_or(0);
         println!(
-            "    stage seconds {} (wall {:.1} s); process CPU {cpu:.1} s = {:.2} ms per page",
+            "    stage seconds {} (wall {:.1} s); process CPU {cpu:.1} s = {:.2} ms per page; the local server's CPU meanwhile {server_cpu:.1} s",
             manifest["stage_seconds"],
             manifest["wall_seconds"].as_f64().unwrap_or(0.0),
             cpu * 1000.0 / pages as f64
@@ -358,12 +374,14 @@ fn main() {
     let list = tmp.path().join("urls.txt");
     std::fs::write(&list, urls.join("\n")).expect("URL list written");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scrapy_fetch_save.py");
+    let server_before = own_cpu_seconds();
     let output = std::process::Command::new(python)
         .arg(script)
         .arg(&list)
         .arg(tmp.path().join("scrapy-out"))
         .arg(CONCURRENCY.to_string())
         .output();
+    let server_cpu = own_cpu_seconds() - server_before;
     let parsed = output.ok().and_then(|o| {
         let text = String::from_utf8_lossy(&o.stdout).to_string();
         let mut last = text.lines().last()?.split_whitespace();
@@ -375,7 +393,7 @@ fn main() {
         Some((saved, secs)) => {
             let scrapy = saved / secs;
             println!(
-                "    Scrapy fetch+save, {saved:.0} pages {scrapy:>8.0} pages/s  -> newsmill run (fetch to Parquet) = {:.2}x Scrapy",
+                "    Scrapy fetch+save, {saved:.0} pages {scrapy:>8.0} pages/s (the local server's CPU meanwhile {server_cpu:.1} s)  -> newsmill run (fetch to Parquet) = {:.2}x Scrapy",
                 run_rate / scrapy
             );
         }
