@@ -393,9 +393,7 @@ impl Sink {
     /// grow by doubling (which, near the end of a long crawl, held up to twice their
     /// size, and both copies while moving). Room not yet used costs no memory.
     pub fn reserve(&mut self, pages: usize) {
-        let pages = pages.min(MAX_RESERVED);
-        self.dedupe.reserve(pages);
-        self.exported.reserve(pages);
+        self.exported.reserve(pages.min(MAX_RESERVED));
     }
 
     /// Runs the dedupe decision over everything this run exported (and, with a crawl
@@ -417,14 +415,14 @@ impl Sink {
         let mut articles = vec![false; self.exported.len()];
         for v in &verdicts {
             let e = &self.exported[v.seq];
-            let entry = &self.dedupe.entries()[v.seq];
+
             let (url, source) = match (&e.origin, state.as_deref_mut()) {
                 (Some(origin), _) => (origin.0.clone(), origin.1.clone()),
                 (None, Some(s)) => s.stashed_origin(v.seq)?,
                 (None, None) => Default::default(),
             };
             exporter.duplicate(&Duplicate {
-                article_id: entry.article_id.clone(),
+                article_id: v.article_id.clone(),
                 url: url.clone(),
                 source,
                 duplicate_of: v.duplicate_of.clone(),
@@ -507,18 +505,19 @@ impl Sink {
                 self.counts.images += a.images.len() as u64;
                 self.counts.participants += a.participants.len() as u64;
                 exporter.article(a)?;
-                // With a crawl state the signature, URL and source wait on disk.
-                let (signature, origin) = match state.as_deref_mut() {
+                // With a crawl state the dedupe entry, URL and source wait on disk.
+                let origin = match state.as_deref_mut() {
                     Some(s) => {
-                        s.stash(self.exported.len(), &a.signature, &a.url, &a.source)?;
-                        (Box::default(), None)
+                        let entry = dedupe::Entry::of(a, Box::default());
+                        let seq = self.dedupe.add_set_aside();
+                        s.stash(seq, &entry, &a.signature, &a.url, &a.source)?;
+                        None
                     }
-                    None => (
-                        a.signature.clone(),
-                        Some(Box::new((a.url.clone(), a.source.clone()))),
-                    ),
+                    None => {
+                        self.dedupe.add(dedupe::Entry::of(a, a.signature.clone()));
+                        Some(Box::new((a.url.clone(), a.source.clone())))
+                    }
                 };
-                self.dedupe.add(dedupe::Entry::of(a, signature));
                 self.exported.push(Exported {
                     origin,
                     images: a.images.len() as u32,

@@ -201,7 +201,15 @@ CREATE TABLE dedupe_run (
     seq INTEGER PRIMARY KEY,
     signature BLOB NOT NULL,
     url TEXT NOT NULL,
-    source TEXT NOT NULL
+    source TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    published INTEGER,
+    -- Hashes stored with the top bit flipped, so that SQLite's signed order is their
+    -- unsigned order, as in memory.
+    body INTEGER NOT NULL,
+    origin INTEGER NOT NULL,
+    url_hash INTEGER,
+    aliases BLOB NOT NULL
 );
 ";
 
@@ -373,14 +381,35 @@ impl State {
         Ok(())
     }
 
-    /// Sets an article's signature, URL and source aside until the run's dedupe
-    /// decision, so that a crawl's memory does not grow with its article count.
-    pub fn stash(&mut self, seq: usize, signature: &[u16], url: &str, source: &str) -> Result<()> {
+    /// Sets an article's dedupe entry, signature, URL and source aside until the run's
+    /// dedupe decision, so that a crawl's memory does not grow with its article count.
+    pub fn stash(
+        &mut self,
+        seq: usize,
+        entry: &dedupe::Entry,
+        signature: &[u16],
+        url: &str,
+        source: &str,
+    ) -> Result<()> {
+        let aliases: Vec<u8> = entry.aliases.iter().flat_map(|k| k.to_le_bytes()).collect();
         self.conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO dedupe_run (seq, signature, url, source) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR REPLACE INTO dedupe_run
+                 (seq, signature, url, source, article_id, published, body, origin, url_hash, aliases)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
-            .execute(params![seq as i64, to_blob(signature), url, source])?;
+            .execute(params![
+                seq as i64,
+                to_blob(signature),
+                url,
+                source,
+                entry.article_id,
+                entry.published,
+                flip(entry.body),
+                flip(entry.origin),
+                entry.url.map(|u| u as i64),
+                aliases
+            ])?;
         self.tick()
     }
 
@@ -420,6 +449,15 @@ impl State {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// A 64-bit hash as an SQLite integer whose signed order is the hash's unsigned order.
+fn flip(h: u64) -> i64 {
+    (h ^ (1 << 63)) as i64
+}
+
+fn unflip(v: i64) -> u64 {
+    (v as u64) ^ (1 << 63)
 }
 
 fn to_blob(signature: &[u16]) -> Vec<u8> {
@@ -518,6 +556,45 @@ impl dedupe::History for State {
         Ok(blob.map(|b| from_blob(&b)))
     }
 
+    fn entry(&mut self, seq: usize) -> Result<Option<dedupe::Entry>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT article_id, published, body, origin, url_hash, aliases FROM dedupe_run WHERE seq = ?1",
+            )?
+            .query_row([seq as i64], |r| {
+                let aliases: Vec<u8> = r.get(5)?;
+                Ok(dedupe::Entry {
+                    article_id: r.get(0)?,
+                    published: r.get(1)?,
+                    body: unflip(r.get(2)?),
+                    origin: unflip(r.get(3)?),
+                    url: r.get::<_, Option<i64>>(4)?.map(|u| u as u64),
+                    aliases: aliases
+                        .chunks_exact(8)
+                        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                        .collect(),
+                    signature: Box::default(),
+                })
+            })
+            .optional()?)
+    }
+
+    fn order(&mut self) -> Result<Vec<usize>> {
+        // The order of `Deduper::resolve`: earliest published (undated last), then
+        // article id, body, origin and arrival.
+        let mut stmt = self.conn.prepare(
+            "SELECT seq FROM dedupe_run
+             ORDER BY published IS NULL, published, article_id, body, origin, seq",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        let mut out = Vec::new();
+        for seq in rows {
+            out.push(seq? as usize);
+        }
+        Ok(out)
+    }
+
     fn each_signature(&mut self, f: &mut dyn FnMut(usize, &[u16])) -> Result<()> {
         let mut stmt = self
             .conn
@@ -537,27 +614,30 @@ impl dedupe::History for State {
         Ok(())
     }
 
-    fn keep_all(
-        &mut self,
-        entries: &[dedupe::Entry],
-        kept: &[bool],
-        hasher: &dedupe::Hasher,
-    ) -> Result<()> {
+    fn keep_all(&mut self, kept: &[bool], hasher: &dedupe::Hasher) -> Result<()> {
         // Article rows and URLs first, in sequence order, noting each row's id.
-        let mut arts: Vec<i64> = vec![0; entries.len()];
+        let mut arts: Vec<i64> = vec![0; kept.len()];
         let mut olds: Vec<(u64, i64)> = Vec::new();
         {
-            let mut scan = self
-                .conn
-                .prepare("SELECT seq, signature FROM dedupe_run ORDER BY seq")?;
+            let mut scan = self.conn.prepare(
+                "SELECT seq, signature, article_id, body, url_hash, aliases FROM dedupe_run ORDER BY seq",
+            )?;
             let mut rows = scan.query([])?;
             while let Some(r) = rows.next()? {
                 let seq = r.get::<_, i64>(0)? as usize;
-                let (Some(e), true) = (entries.get(seq), kept.get(seq).copied().unwrap_or(false))
-                else {
+                if !kept.get(seq).copied().unwrap_or(false) {
                     continue;
-                };
+                }
                 let blob = r.get_ref(1)?.as_blob()?;
+                let article_id: String = r.get(2)?;
+                let body = unflip(r.get(3)?);
+                let url: Option<i64> = r.get(4)?;
+                let aliases = r.get_ref(5)?.as_blob()?;
+                let keys = url.into_iter().chain(
+                    aliases
+                        .chunks_exact(8)
+                        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))),
+                );
                 // A changed article keeps its row; the bands of its earlier version go
                 // (found from its stored signature, by primary key: a delete by article
                 // alone would scan the whole table once per article).
@@ -566,7 +646,7 @@ impl dedupe::History for State {
                     .prepare_cached(
                         "SELECT id, signature FROM dedupe_articles WHERE article_id = ?1",
                     )?
-                    .query_row([&e.article_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .query_row([&article_id], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
                 let art = match old {
                     Some((art, old)) => {
@@ -580,7 +660,7 @@ impl dedupe::History for State {
                             .prepare_cached(
                                 "UPDATE dedupe_articles SET body_hash = ?2, signature = ?3, run_id = ?4 WHERE id = ?1",
                             )?
-                            .execute(params![art, e.body as i64, blob, self.run_id])?;
+                            .execute(params![art, body as i64, blob, self.run_id])?;
                         art
                     }
                     None => {
@@ -588,16 +668,16 @@ impl dedupe::History for State {
                             .prepare_cached(
                                 "INSERT INTO dedupe_articles (article_id, body_hash, signature, run_id) VALUES (?1, ?2, ?3, ?4)",
                             )?
-                            .execute(params![e.article_id, e.body as i64, blob, self.run_id])?;
+                            .execute(params![article_id, body as i64, blob, self.run_id])?;
                         self.conn.last_insert_rowid()
                     }
                 };
-                for k in e.url.iter().chain(&e.aliases) {
+                for k in keys {
                     self.conn
                         .prepare_cached(
                             "INSERT OR IGNORE INTO dedupe_urls (url_hash, art) VALUES (?1, ?2)",
                         )?
-                        .execute(params![*k as i64, art])?;
+                        .execute(params![k, art])?;
                 }
                 arts[seq] = art;
             }
@@ -612,7 +692,7 @@ impl dedupe::History for State {
         // pages are then filled one after another instead of at random, which is what
         // made a long crawl's decision slow once the index outgrew the page cache.
         let bands = hasher.params().bands;
-        let per_pass = (BAND_ROWS_PER_PASS / entries.len().max(1)).clamp(1, bands);
+        let per_pass = (BAND_ROWS_PER_PASS / kept.len().max(1)).clamp(1, bands);
         let mut rows: Vec<(u64, i64)> = Vec::new();
         for first in (0..bands).step_by(per_pass) {
             let last = (first + per_pass).min(bands);

@@ -108,7 +108,7 @@ pub fn run(
         let r = &rows[v.seq];
         out.push(
             &Duplicate {
-                article_id: deduper.entries()[v.seq].article_id.clone(),
+                article_id: v.article_id.clone(),
                 url: r.url.clone(),
                 source: r.source.clone(),
                 duplicate_of: v.duplicate_of.clone(),

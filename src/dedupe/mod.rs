@@ -76,6 +76,8 @@ pub fn body_hash(body: &str) -> u64 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub seq: usize,
+    /// The duplicate's own `article_id`.
+    pub article_id: String,
     pub duplicate_of: String,
     pub method: &'static str,
     pub similarity: f64,
@@ -91,9 +93,9 @@ pub struct Earlier {
 /// article `except`: a page whose content changed keeps its identity and is exported
 /// again as its new version, not called a copy of itself.
 ///
-/// A history may also hold this run's signatures, set aside on disk as the articles
-/// streamed in ([`History::each_signature`], [`History::signature`]), and records the
-/// articles this run keeps once the decision is made ([`History::keep_all`]).
+/// A history may also hold this run's entries and signatures, set aside on disk as the
+/// articles streamed in ([`History::entry`], [`History::each_signature`]), and records
+/// the articles this run keeps once the decision is made ([`History::keep_all`]).
 pub trait History {
     /// False when no earlier run can match anything (a first run, `--ignore-state`):
     /// the decision then asks the history only for signatures.
@@ -103,6 +105,15 @@ pub trait History {
     fn by_url(&mut self, url: u64, except: &str) -> anyhow::Result<Option<String>>;
     fn by_body(&mut self, body: u64, except: &str) -> anyhow::Result<Option<String>>;
     fn by_bands(&mut self, keys: &[u64], except: &str) -> anyhow::Result<Vec<Earlier>>;
+    /// This run's entry `seq`, when it was set aside on disk (without its signature).
+    fn entry(&mut self, _seq: usize) -> anyhow::Result<Option<Entry>> {
+        Ok(None)
+    }
+    /// The sequence numbers of the entries set aside on disk, in the decision's order
+    /// (see [`Deduper::resolve`]).
+    fn order(&mut self) -> anyhow::Result<Vec<usize>> {
+        Ok(Vec::new())
+    }
     /// The signature of this run's entry `seq`, when it was set aside on disk.
     fn signature(&mut self, _seq: usize) -> anyhow::Result<Option<Signature>> {
         Ok(None)
@@ -111,13 +122,9 @@ pub trait History {
     fn each_signature(&mut self, _f: &mut dyn FnMut(usize, &[u16])) -> anyhow::Result<()> {
         Ok(())
     }
-    /// Records the articles this run keeps (`kept[seq]`), so that later runs find them.
-    fn keep_all(
-        &mut self,
-        _entries: &[Entry],
-        _kept: &[bool],
-        _hasher: &Hasher,
-    ) -> anyhow::Result<()> {
+    /// Records the articles this run keeps (`kept[seq]`; set aside on disk), so that
+    /// later runs find them.
+    fn keep_all(&mut self, _kept: &[bool], _hasher: &Hasher) -> anyhow::Result<()> {
         Ok(())
     }
 }
@@ -196,9 +203,14 @@ impl Buckets {
 }
 
 /// Collects a run's entries and decides which are duplicates.
+///
+/// Entries are kept either here ([`Deduper::add`]) or, in a crawl, set aside in the
+/// crawl state ([`Deduper::add_set_aside`]), so that memory does not grow with the
+/// crawl; one run uses one or the other.
 pub struct Deduper {
     hasher: Hasher,
     entries: Vec<Entry>,
+    set_aside: usize,
 }
 
 impl Deduper {
@@ -206,12 +218,36 @@ impl Deduper {
         Deduper {
             hasher: Hasher::new(params),
             entries: Vec::new(),
+            set_aside: 0,
         }
     }
 
-    /// Makes room for `n` more articles.
-    pub fn reserve(&mut self, n: usize) {
-        self.entries.reserve(n);
+    /// Counts an entry its history holds; returns its sequence number.
+    pub fn add_set_aside(&mut self) -> usize {
+        self.set_aside += 1;
+        self.entries.len() + self.set_aside - 1
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len() + self.set_aside
+    }
+
+    /// Entry `seq`, from memory or from the history that holds it.
+    fn entry_of(
+        &self,
+        seq: usize,
+        history: &mut Option<&mut dyn History>,
+    ) -> anyhow::Result<Cow<'_, Entry>> {
+        if let Some(e) = self.entries.get(seq) {
+            return Ok(Cow::Borrowed(e));
+        }
+        let found = match history.as_deref_mut() {
+            Some(h) => h.entry(seq)?,
+            None => None,
+        };
+        found.map(Cow::Owned).ok_or_else(|| {
+            anyhow::anyhow!("article {seq} of this run is missing from the crawl state")
+        })
     }
 
     /// Adds an article; returns its sequence number.
@@ -230,7 +266,7 @@ impl Deduper {
         seq: usize,
         history: &mut Option<&mut dyn History>,
     ) -> anyhow::Result<Cow<'_, [u16]>> {
-        let own = &self.entries[seq].signature;
+        let own: &[u16] = self.entries.get(seq).map_or(&[], |e| &e.signature);
         if own.is_empty() {
             if let Some(h) = history.as_deref_mut() {
                 if let Some(s) = h.signature(seq)? {
@@ -246,8 +282,8 @@ impl Deduper {
     /// then records the kept entries.
     pub fn resolve(&self, mut history: Option<&mut dyn History>) -> anyhow::Result<Vec<Verdict>> {
         let params = self.hasher.params();
-        let n = self.entries.len();
-        let mut order: Vec<usize> = (0..n).collect();
+        let n = self.len();
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&self.entries[a], &self.entries[b]);
             x.published
@@ -258,6 +294,16 @@ impl Deduper {
                 .then_with(|| x.origin.cmp(&y.origin))
                 .then_with(|| a.cmp(&b))
         });
+        if self.set_aside > 0 {
+            if let Some(h) = history.as_deref_mut() {
+                order.extend(h.order()?);
+            }
+            anyhow::ensure!(
+                order.len() == n,
+                "the crawl state holds {} of this run's {n} articles",
+                order.len()
+            );
+        }
         let mut rank = vec![0u32; n];
         for (r, &seq) in order.iter().enumerate() {
             rank[seq] = r as u32;
@@ -289,9 +335,10 @@ impl Deduper {
         let mut seen: Vec<u32> = Vec::new();
         let mut verdicts = Vec::new();
         for &seq in &order {
-            let e = &self.entries[seq];
+            let e = self.entry_of(seq, &mut history)?;
             let dup = |of: &str, method, similarity| Verdict {
                 seq,
+                article_id: e.article_id.clone(),
                 duplicate_of: of.to_string(),
                 method,
                 similarity,
@@ -308,7 +355,7 @@ impl Deduper {
                 .chain(&e.aliases)
                 .find_map(|k| urls.get(k).copied());
             if let Some(k) = in_run {
-                verdicts.push(dup(&self.entries[k].article_id, "url", 1.0));
+                verdicts.push(dup(&self.entry_of(k, &mut history)?.article_id, "url", 1.0));
                 continue;
             }
             if let Some(h) = history.as_deref_mut().filter(|_| earlier) {
@@ -326,7 +373,11 @@ impl Deduper {
             }
             // 2. The same text.
             if let Some(&k) = bodies.get(&e.body) {
-                verdicts.push(dup(&self.entries[k].article_id, "exact", 1.0));
+                verdicts.push(dup(
+                    &self.entry_of(k, &mut history)?.article_id,
+                    "exact",
+                    1.0,
+                ));
                 continue;
             }
             if let Some(h) = history.as_deref_mut().filter(|_| earlier) {
@@ -370,11 +421,12 @@ impl Deduper {
                         if !seen.contains(&k) {
                             seen.push(k);
                             let theirs = self.signature_of(k as usize, &mut history)?;
-                            consider(
-                                minhash::similarity(&signature, &theirs),
-                                Some(rank[k as usize]),
-                                &self.entries[k as usize].article_id,
-                            );
+                            let s = minhash::similarity(&signature, &theirs);
+                            // The id only matters for a match (read from disk then).
+                            if s >= params.threshold {
+                                let id = self.entry_of(k as usize, &mut history)?;
+                                consider(s, Some(rank[k as usize]), &id.article_id);
+                            }
                         }
                         at = next[at as usize];
                     }
@@ -400,7 +452,7 @@ impl Deduper {
             }
         }
         if let Some(h) = history {
-            h.keep_all(&self.entries, &kept, &self.hasher)?;
+            h.keep_all(&kept, &self.hasher)?;
         }
         verdicts.sort_by_key(|v| v.seq);
         Ok(verdicts)
