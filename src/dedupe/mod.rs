@@ -167,6 +167,10 @@ impl Buckets {
             let last = (first + per_pass).min(bands);
             keys.clear();
             each_signature(&mut |seq, sig| {
+                // (A state file edited by hand could name entries this run never had.)
+                if seq >= n {
+                    return;
+                }
                 let all = hasher.band_keys(sig);
                 for key in all.get(first..last.min(all.len())).unwrap_or(&[]) {
                     keys.push((key & !0xFFFF_FFFF) | seq as u64);
