@@ -113,33 +113,32 @@ dir = "{out}"
     )
 }
 
-/// CPU seconds (user + system) used by this process's waited-for children so far: the
+/// CPU seconds (user + system) used so far by this process's waited-for children: a
 /// run's CPU cost, steadier than its wall time on a shared machine.
 fn children_cpu_seconds() -> f64 {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: getrusage only writes the struct it is given.
-        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) } == 0 {
-            let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-            return secs(u.ru_utime) + secs(u.ru_stime);
-        }
-    }
+    return rusage_seconds(libc::RUSAGE_CHILDREN);
+    #[allow(unreachable_code)]
     0.0
 }
 
-/// CPU seconds used by this process so far (the local server, mostly).
+/// CPU seconds used so far by this process (the local server, mostly).
 fn own_cpu_seconds() -> f64 {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: getrusage only writes the struct it is given.
-        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
-            let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-            return secs(u.ru_utime) + secs(u.ru_stime);
-        }
-    }
+    return rusage_seconds(libc::RUSAGE_SELF);
+    #[allow(unreachable_code)]
     0.0
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn rusage_seconds(who: libc::c_int) -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(who, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(u.ru_utime) + secs(u.ru_stime)
 }
 
 /// Peak RSS (VmHWM, KiB) of a child process, sampled until it exits.

@@ -391,7 +391,6 @@ impl State {
         url: &str,
         source: &str,
     ) -> Result<()> {
-        let aliases: Vec<u8> = entry.aliases.iter().flat_map(|k| k.to_le_bytes()).collect();
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO dedupe_run
@@ -408,7 +407,7 @@ impl State {
                 flip(entry.body),
                 flip(entry.origin),
                 entry.url.map(|u| u as i64),
-                aliases
+                keys_to_blob(&entry.aliases)
             ])?;
         self.tick()
     }
@@ -465,9 +464,22 @@ fn to_blob(signature: &[u16]) -> Vec<u8> {
 }
 
 fn from_blob(blob: &[u8]) -> dedupe::Signature {
+    sig_from_blob(blob).collect()
+}
+
+fn sig_from_blob(blob: &[u8]) -> impl Iterator<Item = u16> + '_ {
     blob.chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect()
+}
+
+/// URL-key hashes (an entry's aliases) as a blob, 8 bytes each.
+fn keys_to_blob(keys: &[u64]) -> Vec<u8> {
+    keys.iter().flat_map(|k| k.to_le_bytes()).collect()
+}
+
+fn keys_from_blob(blob: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    blob.chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
 }
 
 /// The articles of earlier runs, this run's signatures until its decision, and then
@@ -526,15 +538,17 @@ impl dedupe::History for State {
             }
         }
         let mut out = Vec::with_capacity(arts.len());
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT article_id, signature, run_id FROM dedupe_articles WHERE id = ?1",
-        )?;
+        // This run's articles join the index only after its decision, so every row
+        // here is an earlier run's.
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT article_id, signature FROM dedupe_articles WHERE id = ?1")?;
         for art in arts {
-            let row: Option<(String, Vec<u8>, String)> = stmt
-                .query_row([art], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            let row: Option<(String, Vec<u8>)> = stmt
+                .query_row([art], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            if let Some((id, sig, run)) = row {
-                if id == except || (self.dedupe_this_run_only && run != self.run_id) {
+            if let Some((id, sig)) = row {
+                if id == except {
                     continue;
                 }
                 out.push(dedupe::Earlier {
@@ -563,17 +577,13 @@ impl dedupe::History for State {
                 "SELECT article_id, published, body, origin, url_hash, aliases FROM dedupe_run WHERE seq = ?1",
             )?
             .query_row([seq as i64], |r| {
-                let aliases: Vec<u8> = r.get(5)?;
                 Ok(dedupe::Entry {
                     article_id: r.get(0)?,
                     published: r.get(1)?,
                     body: unflip(r.get(2)?),
                     origin: unflip(r.get(3)?),
                     url: r.get::<_, Option<i64>>(4)?.map(|u| u as u64),
-                    aliases: aliases
-                        .chunks_exact(8)
-                        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-                        .collect(),
+                    aliases: keys_from_blob(r.get_ref(5)?.as_blob()?).collect(),
                     signature: Box::default(),
                 })
             })
@@ -605,10 +615,7 @@ impl dedupe::History for State {
             let seq: i64 = r.get(0)?;
             let blob = r.get_ref(1)?.as_blob()?;
             sig.clear();
-            sig.extend(
-                blob.chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]])),
-            );
+            sig.extend(sig_from_blob(blob));
             f(seq as usize, &sig);
         }
         Ok(())
@@ -633,11 +640,9 @@ impl dedupe::History for State {
                 let body = unflip(r.get(3)?);
                 let url: Option<i64> = r.get(4)?;
                 let aliases = r.get_ref(5)?.as_blob()?;
-                let keys = url.into_iter().chain(
-                    aliases
-                        .chunks_exact(8)
-                        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))),
-                );
+                let keys = url
+                    .into_iter()
+                    .chain(keys_from_blob(aliases).map(|k| k as i64));
                 // A changed article keeps its row; the bands of its earlier version go
                 // (found from its stored signature, by primary key: a delete by article
                 // alone would scan the whole table once per article).

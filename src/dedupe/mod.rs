@@ -260,10 +260,6 @@ impl Deduper {
         self.entries.len() - 1
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
     /// The signature of entry `seq`: its own, or the one its history set aside.
     fn signature_of(
         &self,

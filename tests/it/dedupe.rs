@@ -19,6 +19,24 @@ fn syndicated_seed(new_id: &str) -> String {
     )
 }
 
+/// The fixture portal republishes story 7 as story 20: a new URL, one line added.
+fn republish_story_7_as_20(server: &Server) {
+    let base = format!("http://{}", server.addr);
+    let copy = portal::article_html(&base, 7, 0)
+        .replace(&article_path(7), &article_path(20))
+        .replace(
+            "<p>Kết thúc hội nghị",
+            "<p>Bài viết được đăng lại theo đề nghị của bạn đọc.</p><p>Kết thúc hội nghị",
+        );
+    server.set(
+        &article_path(20),
+        Route::Page {
+            body: copy.into_bytes(),
+            content_type: "text/html; charset=utf-8".into(),
+        },
+    );
+}
+
 /// Pages that are all different stories: the vi-news corpus.
 fn distinct_pages(dir: &Path, n: usize) {
     let html = crate::common::shared().join("corpus/vi-news/html");
@@ -213,20 +231,7 @@ fn a_later_run_catches_a_syndicated_copy_of_an_earlier_runs_article() {
 
     // Next day the site republishes story 7 under a new URL, with a line added.
     portal::install(&server, 21, 0);
-    let base = format!("http://{}", server.addr);
-    let copy = portal::article_html(&base, 7, 0)
-        .replace(&article_path(7), &article_path(20))
-        .replace(
-            "<p>Kết thúc hội nghị",
-            "<p>Bài viết được đăng lại theo đề nghị của bạn đọc.</p><p>Kết thúc hội nghị",
-        );
-    server.set(
-        &article_path(20),
-        Route::Page {
-            body: copy.into_bytes(),
-            content_type: "text/html; charset=utf-8".into(),
-        },
-    );
+    republish_story_7_as_20(&server);
     run();
     let m = manifests(&out);
     assert_eq!(m[1]["counts"]["articles"], 0, "{}", m[1]);
@@ -253,20 +258,7 @@ fn a_crawl_catches_a_near_copy_within_its_own_run() {
     // reads them back from there.
     let server = Server::start(HashMap::new());
     portal::install(&server, 21, 0);
-    let base = format!("http://{}", server.addr);
-    let copy = portal::article_html(&base, 7, 0)
-        .replace(&article_path(7), &article_path(20))
-        .replace(
-            "<p>Kết thúc hội nghị",
-            "<p>Bài viết được đăng lại theo đề nghị của bạn đọc.</p><p>Kết thúc hội nghị",
-        );
-    server.set(
-        &article_path(20),
-        Route::Page {
-            body: copy.into_bytes(),
-            content_type: "text/html; charset=utf-8".into(),
-        },
-    );
+    republish_story_7_as_20(&server);
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let pipeline = tmp.path().join("pipeline.toml");
