@@ -18,6 +18,10 @@ use super::hints;
 /// How many levels above the best container the body may widen.
 const WIDEN_LEVELS: usize = 5;
 
+/// A sibling of the best container joins the body with at least this score (a few
+/// sentences of its own), or a fifth of the best one's, whichever is higher.
+const SIBLING_MIN_SCORE: f64 = 5.0;
+
 /// Paragraph-like blocks shorter than this do not vote.
 const MIN_VOTE_CHARS: usize = 25;
 
@@ -351,9 +355,9 @@ fn with_siblings<'a>(
     let Some(parent) = top.parent() else {
         return vec![top];
     };
-    let threshold = (top_score * 0.2).max(10.0);
+    let threshold = (top_score * 0.2).max(SIBLING_MIN_SCORE);
     let top_class = top.value().attr("class").unwrap_or("");
-    let mut roots = Vec::new();
+    let mut roots: Vec<ElementRef<'a>> = Vec::new();
     for child in parent.children() {
         let Some(el) = ElementRef::wrap(child) else {
             continue;
@@ -366,16 +370,51 @@ fn with_siblings<'a>(
             continue;
         }
         let score = finals.get(&child.id()).copied().unwrap_or(0.0);
+        // Blocks made by the same template as the best one: the same class, or (for
+        // class-less markup) the same tag holding text of its own, as the best one does.
         let same_class = !top_class.is_empty() && el.value().attr("class") == Some(top_class);
+        let same_plain = top_class.is_empty() && same_kind(el, top) && has_direct_text(el);
         let prose = el.value().name() == "p" && {
             let st = stats.get(child.id());
             st.chars > 80 && st.link_chars * 4 < st.chars
         };
-        if score >= threshold || (same_class && score > 0.0) || prose {
+        if score >= threshold || ((same_class || same_plain) && score > 0.0) || prose {
             roots.push(el);
         }
     }
-    roots
+    fill_gaps(parent, roots, bp)
+}
+
+/// Everything between the first and the last body block belongs to the article: a story
+/// is interrupted by subheadings, a list, a table, an embedded player or a run of short
+/// or link-only paragraphs, and the text after the interruption is still the story.
+/// Boilerplate in the gap stays out (the paragraph walk skips it), and so does anything
+/// before the first block or after the last one.
+fn fill_gaps<'a>(
+    parent: NodeRef<'a, Node>,
+    roots: Vec<ElementRef<'a>>,
+    bp: &Boilerplate,
+) -> Vec<ElementRef<'a>> {
+    if roots.len() < 2 {
+        return roots;
+    }
+    let (first, last) = (roots[0].id(), roots[roots.len() - 1].id());
+    let mut inside = false;
+    let mut out = Vec::with_capacity(roots.len());
+    for child in parent.children() {
+        if child.id() == first {
+            inside = true;
+        }
+        if inside && !bp.contains(child.id()) {
+            if let Some(el) = ElementRef::wrap(child) {
+                out.push(el);
+            }
+        }
+        if child.id() == last {
+            break;
+        }
+    }
+    out
 }
 
 /// One block of text from the body.
