@@ -79,6 +79,7 @@ impl Boilerplate {
             // inside a sentence is part of the sentence.
             let by_name = || {
                 !matches!(name, "html" | "body")
+                    && !declares_article(el)
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                     && prose(node.id()) * 2 < total
@@ -99,6 +100,20 @@ impl Boilerplate {
     pub fn hints(&self, el: ElementRef<'_>) -> &str {
         self.hints.get(&el.id()).map_or("", |h| h)
     }
+}
+
+/// True for an element that says in microdata that it is the article or its body
+/// (`itemprop="articleBody"`, `itemtype=".../BlogPosting"`): whatever its class names
+/// say ("entry author-jane"), it is not boilerplate.
+pub fn declares_article(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    v.attr("itemprop")
+        .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "articleBody"))
+        || v.attr("itemtype").is_some_and(|t| {
+            ["Article", "BlogPosting", "NewsArticle", "Report"]
+                .iter()
+                .any(|k| t.trim_end_matches('/').ends_with(k))
+        })
 }
 
 /// Text measures of one subtree, computed for every node in one pass so that scoring
@@ -276,7 +291,12 @@ pub fn find<'a>(
         };
         let st = stats.get(*id);
         let density = st.link_chars as f64 / st.chars.max(1) as f64;
-        let score = (scores[id] + hints::class_weight(bp.hints(el))) * (1.0 - density);
+        let marked = if el.value().attr("itemprop") == Some("articleBody") {
+            25.0
+        } else {
+            0.0
+        };
+        let score = (scores[id] + hints::class_weight(bp.hints(el)) + marked) * (1.0 - density);
         finals.insert(*id, score);
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((*id, score));

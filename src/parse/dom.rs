@@ -139,10 +139,10 @@ pub fn push_hints(s: &mut String, el: ElementRef<'_>) {
 
 /// Adds a `class`, `id` or `role` value to hint text, lower-cased.
 ///
-/// Taxonomy classes (`tag-review`, `category-news`, which blog engines put on every
-/// post container beside `hentry`/`type-post`) name what the article is about, not
-/// what the block is: on such containers they are left out, or every tagged post would
-/// read as a "tag" box.
+/// Taxonomy classes (`tag-review`, `category-news`, `author-jane`, which blog engines put
+/// on every post container beside `hentry`/`type-post`) name what the article is about
+/// or who wrote it, not what the block is: on such containers they are left out, or
+/// every tagged post would read as a "tag" box and every signed one as an author box.
 fn push_hint(s: &mut String, name: &str, value: &str) {
     if !matches!(name, "class" | "id" | "role") || value.is_empty() {
         return;
@@ -172,7 +172,7 @@ fn is_post_container(classes: &str) -> bool {
 }
 
 fn is_taxonomy_class(class: &str) -> bool {
-    ["tag-", "category-", "post_tag-", "post-tag-"]
+    ["tag-", "category-", "post_tag-", "post-tag-", "author-"]
         .iter()
         .any(|p| {
             class.len() > p.len() && class.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
