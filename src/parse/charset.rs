@@ -30,8 +30,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> De
         .and_then(charset_from_content_type)
         .or_else(|| meta_charset(bytes));
     // A page that says UTF-8 (or nothing) and is valid UTF-8 is taken as is; one that
-    // says UTF-8 but is not is detected instead of being filled with U+FFFD.
-    if let Some(enc) = declared.filter(|e| *e != UTF_8) {
+    // says UTF-8 but is not is detected instead of being filled with U+FFFD. A page that
+    // declares a legacy charset but whose non-ASCII bytes are all valid UTF-8 sequences
+    // was re-encoded without its declaration being updated (saved pages, mirrors, CMS
+    // exports): legacy text is practically never valid UTF-8 by chance, so it is UTF-8.
+    if let Some(enc) = declared.filter(|e| *e != UTF_8 && !is_utf8_beyond_ascii(bytes)) {
         let (text, _) = enc.decode_without_bom_handling(bytes);
         return Decoded {
             text: text.into_owned(),
@@ -55,6 +58,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> De
         text: text.into_owned(),
         charset: enc.name(),
     }
+}
+
+/// Valid UTF-8 with at least one multi-byte sequence.
+fn is_utf8_beyond_ascii(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok()
 }
 
 /// The encoding named by `charset=` in a `Content-Type` value.
@@ -141,6 +149,20 @@ mod tests {
         assert_eq!(d.charset, "windows-1258");
         let nfc: String = d.text.nfc().collect();
         assert!(nfc.contains("Hà Nội"), "{nfc}");
+    }
+
+    #[test]
+    fn page_reencoded_to_utf8_with_a_stale_legacy_declaration_is_utf8() {
+        // Saved as UTF-8 by a tool that kept the original GBK declaration.
+        let page = "<html><head><meta charset=\"gb2312\"><title>新电脑学会记忆</title></head><body><p>这台计算机可以利用记忆学习新知识。</p></body></html>";
+        let d = decode(page.as_bytes(), None, None);
+        assert_eq!(d.charset, "UTF-8");
+        assert!(d.text.contains("这台计算机可以利用记忆学习新知识"));
+        // The same page really stored in GBK is still read as GBK.
+        let (gbk, _, _) = encoding_rs::GBK.encode(page);
+        let d = decode(&gbk, None, None);
+        assert_eq!(d.charset, "GBK");
+        assert!(d.text.contains("这台计算机可以利用记忆学习新知识"));
     }
 
     #[test]

@@ -27,10 +27,13 @@ use dom::text_of;
 use meta::{Meta, sel};
 use rules::SiteRules;
 
-/// Pages with less body text than this are not articles (listings, app shells, errors).
-const MIN_BODY_CHARS: usize = 150;
-/// Without any sign of being an article (JSON-LD, og:type, a lead), the bar is higher.
-const MIN_BODY_CHARS_UNSIGNED: usize = 400;
+/// Body text (in [`text_weight`] units) below which a page is not an article: a
+/// sentence or two. Short stories, briefs and blog posts are articles however short.
+const MIN_BODY_WEIGHT: usize = 40;
+/// A page that declares itself an article (JSON-LD, og:type, a lead, a published date)
+/// is one from [`MIN_BODY_WEIGHT`] on; an undeclared page with less than this is one
+/// only when its body is the page's one clear block of prose ([`is_clear_block`]).
+const MIN_BODY_WEIGHT_UNSIGNED: usize = 400;
 
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
@@ -151,11 +154,16 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     drop_dateline_edges(&mut paragraphs);
     let byline = split_trailing_byline(&mut paragraphs);
     let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
+    let body_weight: usize = paragraphs.iter().map(|p| text_weight(p)).sum();
     let signed = meta.ld.found
         || meta.og_type.as_deref() == Some("article")
         || lead.is_some()
         || !meta.published.is_empty();
-    if body_chars < MIN_BODY_CHARS || (!signed && body_chars < MIN_BODY_CHARS_UNSIGNED) {
+    let sized = body_weight >= MIN_BODY_WEIGHT_UNSIGNED
+        || (body_weight >= MIN_BODY_WEIGHT
+            && title.as_deref().is_some_and(|t| !is_error_title(t))
+            && (signed || is_clear_block(body_chars, &stats.get(html.tree.root().id()))));
+    if !sized {
         return Err(no_article(&format!(
             "only {body_chars} characters of article text found (a listing page, a JS-only page or a stub); nothing to export"
         )));
@@ -255,6 +263,50 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         html_bytes: raw.bytes.len(),
         fetched_at: raw.fetched_at,
     })
+}
+
+/// Length of text in Latin-letter equivalents. A Chinese or Japanese character, or a
+/// Korean syllable, carries about what three Latin letters do, so a bar counted in plain
+/// characters would hold a CJK story to a bar three times higher (and one counted in
+/// space-separated words would never let it pass).
+pub fn text_weight(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF => 3,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// A short body is the article when it is most of the page's prose on a page that is
+/// not a list of links: a one-story page, not a listing or a menu with a blurb.
+fn is_clear_block(body_chars: usize, page: &content::NodeStats) -> bool {
+    let prose = page.chars.saturating_sub(page.link_chars);
+    page.link_chars * 2 < page.chars && body_chars * 2 >= prose
+}
+
+/// Headlines of error pages ("404 Not Found", "Page not found", "Không tìm thấy trang"):
+/// whatever text they carry, they are not articles.
+fn is_error_title(title: &str) -> bool {
+    let t = title.to_lowercase();
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).collect();
+    // A status code alone names an error page; in a longer headline it may be anything.
+    (words.iter().filter(|w| !w.is_empty()).count() <= 5
+        && words
+            .iter()
+            .any(|w| matches!(*w, "404" | "403" | "410" | "500")))
+        || [
+            "not found",
+            "page not found",
+            "access denied",
+            "forbidden",
+            "không tìm thấy",
+            "trang không tồn tại",
+            "seite nicht gefunden",
+            "page introuvable",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
 }
 
 /// Scripts and an empty mount point, or a `<noscript>` asking for JavaScript.
@@ -1111,6 +1163,70 @@ mod tests {
             doc.images[0].caption.as_deref(),
             Some("Chú thích của ảnh minh họa")
         );
+    }
+
+    #[test]
+    fn text_in_plain_divs_interrupted_by_a_list_and_links_is_one_body() {
+        let prose = |w: &str| {
+            format!(
+                "The {w} part of the story runs on for a while, with commas, clauses and enough words to read as prose, as any reporter would write it."
+            )
+        };
+        let html = format!(
+            r#"<html><head><title>River flood recedes</title></head><body>
+            <div class="menu"><a href="/">Home</a> <a href="/news">News</a></div>
+            <article><h1>River flood recedes</h1>
+            <div>{first}</div>
+            <h2>What was lost</h2>
+            <ul><li>Two bridges on the north road</li><li>The old mill by the weir</li></ul>
+            <p><a href="/a">Earlier report</a></p><p><a href="/b">Map of the valley</a></p>
+            <div><iframe src="https://video.example/embed/1"></iframe></div>
+            <div>{second}</div>
+            </article>
+            <div class="footer">Contact us</div></body></html>"#,
+            first = prose("first"),
+            second = prose("second"),
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.contains("The first part of the story"), "{body}");
+        assert!(body.contains("The second part of the story"), "{body}");
+        assert!(body.contains("What was lost"), "{body}");
+        assert!(
+            body.contains("Two bridges on the north road\nThe old mill"),
+            "{body}"
+        );
+        for junk in ["Earlier report", "Map of the valley", "Contact us", "Home"] {
+            assert!(!body.contains(junk), "{junk} in {body}");
+        }
+    }
+
+    #[test]
+    fn a_short_story_with_a_headline_is_an_article() {
+        let html = "<html><head><title>Council approves new library</title></head><body><main><h1>Council approves new library</h1>
+            <p>The town council voted on Tuesday to build a new library next to the station.</p></main></body></html>";
+        let doc = parse_page(&page(html)).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Council approves new library"));
+        assert_eq!(doc.paragraphs.len(), 1);
+        // Under a sentence is still not an article, and neither is an error page.
+        assert!(
+            parse_page(&page(
+                "<html><head><title>Note</title></head><body><p>Back soon.</p></body></html>"
+            ))
+            .is_err()
+        );
+        let err = parse_page(&page("<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1><p>The page you were looking for has moved or never existed on this server.</p></body></html>")).unwrap_err();
+        assert_eq!(err.reason, "no_article");
+    }
+
+    #[test]
+    fn a_short_chinese_story_is_weighed_by_its_characters() {
+        // 60 characters of Chinese: about what 180 Latin letters say.
+        let html = "<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>市图书馆周末开放</title></head><body><h1>市图书馆周末开放</h1>
+            <div class=\"content\"><p>市政府星期二宣布，新建的市图书馆将从本周末起向公众开放，市民可以凭身份证免费借阅图书，每人每次最多借五本。</p></div></body></html>";
+        let doc = parse_page(&page(html)).unwrap();
+        assert!(doc.paragraphs[0].starts_with("市政府星期二宣布"));
+        assert_eq!(text_weight("市政府ab"), 11);
     }
 
     #[test]
