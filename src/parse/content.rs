@@ -38,6 +38,7 @@ pub struct Content<'a> {
 pub struct Boilerplate {
     marked: HashSet<NodeId>,
     hints: HashMap<NodeId, Box<str>>,
+    unmarked_prose: usize,
 }
 
 impl Boilerplate {
@@ -62,6 +63,7 @@ impl Boilerplate {
         };
         let total = prose(doc.tree.root().id());
         let mut marked = HashSet::default();
+        let mut marked_prose = 0;
         let mut hints = HashMap::default();
         let mut h = String::new();
         for node in nodes {
@@ -85,11 +87,39 @@ impl Boilerplate {
                     && prose(node.id()) * 2 < total
                     && hints::is_boilerplate(el, &h)
             };
-            if parent_marked || is_skipped_tag(name) || dropped.contains(&node.id()) || by_name() {
+            // Hidden blocks are out even when they hold much of the prose (a collapsed
+            // duplicate, a dialog), unless they hold nearly all of it (the page hides its
+            // article until a script shows it) or declare themselves the article in
+            // microdata (a full copy of a story the page shows cut).
+            let hidden = || {
+                is_block_tag(name)
+                    && prose(node.id()) * 5 < total * 4
+                    && hints::is_hidden(el)
+                    && !declares_article(el)
+            };
+            if parent_marked
+                || is_skipped_tag(name)
+                || dropped.contains(&node.id())
+                || by_name()
+                || hidden()
+            {
+                if !parent_marked {
+                    marked_prose += prose(node.id());
+                }
                 marked.insert(node.id());
             }
         }
-        Boilerplate { marked, hints }
+        Boilerplate {
+            marked,
+            hints,
+            unmarked_prose: total.saturating_sub(marked_prose),
+        }
+    }
+
+    /// Characters of the page's text outside links and outside boilerplate: what a
+    /// reader sees as the page's own prose.
+    pub fn unmarked_prose(&self) -> usize {
+        self.unmarked_prose
     }
 
     pub fn contains(&self, id: NodeId) -> bool {

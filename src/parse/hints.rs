@@ -114,13 +114,18 @@ pub fn is_boilerplate(el: ElementRef<'_>, h: &str) -> bool {
     if matches!(el.value().name(), "nav" | "footer" | "aside") {
         return true;
     }
-    let hidden = el.value().attrs().any(|(name, value)| match name {
+    is_hidden(el) || is_boilerplate_hint(h)
+}
+
+/// True for an element the page hides from readers (`hidden`, `aria-hidden="true"`,
+/// `display: none` or `visibility: hidden` inline).
+pub fn is_hidden(el: ElementRef<'_>) -> bool {
+    el.value().attrs().any(|(name, value)| match name {
         "hidden" => true,
         "aria-hidden" => value == "true",
         "style" => style_hides(value),
         _ => false,
-    });
-    hidden || is_boilerplate_hint(h)
+    })
 }
 
 /// `display: none` or `visibility: hidden` in an inline style.

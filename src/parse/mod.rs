@@ -162,7 +162,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let sized = body_weight >= MIN_BODY_WEIGHT_UNSIGNED
         || (body_weight >= MIN_BODY_WEIGHT
             && title.as_deref().is_some_and(|t| !is_error_title(t))
-            && (signed || is_clear_block(body_chars, &stats.get(html.tree.root().id()))));
+            && (signed
+                || is_clear_block(body_chars, &stats.get(html.tree.root().id()), &bp)));
     if !sized {
         return Err(no_article(&format!(
             "only {body_chars} characters of article text found (a listing page, a JS-only page or a stub); nothing to export"
@@ -280,9 +281,8 @@ pub fn text_weight(s: &str) -> usize {
 
 /// A short body is the article when it is most of the page's prose on a page that is
 /// not a list of links: a one-story page, not a listing or a menu with a blurb.
-fn is_clear_block(body_chars: usize, page: &content::NodeStats) -> bool {
-    let prose = page.chars.saturating_sub(page.link_chars);
-    page.link_chars * 2 < page.chars && body_chars * 2 >= prose
+fn is_clear_block(body_chars: usize, page: &content::NodeStats, bp: &Boilerplate) -> bool {
+    page.link_chars * 2 < page.chars && body_chars * 2 >= bp.unmarked_prose()
 }
 
 /// Headlines of error pages ("404 Not Found", "Page not found", "Không tìm thấy trang"):
