@@ -264,7 +264,11 @@ pub fn process(raw: &RawPage, ctx: &StageContext) -> Outcome {
             Ok(a) => a,
             Err(r) => return Outcome::Reject(r),
         };
-        article.signature = ctx.minhash.signature(&article.body);
+        article.signature = ctx.minhash.signature(&crate::dedupe::dedupe_text(
+            &article.title,
+            article.lead.as_deref(),
+            &article.body,
+        ));
         let t = Instant::now();
         if ctx.people {
             article.participants = people::extract(

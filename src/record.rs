@@ -46,6 +46,31 @@ impl TextPlace {
     }
 }
 
+/// What kind of story a page is, so users can select or drop kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// A story told in prose (the default).
+    #[default]
+    Text,
+    /// A photo story or e-magazine: its text is mostly in image captions.
+    Photo,
+    /// A video page: a player with a short text.
+    Video,
+    /// A live blog.
+    Live,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Photo => "photo",
+            Kind::Video => "video",
+            Kind::Live => "live",
+        }
+    }
+}
+
 /// What the parse stage read off a page: raw strings, not yet normalised.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -57,6 +82,7 @@ pub struct Document {
     /// The page's AMP version (`<link rel=amphtml>`), absolute.
     pub amphtml_url: Option<String>,
     pub title: Option<String>,
+    pub kind: Kind,
     pub lead: Option<String>,
     /// Body paragraphs in page order.
     pub paragraphs: Vec<String>,
@@ -105,7 +131,9 @@ pub struct Article {
     pub source: String,
     pub site: Option<String>,
     pub title: String,
+    pub kind: Kind,
     pub lead: Option<String>,
+    /// Prose of the story; empty only for a photo story told in its captions.
     pub body: String,
     pub category: Option<String>,
     pub tags: Vec<String>,

@@ -67,7 +67,15 @@ pub fn run(
             .with_context(|| format!("{} is not a readable Parquet file", file.display()))?;
         let mask = ProjectionMask::columns(
             builder.parquet_schema(),
-            ["article_id", "url", "source", "body", "published_at"],
+            [
+                "article_id",
+                "url",
+                "source",
+                "title",
+                "lead",
+                "body",
+                "published_at",
+            ],
         );
         let reader = builder
             .with_projection(mask)
@@ -156,10 +164,12 @@ fn sign(batch: &RecordBatch, hasher: &Hasher) -> Result<Vec<(Entry, Row)>> {
             .and_then(|c| c.as_string_opt::<i32>())
             .with_context(|| format!("column {name} is missing or not text"))
     };
-    let (ids, urls, sources, bodies) = (
+    let (ids, urls, sources, titles, leads, bodies) = (
         text("article_id")?,
         text("url")?,
         text("source")?,
+        text("title")?,
+        text("lead")?,
         text("body")?,
     );
     let published = batch
@@ -176,14 +186,16 @@ fn sign(batch: &RecordBatch, hasher: &Hasher) -> Result<Vec<(Entry, Row)>> {
                 source: sources.value(i).to_string(),
             };
             let key = crate::normalise::url::canonical_key(&row.url);
+            let lead = leads.is_valid(i).then(|| leads.value(i));
+            let compared = super::dedupe_text(titles.value(i), lead, bodies.value(i));
             let entry = Entry {
                 article_id: ids.value(i).to_string(),
                 url: key.as_deref().map(key_hash),
                 aliases: Vec::new(),
-                body: body_hash(bodies.value(i)),
+                body: body_hash(&compared),
                 published: published.filter(|p| p.is_valid(i)).map(|p| p.value(i)),
                 origin: xxhash_rust::xxh3::xxh3_64(row.source.as_bytes()),
-                signature: hasher.signature(bodies.value(i)),
+                signature: hasher.signature(&compared),
             };
             (entry, row)
         })

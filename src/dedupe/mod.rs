@@ -52,11 +52,22 @@ impl Entry {
             article_id: a.article_id.clone(),
             url: a.url_key.as_deref().map(key_hash),
             aliases: a.alias_keys.iter().map(|k| key_hash(k)).collect(),
-            body: body_hash(&a.body),
+            body: body_hash(&dedupe_text(&a.title, a.lead.as_deref(), &a.body)),
             published: a.published_at.map(|t| t.timestamp_micros()),
             origin: xxh3_64(a.source.as_bytes()),
             signature,
         }
+    }
+}
+
+/// The text an article is compared by: its body, or for a photo story told only in
+/// captions, its headline and lead (every empty body would otherwise be the same text,
+/// and the dataset's articles table, which dedupe also reads, has no captions).
+pub fn dedupe_text<'a>(title: &'a str, lead: Option<&'a str>, body: &'a str) -> Cow<'a, str> {
+    if body.is_empty() {
+        Cow::Owned(format!("{title}\n{}", lead.unwrap_or("")))
+    } else {
+        Cow::Borrowed(body)
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 /// Version of the table layout; bump on any column change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The tables of a dataset, each a folder under the output directory.
 pub const TABLES: [&str; 5] = [
@@ -63,6 +63,7 @@ pub fn articles() -> SchemaRef {
             utf8("source", false),
             utf8("site", true),
             utf8("title", false),
+            utf8("kind", false),
             utf8("lead", true),
             utf8("body", false),
             utf8("category", true),
@@ -165,6 +166,7 @@ pub fn dictionary_columns(table: &str) -> &'static [&'static str] {
     match table {
         "articles" => &[
             "site",
+            "kind",
             "category",
             "date_source",
             "language",

@@ -265,6 +265,7 @@ pub struct ArticleRows {
     source: StringBuilder,
     site: StringBuilder,
     title: StringBuilder,
+    kind: StringBuilder,
     lead: StringBuilder,
     body: StringBuilder,
     category: StringBuilder,
@@ -294,6 +295,7 @@ impl ArticleRows {
         self.source.append_value(&a.source);
         self.site.append_option(a.site.as_deref());
         self.title.append_value(&a.title);
+        self.kind.append_value(a.kind.as_str());
         self.lead.append_option(a.lead.as_deref());
         self.body.append_value(&a.body);
         self.category.append_option(a.category.as_deref());
@@ -332,6 +334,7 @@ impl ArticleRows {
             arc(self.source.finish()),
             arc(self.site.finish()),
             arc(self.title.finish()),
+            arc(self.kind.finish()),
             arc(self.lead.finish()),
             arc(self.body.finish()),
             arc(self.category.finish()),

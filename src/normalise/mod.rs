@@ -11,7 +11,7 @@ pub mod url;
 use chrono::{DateTime, Duration, Utc};
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::record::{Article, Document, Image, Reject, Stage, TextPlace};
+use crate::record::{Article, Document, Image, Kind, Reject, Stage, TextPlace};
 use text::{ToneStyle, clean};
 
 /// Options of the normalise stage.
@@ -40,7 +40,10 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
     })?;
     let paragraphs = text::clean_paragraphs(&doc.paragraphs, style);
     let body = paragraphs.join("\n\n");
-    if body.is_empty() {
+    // A photo story may have no prose of its own: its text is in its captions.
+    let told_in_captions =
+        doc.kind == Kind::Photo && doc.images.iter().any(|i| i.caption.is_some());
+    if body.is_empty() && !told_in_captions {
         return Err(Reject::new(
             &doc.source,
             Stage::Normalise,
@@ -73,7 +76,23 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
         doc.fetched_at,
     )
     .map(|(d, _)| d);
-    let content_hash = hex128(xxh3_128(body.as_bytes()));
+    let images: Vec<Image> = doc
+        .images
+        .iter()
+        .map(|i| Image {
+            src: i.src.clone(),
+            alt: i.alt.as_deref().map(c),
+            caption: i.caption.as_deref().map(c).filter(|s| !s.is_empty()),
+            credit: i.credit.as_deref().map(c).filter(|s| !s.is_empty()),
+        })
+        .collect();
+    // A story without prose changes when its captions do.
+    let content_hash = if body.is_empty() {
+        let captions: Vec<&str> = images.iter().filter_map(|i| i.caption.as_deref()).collect();
+        hex128(xxh3_128(captions.join("\n").as_bytes()))
+    } else {
+        hex128(xxh3_128(body.as_bytes()))
+    };
     let url_key = [doc.canonical_url.as_deref(), doc.fetched_url.as_deref()]
         .into_iter()
         .flatten()
@@ -104,16 +123,6 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count() as u32;
-    let images = doc
-        .images
-        .iter()
-        .map(|i| Image {
-            src: i.src.clone(),
-            alt: i.alt.as_deref().map(c),
-            caption: i.caption.as_deref().map(c).filter(|s| !s.is_empty()),
-            credit: i.credit.as_deref().map(c).filter(|s| !s.is_empty()),
-        })
-        .collect();
     let mut tags: Vec<String> = Vec::new();
     for t in doc.tags.iter().map(|t| c(t)).filter(|t| !t.is_empty()) {
         if !tags.contains(&t) {
@@ -126,6 +135,7 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
         source: doc.source.clone(),
         site,
         title,
+        kind: doc.kind,
         lead,
         body,
         category: opt(doc.category.clone()),

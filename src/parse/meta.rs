@@ -35,6 +35,9 @@ pub struct Meta {
 #[derive(Debug, Default)]
 pub struct LdArticle {
     pub found: bool,
+    /// Every `@type` of the page's JSON-LD objects, lower-cased (`newsarticle`,
+    /// `liveblogposting`, `videoobject`): what kind of page it declares itself.
+    pub types: Vec<String>,
     pub headline: Option<String>,
     pub date_published: Option<String>,
     pub date_modified: Option<String>,
@@ -237,6 +240,7 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                 read_ld(graph, out);
             }
             let t = types(v);
+            out.types.extend(t.iter().cloned());
             if t.iter().any(|t| t == "breadcrumblist") {
                 if let Some(Value::Array(items)) = o.get("itemListElement") {
                     let mut named: Vec<(i64, String)> = items

@@ -21,7 +21,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::normalise::dates;
-use crate::record::{Document, RawPage, Reject, Stage, TextPlace};
+use crate::record::{Document, Kind, RawPage, Reject, Stage, TextPlace};
 use content::{Boilerplate, Content};
 use dom::text_of;
 use meta::{Meta, sel};
@@ -114,61 +114,63 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     } else {
         Some(Content { roots: by_rule })
     };
-    let Some(mut content) = found else {
-        return Err(no_article(
-            "no block of running text found: this looks like a listing, an app shell or an error page",
-        ));
+    // A page without running text may still be a photo story: its text is in the
+    // captions of a series of images.
+    let h1_guess = found.as_ref().map_or_else(
+        || pick_h1(&html, &meta, None),
+        |c| pick_h1(&html, &meta, Some(c)),
+    );
+    let mut kind = Kind::Text;
+    let mut content = match found {
+        Some(c) => c,
+        None => match gallery(&html, h1_guess, &bp, base.as_ref()) {
+            Some(g) => {
+                kind = Kind::Photo;
+                Content { roots: vec![g] }
+            }
+            None => {
+                return Err(no_article(
+                    "no block of running text found: this looks like a listing, an app shell or an error page",
+                ));
+            }
+        },
     };
-    let h1 = pick_h1(&html, &meta, &content);
-    let title = rules
-        .and_then(|r| rules::first(&html, &r.title))
-        .map(text_of)
-        .filter(|t| !t.is_empty())
-        .or_else(|| h1.map(text_of).filter(|t| !t.is_empty()))
-        .or_else(|| meta_title(&meta));
-    let lead_el = rules
-        .and_then(|r| rules::first(&html, &r.lead))
-        .or_else(|| find_lead(&html, &bp, h1, &content));
-    let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
-    // A sapo next to the body may have been taken for more of the body.
-    if let Some(l) = lead_el {
-        if content.roots.len() > 1 {
-            content.roots.retain(|r| r.id() != l.id());
-        }
-    }
-    let mut skip: HashSet<NodeId> = HashSet::default();
-    if let Some(l) = lead_el {
-        skip.insert(l.id());
-    }
-    let mut paragraphs: Vec<String> = content::paragraphs(&content, &bp, &skip)
-        .into_iter()
-        .map(|p| p.text)
-        .collect();
-    // The lead or headline repeated as the first block is not body text.
-    while paragraphs
-        .first()
-        .is_some_and(|p| Some(p) == lead.as_ref() || Some(p) == title.as_ref())
-    {
-        paragraphs.remove(0);
-    }
-    drop_dateline_edges(&mut paragraphs);
-    let byline = split_trailing_byline(&mut paragraphs);
-    let body_chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
-    let body_weight: usize = paragraphs.iter().map(|p| text_weight(p)).sum();
+    let mut body = read_body(&html, &meta, rules, &bp, &mut content);
     let signed = meta.ld.found
         || meta.og_type.as_deref() == Some("article")
-        || lead.is_some()
+        || body.lead.is_some()
         || !meta.published.is_empty();
-    let sized = body_weight >= MIN_BODY_WEIGHT_UNSIGNED
-        || (body_weight >= MIN_BODY_WEIGHT
-            && title.as_deref().is_some_and(|t| !is_error_title(t))
-            && (signed
-                || is_clear_block(body_chars, &stats.get(html.tree.root().id()), &bp)));
-    if !sized {
+    let sized = |b: &Body<'_>| {
+        let weight: usize = b.paragraphs.iter().map(|p| text_weight(p)).sum();
+        let chars: usize = b.paragraphs.iter().map(|p| p.chars().count()).sum();
+        weight >= MIN_BODY_WEIGHT_UNSIGNED
+            || (weight >= MIN_BODY_WEIGHT
+                && b.title.as_deref().is_some_and(|t| !is_error_title(t))
+                && (signed || is_clear_block(chars, &stats.get(html.tree.root().id()), &bp)))
+    };
+    if kind == Kind::Text && !sized(&body) {
+        // Too little prose for a text story: a gallery of captioned images around the
+        // headline makes it a photo story, whose text is its captions.
+        if let Some(g) = gallery(&html, body.h1.or(h1_guess), &bp, base.as_ref()) {
+            kind = Kind::Photo;
+            content = Content { roots: vec![g] };
+            body = read_body(&html, &meta, rules, &bp, &mut content);
+        }
+    }
+    if kind == Kind::Text && !sized(&body) {
+        let body_chars: usize = body.paragraphs.iter().map(|p| p.chars().count()).sum();
         return Err(no_article(&format!(
             "only {body_chars} characters of article text found (a listing page, a JS-only page or a stub); nothing to export"
         )));
     }
+    let Body {
+        h1,
+        title,
+        lead,
+        paragraphs,
+        byline,
+        ..
+    } = body;
     let Some(title) = title else {
         return Err(Reject::new(
             &raw.source,
@@ -181,6 +183,14 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let scope = article_scope(h1, &content);
     let caption_rule = rules.and_then(|r| r.captions.as_ref());
     let images = images::extract(&html, scope, &bp, base.as_ref(), caption_rule);
+    if kind == Kind::Text {
+        kind = kind_of(&meta, raw.url.as_deref(), &paragraphs, &images);
+    }
+    if kind == Kind::Photo && images.iter().all(|i| i.caption.is_none()) && paragraphs.is_empty() {
+        return Err(no_article(
+            "a gallery without captions or text: nothing to export but pictures",
+        ));
+    }
     let passages = passages(&lead, &content, &paragraphs, &images);
     let zone = page_zone(&meta, &text);
     let (visible, mut published_text) = visible_date(&html, scope, &bp, zone);
@@ -247,6 +257,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
             .as_deref()
             .and_then(|u| crate::normalise::url::resolve(base.as_ref(), u)),
         title: Some(title),
+        kind,
         lead,
         paragraphs,
         passages,
@@ -264,6 +275,156 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         html_bytes: raw.bytes.len(),
         fetched_at: raw.fetched_at,
     })
+}
+
+/// What [`read_body`] finds in the body containers.
+struct Body<'a> {
+    h1: Option<ElementRef<'a>>,
+    title: Option<String>,
+    lead: Option<String>,
+    paragraphs: Vec<String>,
+    /// Names from a byline closing the body ("Theo X"), for when the page has no other.
+    byline: Vec<String>,
+}
+
+/// Headline, lead and body paragraphs of the chosen containers. A sapo next to the
+/// body that was taken for more of the body is taken out of `content`.
+fn read_body<'a>(
+    html: &'a Html,
+    meta: &Meta,
+    rules: Option<&SiteRules>,
+    bp: &Boilerplate,
+    content: &mut Content<'a>,
+) -> Body<'a> {
+    let h1 = pick_h1(html, meta, Some(content));
+    let title = rules
+        .and_then(|r| rules::first(html, &r.title))
+        .map(text_of)
+        .filter(|t| !t.is_empty())
+        .or_else(|| h1.map(text_of).filter(|t| !t.is_empty()))
+        .or_else(|| meta_title(meta));
+    let lead_el = rules
+        .and_then(|r| rules::first(html, &r.lead))
+        .or_else(|| find_lead(html, bp, h1, content));
+    let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
+    let mut skip: HashSet<NodeId> = HashSet::default();
+    if let Some(l) = lead_el {
+        if content.roots.len() > 1 {
+            content.roots.retain(|r| r.id() != l.id());
+        }
+        skip.insert(l.id());
+    }
+    let mut paragraphs: Vec<String> = content::paragraphs(content, bp, &skip)
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    // The lead or headline repeated as the first block is not body text.
+    while paragraphs
+        .first()
+        .is_some_and(|p| Some(p) == lead.as_ref() || Some(p) == title.as_ref())
+    {
+        paragraphs.remove(0);
+    }
+    drop_dateline_edges(&mut paragraphs);
+    let byline = split_trailing_byline(&mut paragraphs);
+    Body {
+        h1,
+        title,
+        lead,
+        paragraphs,
+        byline,
+    }
+}
+
+/// Captioned images that make a page a photo story: at least this many.
+const GALLERY_MIN_IMAGES: usize = 3;
+
+/// The container of a photo story's gallery: the nearest element around the headline
+/// (or the page's `article`/`main`) holding at least [`GALLERY_MIN_IMAGES`] in-article
+/// images with captions, whose captions together read like a story.
+fn gallery<'a>(
+    html: &'a Html,
+    h1: Option<ElementRef<'a>>,
+    bp: &Boilerplate,
+    base: Option<&Url>,
+) -> Option<ElementRef<'a>> {
+    static MAIN: LazyLock<Selector> = LazyLock::new(|| sel("article, main, [role=main]"));
+    let start = h1
+        .and_then(dom::parent)
+        .or_else(|| html.select(&MAIN).find(|e| !bp.contains(e.id())))?;
+    let mut cur = Some(start);
+    for _ in 0..6 {
+        let el = cur?;
+        if matches!(el.value().name(), "html") || bp.contains(el.id()) {
+            return None;
+        }
+        let images = images::extract(html, el, bp, base, None);
+        let captions: Vec<&str> = images.iter().filter_map(|i| i.caption.as_deref()).collect();
+        let weight: usize = captions.iter().map(|c| text_weight(c)).sum();
+        if captions.len() >= GALLERY_MIN_IMAGES && weight >= MIN_BODY_WEIGHT * 2 {
+            return Some(el);
+        }
+        if el.value().name() == "body" {
+            return None;
+        }
+        cur = dom::parent(el);
+    }
+    None
+}
+
+/// What kind of story a page with a body is: declared (JSON-LD type, `og:type`, a
+/// `/video/` or `/photo/` section in the URL), else a photo story when its captions
+/// say more than its prose.
+fn kind_of(
+    meta: &Meta,
+    url: Option<&str>,
+    paragraphs: &[String],
+    images: &[crate::record::Image],
+) -> Kind {
+    let types = &meta.ld.types;
+    if types.iter().any(|t| t == "liveblogposting") {
+        return Kind::Live;
+    }
+    let body: usize = paragraphs.iter().map(|p| text_weight(p)).sum();
+    let captions: Vec<&str> = images.iter().filter_map(|i| i.caption.as_deref()).collect();
+    let caption_weight: usize = captions.iter().map(|c| text_weight(c)).sum();
+    let section = |names: &[&str]| {
+        url.and_then(|u| Url::parse(u).ok()).is_some_and(|u| {
+            u.path_segments().is_some_and(|mut s| {
+                // Only whole sections, never the story's slug (the last segment).
+                let segs: Vec<&str> = s.by_ref().collect();
+                segs.len() > 1
+                    && segs[..segs.len() - 1]
+                        .iter()
+                        .any(|g| names.contains(&g.to_ascii_lowercase().as_str()))
+            })
+        })
+    };
+    let declared_video = meta
+        .og_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("video"))
+        || (!meta.ld.found && types.iter().any(|t| t == "videoobject"))
+        || section(&["video", "videos", "clip", "tv"]);
+    // A video page carries little prose of its own; a story with a player is a story.
+    if declared_video && body < MIN_BODY_WEIGHT_UNSIGNED * 2 {
+        return Kind::Video;
+    }
+    let gallery = captions.len() >= GALLERY_MIN_IMAGES;
+    let declared_photo = types.iter().any(|t| t == "imagegallery")
+        || section(&[
+            "photo",
+            "photos",
+            "gallery",
+            "galleries",
+            "anh",
+            "photostory",
+            "emagazine",
+        ]);
+    if gallery && (caption_weight >= body || declared_photo) {
+        return Kind::Photo;
+    }
+    Kind::Text
 }
 
 /// Length of text in Latin-letter equivalents. A Chinese or Japanese character, or a
@@ -384,7 +545,11 @@ fn overlap(h1: &str, declared: &str) -> f64 {
 
 /// The headline element: the `h1` that best matches what the page declares as its
 /// title, else the last `h1` before the body.
-fn pick_h1<'a>(doc: &'a Html, meta: &Meta, content: &Content<'a>) -> Option<ElementRef<'a>> {
+fn pick_h1<'a>(
+    doc: &'a Html,
+    meta: &Meta,
+    content: Option<&Content<'a>>,
+) -> Option<ElementRef<'a>> {
     let declared: Vec<&str> = [
         meta.ld.headline.as_deref(),
         meta.og_title.as_deref(),
@@ -409,7 +574,9 @@ fn pick_h1<'a>(doc: &'a Html, meta: &Meta, content: &Content<'a>) -> Option<Elem
     if let Some((_, h)) = best {
         return Some(h);
     }
-    let body_start = content.roots.first()?.id();
+    let Some(body_start) = content.and_then(|c| c.roots.first()).map(|r| r.id()) else {
+        return h1s.first().copied();
+    };
     let mut last_before = None;
     for node in doc.tree.root().descendants() {
         if node.id() == body_start {

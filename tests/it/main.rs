@@ -10,6 +10,7 @@ mod corpus;
 mod crawl;
 mod dataset;
 mod dedupe;
+mod photo;
 mod portal;
 mod seed;
 mod server;
