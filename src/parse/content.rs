@@ -473,16 +473,25 @@ pub struct Para {
     pub text: String,
     pub link_chars: usize,
     pub heading: bool,
+    /// An item of a list that also holds prose: kept however many links it has.
+    pub in_prose_list: bool,
 }
 
 /// Paragraphs of the body containers in order, leaving out boilerplate, captions,
 /// figures, picture tables, the lead block and link lists.
-pub fn paragraphs(content: &Content<'_>, bp: &Boilerplate, skip: &HashSet<NodeId>) -> Vec<Para> {
+pub fn paragraphs(
+    content: &Content<'_>,
+    stats: &Stats,
+    bp: &Boilerplate,
+    skip: &HashSet<NodeId>,
+) -> Vec<Para> {
     let mut em = Emitter {
         out: Vec::new(),
         cur: String::new(),
         cur_links: 0,
         heading: false,
+        in_prose_list: false,
+        stats,
     };
     for root in &content.roots {
         em.flush();
@@ -491,18 +500,32 @@ pub fn paragraphs(content: &Content<'_>, bp: &Boilerplate, skip: &HashSet<NodeId
     }
     em.out
         .into_iter()
-        .filter(|p| p.link_chars * 10 < p.text.chars().count() * 6)
+        .filter(|p| p.in_prose_list || p.link_chars * 10 < p.text.chars().count() * 6)
         .collect()
 }
 
-struct Emitter {
+/// True for a list with at least one item of prose: its link-only items ("Here's our
+/// year in review!") are points of the story like the others. A list of nothing but
+/// links is a related-stories box and stays out.
+fn is_prose_list(list: NodeRef<'_, Node>, stats: &Stats) -> bool {
+    list.children().any(|li| {
+        matches!(li.value(), Node::Element(e) if e.name() == "li") && {
+            let st = stats.get(li.id());
+            st.chars >= MIN_VOTE_CHARS && st.link_chars * 2 < st.chars
+        }
+    })
+}
+
+struct Emitter<'s> {
     out: Vec<Para>,
     cur: String,
     cur_links: usize,
     heading: bool,
+    in_prose_list: bool,
+    stats: &'s Stats,
 }
 
-impl Emitter {
+impl Emitter<'_> {
     fn flush(&mut self) {
         let text = collapse(&self.cur);
         if !text.is_empty() {
@@ -510,11 +533,13 @@ impl Emitter {
                 text,
                 link_chars: self.cur_links,
                 heading: self.heading,
+                in_prose_list: self.in_prose_list,
             });
         }
         self.cur.clear();
         self.cur_links = 0;
         self.heading = false;
+        self.in_prose_list = false;
     }
 }
 
@@ -556,9 +581,19 @@ fn walk(
                     em.flush();
                     continue;
                 }
-                if is_block_tag(name) {
+                if matches!(name, "td" | "th") {
+                    // A table row reads as one line, its cells joined by " | ".
+                    if !em.cur.trim().is_empty() {
+                        em.cur.push_str(" | ");
+                    }
+                    walk(child, in_link, bp, skip, em);
+                } else if is_block_tag(name) {
                     em.flush();
                     em.heading = matches!(name, "h2" | "h3" | "h4" | "h5" | "h6");
+                    em.in_prose_list = name == "li"
+                        && child
+                            .parent()
+                            .is_some_and(|list| is_prose_list(list, em.stats));
                     walk(child, in_link, bp, skip, em);
                     em.flush();
                 } else {

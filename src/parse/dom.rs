@@ -27,6 +27,9 @@ pub fn is_skipped_tag(name: &str) -> bool {
             | "title"
             | "meta"
             | "link"
+            // MathML's source encodings (TeX): browsers show the rendered formula only.
+            | "annotation"
+            | "annotation-xml"
     )
 }
 

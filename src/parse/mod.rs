@@ -135,7 +135,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
             }
         },
     };
-    let mut body = read_body(&html, &meta, rules, &bp, &mut content);
+    let mut body = read_body(&html, &meta, rules, &stats, &bp, &mut content);
     let signed = meta.ld.found
         || meta.og_type.as_deref() == Some("article")
         || body.lead.is_some()
@@ -154,7 +154,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         if let Some(g) = gallery(&html, body.h1.or(h1_guess), &bp, base.as_ref()) {
             kind = Kind::Photo;
             content = Content { roots: vec![g] };
-            body = read_body(&html, &meta, rules, &bp, &mut content);
+            body = read_body(&html, &meta, rules, &stats, &bp, &mut content);
         }
     }
     if kind == Kind::Text && !sized(&body) {
@@ -293,6 +293,7 @@ fn read_body<'a>(
     html: &'a Html,
     meta: &Meta,
     rules: Option<&SiteRules>,
+    stats: &content::Stats,
     bp: &Boilerplate,
     content: &mut Content<'a>,
 ) -> Body<'a> {
@@ -314,7 +315,7 @@ fn read_body<'a>(
         }
         skip.insert(l.id());
     }
-    let mut paragraphs: Vec<String> = content::paragraphs(content, bp, &skip)
+    let mut paragraphs: Vec<String> = content::paragraphs(content, stats, bp, &skip)
         .into_iter()
         .map(|p| p.text)
         .collect();
@@ -1366,6 +1367,25 @@ mod tests {
         for junk in ["Earlier report", "Map of the valley", "Contact us", "Home"] {
             assert!(!body.contains(junk), "{junk} in {body}");
         }
+    }
+
+    #[test]
+    fn tables_read_a_row_a_line_and_prose_lists_keep_their_link_items() {
+        let prose = "The committee met for the third time this year, and its members agreed on a plan for the coming season, after a long debate.";
+        let html = format!(
+            r#"<html><head><title>Season plan agreed</title></head><body><article><h1>Season plan agreed</h1>
+            <p>{prose}</p>
+            <table><tr><th>Team</th><th>Points</th></tr><tr><td>North</td><td>12</td></tr></table>
+            <ul><li><a href="/review">Read our year in review!</a></li><li>The new pitch opens in May, a month later than planned, because of the rain.</li></ul>
+            <p>{prose}</p>
+            <ul><li><a href="/x">Another story</a></li><li><a href="/y">Yet another story</a></li></ul>
+            </article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.contains("\nTeam | Points\nNorth | 12\n"), "{body}");
+        assert!(body.contains("Read our year in review!"), "{body}");
+        assert!(!body.contains("Another story"), "{body}");
     }
 
     #[test]
