@@ -656,6 +656,7 @@ fn find_lead<'a>(
         }
         let len = text_of(el).chars().count();
         if (30..=2000).contains(&len)
+            && !holds_paragraphs(el)
             && !content
                 .roots
                 .iter()
@@ -665,6 +666,16 @@ fn find_lead<'a>(
         }
     }
     None
+}
+
+/// A lead is one block of text; an element named like one ("editorial-teaser") that
+/// holds several paragraphs of prose is the story itself, or a list of teasers.
+fn holds_paragraphs(el: ElementRef<'_>) -> bool {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "p" && text_of(*e).chars().count() >= 80)
+        .nth(1)
+        .is_some()
 }
 
 /// The part of the page that belongs to the article: the nearest element holding both
@@ -1386,6 +1397,25 @@ mod tests {
         assert!(body.contains("\nTeam | Points\nNorth | 12\n"), "{body}");
         assert!(body.contains("Read our year in review!"), "{body}");
         assert!(!body.contains("Another story"), "{body}");
+    }
+
+    #[test]
+    fn a_block_named_like_a_lead_that_holds_the_story_is_not_the_lead() {
+        let para = |n: usize| {
+            format!(
+                "<p>Paragraph {n} of the story tells what happened next, in a sentence long enough to count.</p>"
+            )
+        };
+        let html = format!(
+            r#"<html><head><title>Storm closes schools</title></head><body><h1>Storm closes schools</h1>
+            <div class="editorial-teaser">{}{}{}</div></body></html>"#,
+            para(1),
+            para(2),
+            para(3)
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead, None);
+        assert_eq!(doc.paragraphs.len(), 3);
     }
 
     #[test]
