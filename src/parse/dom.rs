@@ -155,6 +155,19 @@ fn push_hint(s: &mut String, name: &str, value: &str) {
         if post && is_taxonomy_class(part) {
             continue;
         }
+        // Layout notes say what a block has beside it, not what it is: a modifier
+        // naming a sidebar ("pagebody--wsidebar" is a page body laid out beside one) and
+        // "has-sidebar" / "with-comments" / "no-sidebar".
+        let part = match part.find("--") {
+            Some(i) if name == "class" && part[i..].contains("sidebar") => &part[..i],
+            _ => part,
+        };
+        if part.is_empty() {
+            continue;
+        }
+        if name == "class" && is_layout_note(part) {
+            continue;
+        }
         if !s.is_empty() {
             s.push(' ');
         }
@@ -171,6 +184,12 @@ fn is_post_container(classes: &str) -> bool {
             || c.starts_with("type-")
             || c.strip_prefix("post-")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+fn is_layout_note(class: &str) -> bool {
+    ["has-", "with-", "no-", "without-"].iter().any(|p| {
+        class.len() > p.len() && class.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
     })
 }
 

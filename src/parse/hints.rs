@@ -228,6 +228,23 @@ mod tests {
     }
 
     #[test]
+    fn layout_notes_about_a_sidebar_do_not_make_a_block_a_sidebar() {
+        for class in [
+            "pagebody pagebody--with-sidebar",
+            "main has-sidebar",
+            "layout no-sidebar",
+        ] {
+            let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
+            assert!(!boilerplate(&doc, &s), "{class}");
+        }
+        // A sidebar is still one, and other modifiers still count.
+        let (doc, s) = first(r#"<div class="sidebar sidebar--right">x</div>"#);
+        assert!(boilerplate(&doc, &s));
+        let (doc, s) = first(r#"<div class="box--related">x</div>"#);
+        assert!(boilerplate(&doc, &s));
+    }
+
+    #[test]
     fn related_inside_content_is_boilerplate() {
         let (doc, s) = first(r#"<div class="related-content">x</div>"#);
         assert!(boilerplate(&doc, &s));
