@@ -1419,6 +1419,25 @@ mod tests {
     }
 
     #[test]
+    fn live_blogs_and_video_pages_say_what_they_are() {
+        let para = "Crews worked through the night to clear the road, and the first cars passed at dawn, the police said in a statement to reporters.";
+        let live = format!(
+            r#"<html><head><title>Storm live</title><script type="application/ld+json">{{"@context":"https://schema.org","@type":"LiveBlogPosting","headline":"Storm live"}}</script></head>
+            <body><article><h1>Storm live</h1><p>{para}</p><p>{para}</p></article></body></html>"#
+        );
+        assert_eq!(parse_page(&page(&live)).unwrap().kind, Kind::Live);
+        let video = format!(
+            r#"<html><head><title>Watch: the road reopens</title><meta property="og:type" content="video.other"></head>
+            <body><article><h1>Watch: the road reopens</h1><video src="/v.mp4"></video><p>{para}</p></article></body></html>"#
+        );
+        assert_eq!(parse_page(&page(&video)).unwrap().kind, Kind::Video);
+        let text = format!(
+            r#"<html><head><title>Road reopens</title></head><body><article><h1>Road reopens</h1><p>{para}</p><p>{para}</p></article></body></html>"#
+        );
+        assert_eq!(parse_page(&page(&text)).unwrap().kind, Kind::Text);
+    }
+
+    #[test]
     fn a_short_story_with_a_headline_is_an_article() {
         let html = "<html><head><title>Council approves new library</title></head><body><main><h1>Council approves new library</h1>
             <p>The town council voted on Tuesday to build a new library next to the station.</p></main></body></html>";
