@@ -34,6 +34,7 @@ pub fn find(
     let clean = |raw: &[String]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for name in raw.iter().flat_map(|r| split_names(r)) {
+            let name = publisher.strip(name);
             if !publisher.is(&name) && !out.iter().any(|o| key(o) == key(&name)) {
                 out.push(name);
             }
@@ -47,7 +48,10 @@ pub fn find(
         .map(|m| clean(std::slice::from_ref(m)))
         .filter(|m| !m.is_empty())
         .collect();
-    let shown = shown(doc, bp, scope, content, &|n: &str| !publisher.is(n));
+    let shown: Vec<String> = shown(doc, bp, scope, content, &|n: &str| !publisher.is(n))
+        .into_iter()
+        .map(|n| publisher.strip(n))
+        .collect();
     let agrees = |names: &[String]| names.iter().any(|n| contains(&shown, n));
     if !declared.is_empty() && agrees(&declared) {
         // The byline names more writers than the declaration lists.
@@ -88,6 +92,21 @@ impl Publisher {
         }
         keys.retain(|k| !k.is_empty());
         Publisher { keys }
+    }
+
+    /// Drops the publisher's name glued after a writer's ("Jane Doe ExampleDaily").
+    fn strip(&self, name: String) -> String {
+        match name.rsplit_once(' ') {
+            Some((head, last)) if head.contains(' ') => {
+                let k = key(last);
+                if k.chars().count() >= 4 && self.keys.contains(&k) {
+                    head.to_string()
+                } else {
+                    name
+                }
+            }
+            _ => name,
+        }
     }
 
     fn is(&self, name: &str) -> bool {
@@ -202,13 +221,20 @@ fn first_byline<'a>(
                 (!n.is_empty()).then_some((d, n))
             })
             .unwrap_or((el, names));
-        // "By <a rel=author>A</a> and <a rel=author>B</a>": the line names them all.
-        if matches!(el.value().name(), "a" | "span" | "em" | "strong" | "b") {
-            if let Some(parent) = dom::parent(el) {
-                let wider = names_in(parent, keep);
-                if wider.len() > names.len() && names.iter().all(|n| contains(&wider, n)) {
-                    return wider;
+        // "By <a rel=author>A</a> and <a rel=author>B</a>": its siblings name the others.
+        if let Some(parent) = dom::parent(el) {
+            let mut all: Vec<String> = Vec::new();
+            for sib in parent.children().filter_map(ElementRef::wrap) {
+                if sib.id() == el.id() || is_byline_element(sib, bp.hints(sib)) {
+                    for n in names_in(sib, keep) {
+                        if !contains(&all, &n) {
+                            all.push(n);
+                        }
+                    }
                 }
+            }
+            if all.len() > names.len() && names.iter().all(|n| contains(&all, n)) {
+                return all;
             }
         }
         return names;
@@ -235,7 +261,21 @@ fn names_in(el: ElementRef<'_>, keep: &dyn Fn(&str) -> bool) -> Vec<String> {
     if text.is_empty() || text.chars().count() > MAX_BYLINE_CHARS {
         return Vec::new();
     }
-    split_names(&text).into_iter().filter(|n| keep(n)).collect()
+    names::names(&text, declares_author(el))
+        .into_iter()
+        .filter(|n| keep(n))
+        .collect()
+}
+
+/// `rel=author` or `itemprop=author`: markup that says its text is the author.
+fn declares_author(el: ElementRef<'_>) -> bool {
+    el.value().attrs().any(|(name, value)| match name {
+        "rel" => value
+            .split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("author")),
+        "itemprop" => value.contains("author") || value.contains("creator"),
+        _ => false,
+    })
 }
 
 /// Hint words of author elements, and of their parts that are never the name.
@@ -258,14 +298,7 @@ fn is_byline_element(el: ElementRef<'_>, h: &str) -> bool {
     let hinted = !h.is_empty()
         && AUTHOR_HINTS.iter().any(|w| h.contains(w))
         && !NOT_NAME_HINTS.iter().any(|w| h.contains(w));
-    hinted
-        || v.attrs().any(|(name, value)| match name {
-            "rel" => value
-                .split_ascii_whitespace()
-                .any(|r| r.eq_ignore_ascii_case("author")),
-            "itemprop" => value.contains("author") || value.contains("creator"),
-            _ => false,
-        })
+    hinted || declares_author(el)
 }
 
 /// A text that starts like a byline: "By Jane Doe", "Von ...", "Par ...", "Tác giả: ...".
@@ -285,13 +318,24 @@ fn opens_byline(t: &str) -> bool {
 /// the marker stands alone in its own element (`<em>By</em> <span>Jane</span>`).
 fn marker_line(text: ego_tree::NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
     let mut el = text.parent().and_then(ElementRef::wrap)?;
+    // A link or a heading that starts with "By" is another story's title.
+    let title = |e: ElementRef<'_>| {
+        matches!(
+            e.value().name(),
+            "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "code"
+        )
+    };
+    if title(el) {
+        return None;
+    }
     for _ in 0..2 {
         if text_of(el).split_whitespace().count() > 1 {
             break;
         }
         el = dom::parent(el)?;
     }
-    Some(el)
+    // The marker opens the line ("PARTITION BY x" in code does not).
+    (!title(el) && opens_byline(&text_of(el))).then_some(el)
 }
 
 /// Removes trailing paragraphs that are a byline or a source credit ("Hà Thu (tổng
@@ -499,9 +543,20 @@ mod tests {
             r#"<div class="author">jane.doe@example.com</div>"#,
             r#"<div class="author">Gazette Wire Services</div>"#,
             "<p>By most accounts, the plan worked.</p>",
+            r#"<div class="author">Internacional</div>"#,
+            r#"<h3><a href="/other">By Land And Sea</a></h3>"#,
+            "<pre><code>SELECT a\nPARTITION BY Region</code></pre>",
         ] {
             assert!(authors_of("", byline).is_empty(), "{byline}");
         }
+    }
+
+    #[test]
+    fn publisher_glued_to_a_name_is_dropped() {
+        assert_eq!(
+            authors_of("", r#"<div class="byline">Jane Doe ExampleGazette</div>"#),
+            vec!["Jane Doe"]
+        );
     }
 
     #[test]

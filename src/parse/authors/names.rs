@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::parse::dom::collapse;
 
 /// Words that introduce the names ("By Jane Doe", "Posted by", "Von", "Par", "Por").
-const MARKERS: &[&str] = &["by", "von", "par", "por", "bởi", "door", "av", "från"];
+const MARKERS: &[&str] = &["by", "von", "par", "por", "bởi", "door", "av", "af", "från"];
 
 /// Words that join two names in a list.
 const CONJUNCTIONS: &[&str] = &["and", "và", "und", "et", "y", "e", "&", "+", "with"];
@@ -60,7 +60,8 @@ const ORG_WORDS: &[&str] = &[
     "redaktion", "rédaction", "redacción", "redação", "redazione", "community", "blog",
     "website", "official", "email", "e-mail", "facebook", "twitter", "instagram", "linkedin",
     "youtube", "báo", "tạp", "đài", "cổng", "ttxvn", "nhóm", "tổng", "khác", "sở", "bộ",
-    "ubnd",
+    "ubnd", "agencia", "agência", "agence", "agentur", "republik", "republic", "république",
+    "república", "repubblica",
 ];
 
 /// News agencies: authors of nothing in particular (a credit, not a byline).
@@ -76,6 +77,14 @@ const AGENCIES: &[&str] = &[
     "anadolu",
     "bernama",
     "antara",
+    "ritzau",
+    "belga",
+];
+
+/// Articles that open a title or an organisation's name, never a person's
+/// ("El Sol de México", "Die Zeitung", "The Post").
+const ARTICLES: &[&str] = &[
+    "The", "El", "Los", "Las", "Die", "Der", "Das", "Les", "Il", "Gli",
 ];
 
 /// Name particles written in lower case ("Ludwig van Beethoven", "Carlos de la Cruz").
@@ -93,6 +102,20 @@ const DATE_WORDS: &[&str] = &[
     "read", "cập", "đăng",
 ];
 
+/// Date words that are also ordinary words: they end a name only before a date
+/// ("Jane Doe on Monday", not "Software Engineer on Google Play").
+const SHORT_DATE_WORDS: &[&str] = &["on", "at", "am", "um", "le", "el", "il"];
+
+/// True when a word starts a date: a number, a weekday or a month.
+fn next_is_date(w: Option<&&str>) -> bool {
+    w.is_some_and(|w| {
+        let l = lower_word(w);
+        w.chars().any(|c| c.is_ascii_digit())
+            || MONTHS.contains(&l.as_str())
+            || STOP_WORDS.contains(&l.as_str())
+    })
+}
+
 /// Capitalised words that end the name part of a byline.
 #[rustfmt::skip]
 const STOP_WORDS: &[&str] = &[
@@ -101,7 +124,10 @@ const STOP_WORDS: &[&str] = &[
     "ngày", "thứ", "chủ", "cập", "đăng", "hôm", "lúc", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "montag", "dienstag", "mittwoch",
     "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi",
-    "vendredi", "samedi", "dimanche", "today", "yesterday", "hôm", "sáng", "chiều", "tối",
+    "vendredi", "samedi", "dimanche", "today", "yesterday", "sáng", "chiều", "tối",
+    // "About Jane", "All posts", "More from": interface words, in a few languages.
+    "über", "alle", "all", "weitere", "mehr", "zur", "sobre", "plus", "más", "mais", "tous",
+    "todos", "todas", "toutes", "voir", "ver", "see",
 ];
 
 /// Month names, which end a name only when a day or year follows ("April 3").
@@ -115,22 +141,46 @@ const MONTHS: &[&str] = &[
 
 /// Splits a byline into validated person names, in order, without repeats.
 pub fn split_names(raw: &str) -> Vec<String> {
+    names(raw, true)
+}
+
+/// Like [`split_names`]; a one-word name ("Regan") is kept only when `single_ok` or when
+/// a marker introduced it ("by Regan"): the text of an element merely named "author" is
+/// too often a section or a place.
+pub fn names(raw: &str, single_ok: bool) -> Vec<String> {
     let text = collapse(&raw.replace(['\u{a0}', '\u{200b}'], " "));
-    let text = strip_marker(&text);
+    let (text, marked) = strip_marker(&text);
+    // "Name — Place": what follows an em dash is a dateline, not more names.
+    let text = text.split('—').next().unwrap_or(text);
     let items = list_items(text);
     // "Washington," alone in its element is still one item of a list.
     let alone = items.len() == 1
         && items[0].len() == 1
+        && (single_ok || marked)
         && !text.trim_end().ends_with([',', ';', '/', '|', '&']);
     let mut out: Vec<String> = Vec::new();
-    for item in &items {
-        if let Some(name) = person(item, alone) {
-            if !out.iter().any(|o| key(o) == key(&name)) {
-                out.push(name);
+    for (i, item) in items.iter().enumerate() {
+        match person(item, alone) {
+            Ok(name) => {
+                if !out.iter().any(|o| key(o) == key(&name)) {
+                    out.push(name);
+                }
             }
+            // "By entering this store you agree to ... End User Licence Agreement".
+            Err(NotName::Sentence) if i == 0 => return Vec::new(),
+            Err(_) => {}
         }
     }
     out
+}
+
+/// Why a list item is not a name.
+#[derive(Debug, PartialEq)]
+enum NotName {
+    /// It reads as running text ("By most accounts, ...").
+    Sentence,
+    /// Anything else: a date, a role, an organisation, a place in a list.
+    Other,
 }
 
 /// Comparison key of a name: lower-case letters and digits without marks
@@ -145,15 +195,29 @@ pub fn key(s: &str) -> String {
 
 /// The text after a byline marker ("Posted by X", "Analysis by X", "Text: X"), or the
 /// text itself when it has none. A marker deep in a sentence is not one.
-fn strip_marker(text: &str) -> &str {
+fn strip_marker(text: &str) -> (&str, bool) {
     let mut digits = false;
     let mut label = None;
     for (words, (at, word)) in word_spans(text).enumerate().take(13) {
+        // "ByJane Doe": the marker and the name in two elements with no space between.
+        if words == 0 {
+            if let Some(rest) = word.strip_prefix("By") {
+                if rest.chars().next().is_some_and(char::is_uppercase) {
+                    return (trim_separators(&text[at + 2..]), true);
+                }
+            }
+        }
         let lower = word.trim_end_matches(':').to_lowercase();
         let marker = MARKERS.contains(&lower.as_str())
             || (words == 0 && (lower == "theo" || lower == "tác"));
-        // "Analysis by Joe" or "Monday November 18, 2019 7:45 am PST by Joe".
-        if marker && (words <= 2 || digits) {
+        // "Analysis by Joe", "Monday November 18, 2019 7:45 am PST by Joe"; "von" is
+        // also a name particle ("Walter von Aachen"), so only first or after a date.
+        let placed = if lower == "von" {
+            words == 0 || digits || (words <= 2 && after_verb(text, at))
+        } else {
+            words <= 2 || digits
+        };
+        if marker && placed {
             let mut from = at + word.len();
             if lower == "tác" {
                 // "Tác giả: X": the marker is two words.
@@ -165,7 +229,7 @@ fn strip_marker(text: &str) -> &str {
                     from = text.len() - r.len();
                 }
             }
-            return trim_separators(&text[from..]);
+            return (trim_separators(&text[from..]), true);
         }
         // "Text: X", "Reporting: X".
         if label.is_none() && word.ends_with(':') && words <= 2 {
@@ -173,7 +237,31 @@ fn strip_marker(text: &str) -> &str {
         }
         digits |= word.chars().any(|c| c.is_ascii_digit());
     }
-    trim_separators(&text[label.unwrap_or(0)..])
+    (
+        trim_separators(&text[label.unwrap_or(0)..]),
+        label.is_some(),
+    )
+}
+
+/// German participles that put "von" in front of the writer ("Erstellt von X").
+const VON_VERBS: &[&str] = &[
+    "erstellt",
+    "veröffentlicht",
+    "geschrieben",
+    "verfasst",
+    "gepostet",
+    "publiziert",
+    "beitrag",
+    "artikel",
+    "text",
+];
+
+/// True when the word before byte `at` of `text` is one of [`VON_VERBS`].
+fn after_verb(text: &str, at: usize) -> bool {
+    text[..at]
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| VON_VERBS.contains(&lower_word(w).as_str()))
 }
 
 fn trim_separators(s: &str) -> &str {
@@ -239,8 +327,15 @@ fn is_caps(w: &str) -> bool {
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
+/// A word of three letters or more, all upper case (`Some(true)`) or not (`Some(false)`);
+/// `None` for initials and short words ("DJ", "E."), which fit either style.
+fn case_style(w: &str) -> Option<bool> {
+    let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+    (letters.len() >= 3).then(|| letters.iter().all(|c| c.is_uppercase()))
+}
+
 /// The person name in one list item, if it holds one.
-fn person(item: &[&str], alone: bool) -> Option<String> {
+fn person(item: &[&str], alone: bool) -> Result<String, NotName> {
     let mut words: &[&str] = item;
     // "Phóng viên Nguyễn Văn A", "Bài và ảnh: X" (the list split may have cut "và").
     let joined = words.join(" ").to_lowercase();
@@ -268,7 +363,8 @@ fn person(item: &[&str], alone: bool) -> Option<String> {
             || STOP_WORDS.contains(&l.as_str())
             || (MONTHS.contains(&l.as_str()) && next_has_digit)
             || (!run.is_empty() && is_role(w))
-            || (!run.is_empty() && is_caps(w) != run.iter().all(|r| is_caps(r)))
+            // "Jo Poe EXAMPLE DAILY", "CNN Business": the name's case changes.
+            || case_style(w).is_some_and(|c| run.iter().any(|r| case_style(r) == Some(!c)))
         {
             break;
         }
@@ -278,8 +374,10 @@ fn person(item: &[&str], alone: bool) -> Option<String> {
                 continue;
             }
             // Lower case after a name goes on with a date ("on Monday") or is a sentence.
-            if run.is_empty() || !DATE_WORDS.contains(&l.as_str()) {
-                return None;
+            let dated = DATE_WORDS.contains(&l.as_str())
+                && (!SHORT_DATE_WORDS.contains(&l.as_str()) || next_is_date(words.get(i + 1)));
+            if run.is_empty() || !dated {
+                return Err(NotName::Sentence);
             }
             break;
         }
@@ -289,10 +387,11 @@ fn person(item: &[&str], alone: bool) -> Option<String> {
             break;
         }
     }
-    while run
-        .last()
-        .is_some_and(|w| PARTICLES.contains(w) || is_role(w))
-    {
+    // "Jane Doe TI": a short upper-case word after a mixed-case name is an acronym.
+    let mixed = run.iter().any(|w| case_style(w) == Some(false));
+    while run.last().is_some_and(|w| {
+        PARTICLES.contains(w) || is_role(w) || (mixed && is_caps(w) && w.len() <= 3)
+    }) {
         run.pop();
     }
     let name = run.join(" ");
@@ -304,7 +403,20 @@ fn person(item: &[&str], alone: bool) -> Option<String> {
             name = head;
         }
     }
-    is_person_name(name, alone).then(|| name.to_string())
+    // "Jane DoeJane Doe": the same name twice in adjacent elements.
+    let half = name.len() / 2;
+    if name.len() % 2 == 0 && name.is_char_boundary(half) && name[..half] == name[half..] {
+        name = &name[..half];
+    }
+    // "Anzahl der Kommentare: 0": a label, not a name.
+    if run.last().is_some_and(|w| w.ends_with(':')) {
+        return Err(NotName::Other);
+    }
+    if is_person_name(name, alone) {
+        Ok(name.to_string())
+    } else {
+        Err(NotName::Other)
+    }
 }
 
 /// True when `s` reads as one person's name. A single word counts only when it was
@@ -323,7 +435,14 @@ pub fn is_person_name(s: &str, alone: bool) -> bool {
         return false;
     }
     let k = key(s);
-    if AGENCIES.iter().any(|a| k == *a) {
+    if AGENCIES.iter().any(|a| k == *a) || ARTICLES.contains(&words[0]) {
+        return false;
+    }
+    // "R. R.": initials alone name nobody in particular.
+    if words
+        .iter()
+        .all(|w| w.ends_with('.') || w.chars().filter(|c| c.is_alphabetic()).count() <= 1)
+    {
         return false;
     }
     words.iter().all(|w| {
@@ -331,7 +450,9 @@ pub fn is_person_name(s: &str, alone: bool) -> bool {
         let domain = w.rsplit_once('.').is_some_and(|(head, tail)| {
             !head.is_empty() && tail.chars().filter(|c| c.is_alphabetic()).count() >= 2
         });
+        // "PETA-Team": each part of a hyphenated word counts.
         !ORG_WORDS.contains(&l.as_str())
+            && !l.split('-').any(|p| ORG_WORDS.contains(&p))
             && !domain
             && (starts_upper(w) || PARTICLES.contains(w))
             && w.chars()
@@ -427,6 +548,31 @@ mod tests {
         ] {
             assert!(names(s).is_empty(), "{s}: {:?}", names(s));
         }
+    }
+
+    #[test]
+    fn particles_markers_and_datelines() {
+        // "von" is a particle inside a name and a marker before one.
+        assert_eq!(names("Walter von Aachen"), vec!["Walter von Aachen"]);
+        assert_eq!(names("Erstellt von Anna Berg"), vec!["Anna Berg"]);
+        assert_eq!(
+            names("Veröffentlicht am 8. Mai 2020 von Anna Berg"),
+            vec!["Anna Berg"]
+        );
+        // What follows an em dash is a place or a date.
+        assert_eq!(names("Por Ana Lima — Cidade Nova"), vec!["Ana Lima"]);
+        assert_eq!(names("ByAna Lima"), vec!["Ana Lima"]);
+        assert_eq!(names("Ana LimaAna Lima"), vec!["Ana Lima"]);
+        assert_eq!(names("Ana Lima on Monday"), vec!["Ana Lima"]);
+        assert!(names("Lead Engineer on Example Play").is_empty());
+        assert!(names("By entering this site you accept the Terms and Privacy Notice").is_empty());
+        assert!(names("Ana Lima, El Diario de Ejemplo").len() == 1);
+        assert!(names("R. R.").is_empty());
+        assert_eq!(names("LÝ BA"), vec!["LÝ BA"]);
+        assert_eq!(names("DJ Summers"), vec!["DJ Summers"]);
+        // A one-word name needs a marker when the source is not structured.
+        assert!(super::names("Internacional", false).is_empty());
+        assert_eq!(super::names("by Regan", false), vec!["Regan"]);
     }
 
     #[test]
