@@ -245,22 +245,33 @@ fn first_byline<'a>(
 /// Names in one byline element; `itemprop=author` with an `itemprop=name` inside reads
 /// the name only.
 fn names_in(el: ElementRef<'_>, keep: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let itemprop = |e: ElementRef<'_>, want: &str| {
+        e.value()
+            .attrs()
+            .any(|(k, v)| k == "itemprop" && v.split_ascii_whitespace().any(|p| p == want))
+    };
     let named = el
-        .descendants()
-        .skip(1)
-        .filter_map(ElementRef::wrap)
-        .find(|d| d.value().attr("itemprop") == Some("name"));
+        .value()
+        .attrs()
+        .any(|(k, _)| k == "itemprop")
+        .then(|| {
+            el.descendants()
+                .skip(1)
+                .filter_map(ElementRef::wrap)
+                .find(|d| itemprop(*d, "name"))
+        })
+        .flatten();
     let text = match named {
         Some(n) => n
             .value()
             .attr("content")
             .map(str::to_string)
-            .unwrap_or_else(|| text_of(n)),
-        None => text_of(el),
+            .or_else(|| short_text(n)),
+        None => short_text(el),
     };
-    if text.is_empty() || text.chars().count() > MAX_BYLINE_CHARS {
+    let Some(text) = text.filter(|t| !t.is_empty() && t.chars().count() <= MAX_BYLINE_CHARS) else {
         return Vec::new();
-    }
+    };
     names::names(&text, declares_author(el))
         .into_iter()
         .filter(|n| keep(n))
@@ -276,6 +287,20 @@ fn declares_author(el: ElementRef<'_>) -> bool {
         "itemprop" => value.contains("author") || value.contains("creator"),
         _ => false,
     })
+}
+
+/// The element's text, or `None` when its raw text is far longer than any byline: a
+/// wrapper named "author-page" around the whole page is not read whole, only to be
+/// thrown away.
+fn short_text(el: ElementRef<'_>) -> Option<String> {
+    let mut bytes = 0;
+    for t in el.descendants().filter_map(|n| n.value().as_text()) {
+        bytes += t.len();
+        if bytes > 8 * MAX_BYLINE_CHARS {
+            return None;
+        }
+    }
+    Some(text_of(el))
 }
 
 /// Hint words of author elements, and of their parts that are never the name.
@@ -304,6 +329,13 @@ fn is_byline_element(el: ElementRef<'_>, h: &str) -> bool {
 /// A text that starts like a byline: "By Jane Doe", "Von ...", "Par ...", "Tác giả: ...".
 fn opens_byline(t: &str) -> bool {
     let t = t.trim_start();
+    // Most text nodes fail on their first letter.
+    if !matches!(
+        t.as_bytes().first(),
+        Some(b'B' | b'b' | b'V' | b'P' | b'W' | b'T')
+    ) {
+        return false;
+    }
     let Some(first) = t.split_whitespace().next() else {
         return false;
     };
@@ -329,13 +361,13 @@ fn marker_line(text: ego_tree::NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
         return None;
     }
     for _ in 0..2 {
-        if text_of(el).split_whitespace().count() > 1 {
+        if short_text(el).is_none_or(|t| t.split_whitespace().count() > 1) {
             break;
         }
         el = dom::parent(el)?;
     }
     // The marker opens the line ("PARTITION BY x" in code does not).
-    (!title(el) && opens_byline(&text_of(el))).then_some(el)
+    (!title(el) && short_text(el).is_some_and(|t| opens_byline(&t))).then_some(el)
 }
 
 /// Removes trailing paragraphs that are a byline or a source credit ("Hà Thu (tổng
