@@ -28,7 +28,7 @@ const ROLES: &[&str] = &[
     "business", "sports", "sport", "political", "science", "tech", "technology", "health",
     "entertainment", "opinion", "analyst", "producer", "photographer", "photojournalist",
     "intern", "freelance", "freelancer", "journalist", "blogger", "guest", "investigative",
-    "national", "international", "foreign", "redakteur", "redakteurin", "autor", "autorin",
+    "national", "international", "foreign", "author", "redakteur", "redakteurin", "autor", "autorin",
     "journaliste", "rédacteur", "periodista", "redactor", "repórter", "jornalista",
     "correspondente", "corresponsal", "envoyé", "spécial", "pv", "btv", "ctv",
 ];
@@ -60,7 +60,8 @@ const ORG_WORDS: &[&str] = &[
     "redaktion", "rédaction", "redacción", "redação", "redazione", "community", "blog",
     "website", "official", "email", "e-mail", "facebook", "twitter", "instagram", "linkedin",
     "youtube", "báo", "tạp", "đài", "cổng", "ttxvn", "nhóm", "tổng", "khác", "sở", "bộ",
-    "ubnd", "agencia", "agência", "agence", "agentur", "republik", "republic", "république",
+    "ubnd", "gmbh", "e.v", "kg", "zeitung", "zeitschrift", "verlag", "presse", "magazin",
+    "institut", "software", "agencia", "agência", "agence", "agentur", "republik", "republic", "république",
     "república", "repubblica",
 ];
 
@@ -127,7 +128,10 @@ const STOP_WORDS: &[&str] = &[
     "vendredi", "samedi", "dimanche", "today", "yesterday", "sáng", "chiều", "tối",
     // "About Jane", "All posts", "More from": interface words, in a few languages.
     "über", "alle", "all", "weitere", "mehr", "zur", "sobre", "plus", "más", "mais", "tous",
-    "todos", "todas", "toutes", "voir", "ver", "see",
+    "todos", "todas", "toutes", "voir", "ver", "see", "further", "reading", "related",
+    // "Your Jane", "Euer Hans": a greeting signs off, it does not name.
+    "your", "our", "euer", "eure", "ihr", "ihre", "dein", "deine", "unser", "unsere", "votre",
+    "notre", "no",
 ];
 
 /// Month names, which end a name only when a day or year follows ("April 3").
