@@ -28,6 +28,7 @@ pub fn find(
     bp: &Boilerplate,
     scope: ElementRef<'_>,
     content: &Content<'_>,
+    h1: Option<ElementRef<'_>>,
     site: Option<&str>,
 ) -> Vec<String> {
     let publisher = Publisher::new(meta, site);
@@ -48,7 +49,7 @@ pub fn find(
         .map(|m| clean(std::slice::from_ref(m)))
         .filter(|m| !m.is_empty())
         .collect();
-    let shown: Vec<String> = shown(doc, bp, scope, content, &|n: &str| !publisher.is(n))
+    let shown: Vec<String> = shown(doc, bp, scope, content, h1, &|n: &str| !publisher.is(n))
         .into_iter()
         .map(|n| publisher.strip(n))
         .collect();
@@ -134,15 +135,19 @@ fn shown(
     bp: &Boilerplate,
     scope: ElementRef<'_>,
     content: &Content<'_>,
+    h1: Option<ElementRef<'_>>,
     keep: &dyn Fn(&str) -> bool,
 ) -> Vec<String> {
-    // The article's own wrappers hold the byline: only blocks off that line can be
-    // lists of other stories ("sidebar" on the body of a page with a sidebar is not).
+    // The article's own wrappers (around its body or its headline) hold the byline:
+    // only blocks off those lines can be lists of other stories ("sidebar" on the body
+    // of a page with a sidebar, or on a misnamed headline column, is not).
     let line: Vec<ego_tree::NodeId> = content
         .roots
         .first()
-        .map(|r| r.ancestors().map(|a| a.id()).collect())
-        .unwrap_or_default();
+        .into_iter()
+        .chain(h1.as_ref())
+        .flat_map(|r| r.ancestors().map(|a| a.id()))
+        .collect();
     let listed = |el: ElementRef<'_>| {
         el.ancestors()
             .take_while(|a| !line.contains(&a.id()))
@@ -581,6 +586,28 @@ mod tests {
         ] {
             assert!(authors_of("", byline).is_empty(), "{byline}");
         }
+    }
+
+    #[test]
+    fn byline_in_a_misnamed_headline_column() {
+        // The headline and byline sit in a column named "sidebar", the body beside it.
+        let para = "<p>The council met on a wet evening to weigh the plan for the river path, \
+            and after a long debate about costs, bridges and trees it agreed to try again.</p>";
+        let html = format!(
+            r#"<html><head><title>River path plan</title><meta property="og:type" content="article"></head>
+            <body><article><div id="sidebar" class="left-col"><h1>River path plan</h1>
+            <span class="author vcard"><a rel="author" href="/u/jd">Jane Doe</a></span></div>
+            <div class="right-col">{para}{para}{para}</div></article></body></html>"#
+        );
+        let raw = RawPage {
+            source: "t.html".into(),
+            url: None,
+            content_type: None,
+            fetched_at: chrono::Utc::now(),
+            bytes: html.into_bytes(),
+        };
+        let doc = crate::parse::parse(&raw, None).unwrap_or_else(|r| panic!("{}", r.reason));
+        assert_eq!(doc.authors, vec!["Jane Doe"]);
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         })
         .unwrap_or_default();
     if authors.is_empty() {
-        authors = authors::find(&html, &meta, &bp, scope, &content, site.as_deref());
+        authors = authors::find(&html, &meta, &bp, scope, &content, h1, site.as_deref());
     }
     if authors.is_empty() {
         authors = byline;
