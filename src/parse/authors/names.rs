@@ -559,6 +559,8 @@ mod tests {
         // "von" is a particle inside a name and a marker before one.
         assert_eq!(names("Walter von Aachen"), vec!["Walter von Aachen"]);
         assert_eq!(names("Erstellt von Anna Berg"), vec!["Anna Berg"]);
+        assert_eq!(names("Von: Anna Berg"), vec!["Anna Berg"]);
+        assert_eq!(names("erstellt von Dominique —"), vec!["Dominique"]);
         assert_eq!(
             names("Veröffentlicht am 8. Mai 2020 von Anna Berg"),
             vec!["Anna Berg"]
