@@ -202,8 +202,20 @@ fn first_byline<'a>(
                 _ => continue,
             },
             Node::Text(t) if opens_byline(t) => match marker_line(node) {
-                Some(el) => el,
-                None => continue,
+                Marker::Element(el) => el,
+                Marker::Line(anchor, line) => {
+                    if allowed(anchor) {
+                        let found: Vec<String> = names::names(&line, false)
+                            .into_iter()
+                            .filter(|n| keep(n))
+                            .collect();
+                        if !found.is_empty() {
+                            return found;
+                        }
+                    }
+                    continue;
+                }
+                Marker::None => continue,
             },
             _ => continue,
         };
@@ -351,10 +363,23 @@ fn opens_byline(t: &str) -> bool {
     ) || t.starts_with("Tác giả")
 }
 
-/// The element holding a byline marker's line: the text's parent, or its parent when
-/// the marker stands alone in its own element (`<em>By</em> <span>Jane</span>`).
-fn marker_line(text: ego_tree::NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
-    let mut el = text.parent().and_then(ElementRef::wrap)?;
+/// Where a byline marker's line is.
+enum Marker<'a> {
+    /// A short element that holds the whole line.
+    Element(ElementRef<'a>),
+    /// The line's text, when its element also holds much else (`<div><span>By</span>
+    /// <a>Jane</a> ... share buttons ...</div>`), with the element that holds it.
+    Line(ElementRef<'a>, String),
+    None,
+}
+
+/// The line a byline marker opens: the text's parent, or its parent when the marker
+/// stands alone in its own element (`<em>By</em> <span>Jane</span>`); when that element
+/// is long, the marker and the inline content after it.
+fn marker_line(text: ego_tree::NodeRef<'_, Node>) -> Marker<'_> {
+    let Some(mut el) = text.parent().and_then(ElementRef::wrap) else {
+        return Marker::None;
+    };
     // A link or a heading that starts with "By" is another story's title.
     let title = |e: ElementRef<'_>| {
         matches!(
@@ -363,16 +388,69 @@ fn marker_line(text: ego_tree::NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
         )
     };
     if title(el) {
-        return None;
+        return Marker::None;
     }
+    // The node whose following siblings continue the line.
+    let mut start = text;
     for _ in 0..2 {
-        if short_text(el).is_none_or(|t| t.split_whitespace().count() > 1) {
+        match short_text(el) {
+            Some(t) if t.split_whitespace().count() > 1 => break,
+            None => break,
+            Some(_) => {}
+        }
+        start = *el;
+        let Some(parent) = dom::parent(el) else {
+            return Marker::None;
+        };
+        el = parent;
+    }
+    if title(el) {
+        return Marker::None;
+    }
+    match short_text(el) {
+        // The marker opens the line ("PARTITION BY x" in code does not).
+        Some(t) if t.chars().count() <= MAX_BYLINE_CHARS => {
+            if opens_byline(&t) {
+                Marker::Element(el)
+            } else {
+                Marker::None
+            }
+        }
+        // Only when nothing comes before the marker in its block: "... codebase by
+        // <a>Dave</a>" is a sentence, not a byline.
+        _ if start.prev_siblings().all(|p| match p.value() {
+            Node::Text(t) => t.trim().is_empty(),
+            Node::Element(_) => ElementRef::wrap(p).is_some_and(|e| text_of(e).is_empty()),
+            _ => true,
+        }) =>
+        {
+            Marker::Line(el, inline_run(start))
+        }
+        _ => Marker::None,
+    }
+}
+
+/// Text of `start` and the inline nodes after it, up to the next block or a byline's
+/// length.
+fn inline_run(start: ego_tree::NodeRef<'_, Node>) -> String {
+    let mut out = String::new();
+    for n in std::iter::once(start).chain(start.next_siblings()) {
+        let piece = match n.value() {
+            Node::Text(t) => t.to_string(),
+            Node::Element(e) if n.id() != start.id() && dom::is_block_tag(e.name()) => break,
+            Node::Element(_) => match ElementRef::wrap(n).and_then(short_text) {
+                Some(t) => t,
+                None => break,
+            },
+            _ => continue,
+        };
+        if out.len() + piece.len() > MAX_BYLINE_CHARS * 2 {
             break;
         }
-        el = dom::parent(el)?;
+        out.push_str(&piece);
+        out.push(' ');
     }
-    // The marker opens the line ("PARTITION BY x" in code does not).
-    (!title(el) && short_text(el).is_some_and(|t| opens_byline(&t))).then_some(el)
+    dom::collapse(&out)
 }
 
 /// Removes trailing paragraphs that are a byline or a source credit ("Hà Thu (tổng
@@ -583,6 +661,9 @@ mod tests {
             r#"<div class="author">Internacional</div>"#,
             r#"<h3><a href="/other">By Land And Sea</a></h3>"#,
             "<pre><code>SELECT a\nPARTITION BY Region</code></pre>",
+            "<p>The path began as a side project of the <a href='/p'>town's parks board</a> by <a href='/d'>Dave Roe</a>, \
+             <a href='/j'>Joe Poe</a> and <a href='/b'>Bea Lee</a>, who believed that the river deserved better than the \
+             car park that had stood beside it for forty years.</p>",
         ] {
             assert!(authors_of("", byline).is_empty(), "{byline}");
         }
@@ -608,6 +689,22 @@ mod tests {
         };
         let doc = crate::parse::parse(&raw, None).unwrap_or_else(|r| panic!("{}", r.reason));
         assert_eq!(doc.authors, vec!["Jane Doe"]);
+    }
+
+    #[test]
+    fn marker_line_inside_a_long_block() {
+        let share: String = (0..40)
+            .map(|i| format!("<a href='/s{i}'>Share on network {i}</a> "))
+            .collect();
+        assert_eq!(
+            authors_of(
+                "",
+                &format!(
+                    r#"<div class="meta"><span>By</span> <a href="/u/jd">Jane Doe</a> <span>May 3, 2021</span> {share}</div>"#
+                )
+            ),
+            vec!["Jane Doe"]
+        );
     }
 
     #[test]

@@ -61,7 +61,7 @@ const ORG_WORDS: &[&str] = &[
     "website", "official", "email", "e-mail", "facebook", "twitter", "instagram", "linkedin",
     "youtube", "báo", "tạp", "đài", "cổng", "ttxvn", "nhóm", "tổng", "khác", "sở", "bộ",
     "ubnd", "gmbh", "e.v", "kg", "zeitung", "zeitschrift", "verlag", "presse", "magazin",
-    "institut", "software", "agencia", "agência", "agence", "agentur", "republik", "republic", "république",
+    "institut", "software", "cc", "agencia", "agência", "agence", "agentur", "republik", "republic", "république",
     "república", "repubblica",
 ];
 
