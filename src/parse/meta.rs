@@ -42,6 +42,13 @@ pub struct LdArticle {
     pub date_published: Option<String>,
     pub date_modified: Option<String>,
     pub authors: Vec<String>,
+    /// `author` entries that only point at a `Person` elsewhere (`{"@id": ...}`), as
+    /// Yoast's `@graph` writes them; resolved once every script is read.
+    pub author_refs: Vec<String>,
+    /// The same on the `WebPage` object, where older Yoast versions put the author.
+    pub page_author_refs: Vec<String>,
+    /// `@id` and `name` of every `Person` object, for resolving `author_refs`.
+    pub people: Vec<(String, String)>,
     pub section: Option<String>,
     pub keywords: Vec<String>,
     pub language: Option<String>,
@@ -158,7 +165,10 @@ pub fn read(doc: &Html) -> Meta {
             "article:section" | "section" => m.section = m.section.take().or(Some(content)),
             "article:tag" => m.tags.push(content),
             "keywords" | "news_keywords" => m.keywords.extend(split_list(&content)),
-            "author" | "article:author" | "dc.creator" | "byl" => m.meta_authors.push(content),
+            "author" | "article:author" | "og:article:author" | "dc.creator"
+            | "dcterms.creator" | "byl" | "parsely-author" | "sailthru.author" => {
+                m.meta_authors.push(content)
+            }
             "article:published_time"
             | "datepublished"
             | "pubdate"
@@ -195,6 +205,19 @@ pub fn read(doc: &Html) -> Meta {
         } else if let Ok(value) = serde_json::from_str::<Value>(&sanitize_json(&raw)) {
             read_ld(&value, &mut m.ld);
         }
+    }
+    if m.ld.authors.is_empty() {
+        let ld = &mut m.ld;
+        let refs = if ld.author_refs.is_empty() {
+            &ld.page_author_refs
+        } else {
+            &ld.author_refs
+        };
+        ld.authors = refs
+            .iter()
+            .filter_map(|r| ld.people.iter().find(|(id, _)| id == r))
+            .map(|(_, name)| name.clone())
+            .collect();
     }
     m
 }
@@ -241,6 +264,17 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
             }
             let t = types(v);
             out.types.extend(t.iter().cloned());
+            if t.iter().any(|t| t == "person") {
+                if let (Some(id), Some(name)) = (
+                    o.get("@id").and_then(Value::as_str),
+                    o.get("name").and_then(as_text),
+                ) {
+                    out.people.push((id.to_string(), name));
+                }
+            }
+            if t.iter().any(|t| t == "webpage") && out.page_author_refs.is_empty() {
+                out.page_author_refs = ld_refs(o.get("author"));
+            }
             if t.iter().any(|t| t == "breadcrumblist") {
                 if let Some(Value::Array(items)) = o.get("itemListElement") {
                     let mut named: Vec<(i64, String)> = items
@@ -295,7 +329,9 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     Some(Value::Array(a)) => a.iter().filter_map(as_text).collect(),
                     _ => vec![],
                 };
-                out.authors = ld_people(o.get("author"));
+                let author = o.get("author").or_else(|| o.get("creator"));
+                out.authors = ld_people(author);
+                out.author_refs = ld_refs(author);
                 out.publisher = o.get("publisher").and_then(as_text);
             }
         }
@@ -303,20 +339,35 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
     }
 }
 
-/// Author names from a JSON-LD `author` value, leaving out organisations.
+/// Author names from a JSON-LD `author` value, leaving out organisations. A string is
+/// kept whole: the author cleaner splits lists and drops an outlet after a comma.
 fn ld_people(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::String(s)) => split_list(s),
+        Some(Value::String(s)) => non_empty(s).into_iter().collect(),
         Some(Value::Array(a)) => a.iter().flat_map(|x| ld_people(Some(x))).collect(),
         Some(o @ Value::Object(_)) => {
             if types(o)
                 .iter()
-                .any(|t| t == "organization" || t == "newsmediaorganization")
+                .any(|t| t.ends_with("organization") || matches!(t.as_str(), "brand" | "website"))
             {
                 return vec![];
             }
             o.get("name").and_then(as_text).into_iter().collect()
         }
+        _ => vec![],
+    }
+}
+
+/// The `@id`s of `author` entries that carry no name of their own.
+fn ld_refs(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a.iter().flat_map(|x| ld_refs(Some(x))).collect(),
+        Some(Value::Object(o)) if o.get("name").is_none() => o
+            .get("@id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
         _ => vec![],
     }
 }

@@ -4,6 +4,7 @@
 //! first, the visible page second. The heavy lifting lives in the submodules; this
 //! file decides which source wins for each field.
 
+pub mod authors;
 pub mod charset;
 pub mod content;
 pub mod dom;
@@ -231,12 +232,12 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|r| r.authors.as_ref())
         .map(|s| {
             html.select(s)
-                .flat_map(|e| split_names(&text_of(e)))
+                .flat_map(|e| authors::split_names(&text_of(e)))
                 .collect()
         })
         .unwrap_or_default();
     if authors.is_empty() {
-        authors = self::authors(&html, &meta, &bp, scope, site.as_deref());
+        authors = authors::find(&html, &meta, &bp, scope, &content, h1, site.as_deref());
     }
     if authors.is_empty() {
         authors = byline;
@@ -327,7 +328,7 @@ fn read_body<'a>(
         paragraphs.remove(0);
     }
     drop_dateline_edges(&mut paragraphs);
-    let byline = split_trailing_byline(&mut paragraphs);
+    let byline = authors::split_trailing_byline(&mut paragraphs);
     Body {
         h1,
         title,
@@ -943,76 +944,6 @@ fn category(
         .filter(|t| usable(t) && t.chars().count() <= 40)
 }
 
-/// Author names: JSON-LD, then meta tags, then a byline element; names must look like names.
-fn authors(
-    doc: &Html,
-    meta: &Meta,
-    bp: &Boilerplate,
-    scope: ElementRef<'_>,
-    site: Option<&str>,
-) -> Vec<String> {
-    // The publisher is not an author ("VnExpress", "Dân Trí" in meta author tags).
-    let mut publishers: Vec<String> = [meta.og_site_name.as_deref(), meta.ld.publisher.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(fold)
-        .collect();
-    if let Some(host) = site {
-        publishers.extend(host.split('.').filter(|l| l.len() > 3).map(fold));
-    }
-    let is_publisher = |name: &str| {
-        let f = fold(name);
-        publishers
-            .iter()
-            .any(|p| !p.is_empty() && (p == &f || p.starts_with(&f) || f.starts_with(p.as_str())))
-    };
-    let clean = |list: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for raw in list {
-            for name in split_names(raw) {
-                if !out.contains(&name) && !is_publisher(&name) {
-                    out.push(name);
-                }
-            }
-        }
-        out
-    };
-    let from_ld = clean(&meta.ld.authors);
-    if !from_ld.is_empty() {
-        return from_ld;
-    }
-    let from_meta = clean(&meta.meta_authors);
-    if !from_meta.is_empty() {
-        return from_meta;
-    }
-    let _ = doc;
-    let bylines: Vec<String> = scope
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| {
-            let h = bp.hints(*e);
-            (h.contains("author")
-                || h.contains("byline")
-                || h.contains("tac-gia")
-                || h.contains("writer")
-                || h.contains("reporter"))
-                && !h.contains("avatar")
-                && !h.contains("img")
-        })
-        .filter(|e| {
-            !e.ancestors().any(|a| {
-                a.id() != scope.id()
-                    && bp.contains(a.id())
-                    && ElementRef::wrap(a).is_some_and(|el| !bp.hints(el).contains("author"))
-            })
-        })
-        .map(text_of)
-        .filter(|t| !t.is_empty() && t.chars().count() <= 80)
-        .take(1)
-        .collect();
-    clean(&bylines)
-}
-
 /// Removes short first or last paragraphs that only state when the story was published
 /// or updated ("Published Monday, November 18, 2019 8:22AM EST", "Cập nhật 17/09/2020"):
 /// page furniture that CMSs place inside the body container.
@@ -1068,136 +999,6 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
     }
 }
 
-/// Removes trailing paragraphs that are a byline or a source credit ("Hà Thu (tổng
-/// hợp)", "Theo Thanh Xuân", "VnEconomy") and returns the person names among them.
-/// Many CMSs put the byline as the last paragraph of the body.
-fn split_trailing_byline(paragraphs: &mut Vec<String>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    while paragraphs.len() > 1 && names.len() < 6 {
-        let Some(last) = paragraphs.last() else { break };
-        let Some(core) = byline_core(last) else { break };
-        let found: Vec<String> = split_names(&core)
-            .into_iter()
-            .filter(|n| n.split_whitespace().count() >= 2)
-            .collect();
-        names.splice(0..0, found);
-        paragraphs.pop();
-    }
-    names
-}
-
-/// The names part of a byline line, or `None` when the line reads like text.
-fn byline_core(line: &str) -> Option<String> {
-    let t = line.trim();
-    if t.is_empty()
-        || t.chars().count() > 60
-        || t.ends_with(['.', '!', '?', ':', ',', ';', '"', '”'])
-    {
-        return None;
-    }
-    let mut core = t.to_string();
-    for mark in ["(tổng hợp)", "(Tổng hợp)", "(tổng hợp", "tổng hợp"] {
-        core = core.replace(mark, " ");
-    }
-    let core = core
-        .trim()
-        .trim_start_matches("Theo ")
-        .trim_start_matches("theo ")
-        .trim();
-    // "(Theo Reuters)" and similar credits in brackets.
-    let core = core
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .trim()
-        .trim_start_matches("Theo ")
-        .trim();
-    let words: Vec<&str> = core
-        .split_whitespace()
-        .filter(|w| !matches!(*w, "-" | "–" | "/" | "và" | "&"))
-        .collect();
-    let capitalised = |w: &&str| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            && w.chars()
-                .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
-    };
-    (!words.is_empty() && words.len() <= 6 && words.iter().all(capitalised))
-        .then(|| core.to_string())
-}
-
-/// Lower-case ASCII letters only, for comparing names across spellings ("Dân Trí" ~ "dantri").
-fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect::<String>()
-        .replace('đ', "d")
-}
-
-/// Splits a byline into validated person names.
-pub fn split_names(raw: &str) -> Vec<String> {
-    let mut s = raw.trim().to_string();
-    for prefix in [
-        "Theo ",
-        "theo ",
-        "By ",
-        "by ",
-        "Bởi ",
-        "Tác giả:",
-        "Tác giả",
-        "Author:",
-        "Nhóm phóng viên",
-        "PV:",
-    ] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            s = rest.trim().to_string();
-        }
-    }
-    s.split([',', '/', '&', ';', '|'])
-        .flat_map(|p| p.split(" và ").map(str::to_string).collect::<Vec<_>>())
-        .flat_map(|p| p.split(" and ").map(str::to_string).collect::<Vec<_>>())
-        .map(|p| {
-            p.trim()
-                .trim_matches(['-', '–', '(', ')', '.', ' '])
-                .to_string()
-        })
-        .filter(|p| is_person_name(p))
-        .collect()
-}
-
-fn is_person_name(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() > 5 || s.contains('@') || s.contains("://") {
-        return false;
-    }
-    let lower = s.to_lowercase();
-    if [
-        "email",
-        "admin",
-        "facebook",
-        "twitter",
-        "staff",
-        "reporter",
-        "editor",
-        "tổng hợp",
-        "báo ",
-        "tác giả",
-        "khác",
-        "news",
-        "online",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-    {
-        return false;
-    }
-    words.iter().all(|w| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            && w.chars()
-                .all(|c| c.is_alphabetic() || c == '\'' || c == '-' || c == '.')
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1234,37 +1035,6 @@ mod tests {
                 "The last sentence, published as part of the story."
             ]
         );
-    }
-
-    #[test]
-    fn trailing_byline_leaves_the_body() {
-        let mut paras = vec![
-            "Nội dung bài viết dài.".to_string(),
-            "Theo Thanh Xuân".to_string(),
-            "VnEconomy".to_string(),
-        ];
-        assert_eq!(split_trailing_byline(&mut paras), vec!["Thanh Xuân"]);
-        assert_eq!(paras, vec!["Nội dung bài viết dài."]);
-        let mut paras = vec!["Đoạn một.".to_string(), "Hà Thu (tổng hợp)".to_string()];
-        assert_eq!(split_trailing_byline(&mut paras), vec!["Hà Thu"]);
-        // A last sentence is body text.
-        let mut paras = vec![
-            "Đoạn một.".to_string(),
-            "Bộ Y tế cho biết sẽ tiếp tục theo dõi.".to_string(),
-        ];
-        assert!(split_trailing_byline(&mut paras).is_empty());
-        assert_eq!(paras.len(), 2);
-    }
-
-    #[test]
-    fn byline_names() {
-        assert_eq!(
-            split_names("NHẬT XUÂN và NGHI VŨ"),
-            vec!["NHẬT XUÂN", "NGHI VŨ"]
-        );
-        assert_eq!(split_names("Theo Thanh Xuân"), vec!["Thanh Xuân"]);
-        assert!(split_names("Email the author").is_empty());
-        assert!(split_names("17/09/2020").is_empty());
     }
 
     fn parse_page(raw: &RawPage) -> Result<Document, Reject> {

@@ -4,6 +4,7 @@
 //! (the corpora beside the checkout) are `#[ignore]`d so `cargo test` passes on a
 //! fresh clone; `.ci/run` runs them with `--include-ignored`.
 
+mod authors;
 mod bad_input;
 mod common;
 mod corpus;
