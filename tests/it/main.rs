@@ -13,5 +13,6 @@ mod dataset;
 mod dedupe;
 mod photo;
 mod portal;
+mod props;
 mod seed;
 mod server;
