@@ -1,6 +1,7 @@
 //! Helpers: run the binary, read a table back as JSON-like rows, normalise label text.
 
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -68,7 +69,12 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
     if std::env::var(REQUIRE_CORPUS).is_ok_and(|v| v == "1") {
         panic!("{REQUIRE_CORPUS}=1 but {why}");
     }
-    eprintln!("skipped: {why}; set {REQUIRE_CORPUS}=1 to make this a failure");
+    // Straight to the process's stderr: the test harness would swallow `eprintln!` of a
+    // passing test, and a skip must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {why}; set {REQUIRE_CORPUS}=1 to make this a failure"
+    );
     None
 }
 

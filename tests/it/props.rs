@@ -25,7 +25,7 @@ use newsmill::record::{Outcome, RawPage, Reject};
 use newsmill::sources::{self, Input};
 
 /// Cases per test unless `PROPTEST_CASES` says otherwise.
-const DEFAULT_CASES: u32 = 500;
+const DEFAULT_CASES: u32 = 700;
 /// A page that takes longer than this is a hang (debug builds are ~10x slower than release).
 const PAGE_DEADLINE: Duration = Duration::from_secs(30);
 /// `newsmill extract`'s default page size limit.
