@@ -51,7 +51,7 @@ fn config() -> Config {
 /// What a page became, reduced to what the property looks at.
 #[derive(Debug)]
 enum Seen {
-    Article,
+    Article { title: String },
     Reject { reason: String, detail: String },
 }
 
@@ -86,9 +86,12 @@ fn check_page(
         ))
     };
     match run_page(name, bytes, content_type, url) {
-        None => Err(failed(format!("did not finish within {PAGE_DEADLINE:?}"))),
-        Some(Seen::Article) => Ok(()),
-        Some(Seen::Reject { reason, detail }) => {
+        Err(why) => Err(failed(why)),
+        Ok(Seen::Article { title }) if title.trim().is_empty() => {
+            Err(failed("an article without a title".to_string()))
+        }
+        Ok(Seen::Article { .. }) => Ok(()),
+        Ok(Seen::Reject { reason, detail }) => {
             if reason.is_empty() || detail.trim().is_empty() {
                 Err(failed(format!(
                     "reject without a reason or detail: {reason:?} {detail:?}"
@@ -108,13 +111,14 @@ fn xxh3(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// What the page became, or `None` when it took longer than the deadline.
+/// What the page became, or why there is no answer (a hang, or a panic outside the
+/// stages' own guard).
 fn run_page(
     name: &str,
     bytes: &[u8],
     content_type: Option<&str>,
     url: Option<&str>,
-) -> Option<Seen> {
+) -> Result<Seen, String> {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("temp file");
@@ -133,7 +137,7 @@ fn run_page(
                         ..raw
                     };
                     match process(&raw, &CONTEXT) {
-                        Outcome::Article(_) => Seen::Article,
+                        Outcome::Article(a) => Seen::Article { title: a.title },
                         Outcome::Reject(r) => seen(&r),
                     }
                 }
@@ -141,7 +145,12 @@ fn run_page(
             let _ = tx.send(seen);
         })
         .expect("thread starts");
-    rx.recv_timeout(PAGE_DEADLINE).ok()
+    rx.recv_timeout(PAGE_DEADLINE).map_err(|e| match e {
+        mpsc::RecvTimeoutError::Timeout => format!("did not finish within {PAGE_DEADLINE:?}"),
+        mpsc::RecvTimeoutError::Disconnected => {
+            "panicked outside pipeline::process (reading the file?)".to_string()
+        }
+    })
 }
 
 /// One stage context for all cases, as a run shares one among its workers.
@@ -713,9 +722,9 @@ fn the_unmutated_page_is_an_article() {
         byline: true,
     };
     let seen = run_page("page.html", article(&s).as_bytes(), None, None);
-    assert!(matches!(seen, Some(Seen::Article)), "{seen:?}");
+    assert!(matches!(seen, Ok(Seen::Article { .. })), "{seen:?}");
     // The same page gzipped is read through the decompressor.
     let z = gzip(article(&s).as_bytes());
     let seen = run_page("page.html.gz", &z, None, None);
-    assert!(matches!(seen, Some(Seen::Article)), "{seen:?}");
+    assert!(matches!(seen, Ok(Seen::Article { .. })), "{seen:?}");
 }
