@@ -728,3 +728,43 @@ fn the_unmutated_page_is_an_article() {
     let seen = run_page("page.html.gz", &z, None, None);
     assert!(matches!(seen, Ok(Seen::Article { .. })), "{seen:?}");
 }
+
+/// Pages that once made a stage superlinear, at sizes where that showed: each must
+/// finish well within the deadline (a debug build takes a few seconds for all).
+#[test]
+fn pathological_pages_finish_in_time() {
+    let head = "<html><head><title>A long page</title><link rel=\"canonical\" href=\"https://news.example/long.html\"></head><body><h1>A long page</h1><div class=\"content\"><p>The council approved the new rail line after a long debate on Tuesday, and residents expect the works to start in spring.</p>";
+    let pages = [
+        // Thousands of unclosed list items: each asked whether its list holds prose.
+        (
+            "list",
+            format!(
+                "{head}<ul>{}</ul></div></body></html>",
+                "<li>short item".repeat(30_000)
+            ),
+        ),
+        // A flat gallery: each image searched the whole block for its caption.
+        (
+            "gallery",
+            format!(
+                "{head}<div class=\"gallery\">{}</div></div></body></html>",
+                (0..3000)
+                    .map(|i| format!("<img src=\"/p/{i}.jpg\"><p class=\"caption\">Photo {i}</p>"))
+                    .collect::<String>()
+            ),
+        ),
+        // Deep nesting: a stack overflow in the recursive walks.
+        (
+            "nesting",
+            format!("{head}{}deep</div></body></html>", "<span>".repeat(20_000)),
+        ),
+    ];
+    for (name, page) in pages {
+        let started = std::time::Instant::now();
+        let seen = run_page(&format!("{name}.html"), page.as_bytes(), None, None);
+        let took = started.elapsed();
+        assert!(seen.is_ok(), "{name}: {seen:?}");
+        assert!(took < Duration::from_secs(20), "{name} took {took:?}");
+        eprintln!("{name}: {took:?}");
+    }
+}
