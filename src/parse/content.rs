@@ -492,6 +492,7 @@ pub fn paragraphs(
         heading: false,
         in_prose_list: false,
         stats,
+        prose_lists: HashMap::default(),
     };
     for root in &content.roots {
         em.flush();
@@ -523,6 +524,9 @@ struct Emitter<'s> {
     heading: bool,
     in_prose_list: bool,
     stats: &'s Stats,
+    /// [`is_prose_list`] of each list met, asked once per list rather than once per
+    /// item (a list of thousands of short items was quadratic).
+    prose_lists: HashMap<NodeId, bool>,
 }
 
 impl Emitter<'_> {
@@ -591,9 +595,12 @@ fn walk(
                     em.flush();
                     em.heading = matches!(name, "h2" | "h3" | "h4" | "h5" | "h6");
                     em.in_prose_list = name == "li"
-                        && child
-                            .parent()
-                            .is_some_and(|list| is_prose_list(list, em.stats));
+                        && child.parent().is_some_and(|list| {
+                            let stats = em.stats;
+                            *em.prose_lists
+                                .entry(list.id())
+                                .or_insert_with(|| is_prose_list(list, stats))
+                        });
                     walk(child, in_link, bp, skip, em);
                     em.flush();
                 } else {

@@ -7,6 +7,7 @@
 pub mod authors;
 pub mod charset;
 pub mod content;
+pub mod depth;
 pub mod dom;
 pub mod hints;
 pub mod images;
@@ -66,7 +67,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let decoded = charset::decode(&raw.bytes, raw.content_type.as_deref(), tld.as_deref());
     // A site's own rules may select on any attribute; the generic extractor reads few.
     let text = prune::prune_with(&decoded.text, rules.is_some());
-    let html = Html::parse_document(&text);
+    let mut html = Html::parse_document(&text);
+    depth::cap(&mut html.tree, depth::MAX_DEPTH);
     let meta = meta::read(&html);
     let base = base_url(&meta, fetched.as_ref());
     let canonical_url = [

@@ -1,6 +1,7 @@
 //! Helpers: run the binary, read a table back as JSON-like rows, normalise label text.
 
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -42,8 +43,39 @@ pub fn fixtures() -> PathBuf {
 }
 
 /// The shared corpora beside the checkout (`../shared`).
-pub fn shared() -> PathBuf {
+fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// Set to `1` (as `.ci/run` does) to make a missing corpus a failure instead of a skip.
+pub const REQUIRE_CORPUS: &str = "NEWSMILL_REQUIRE_CORPUS";
+
+/// The folder of corpus `name` in `../shared/corpus`, or `None` when it is not there.
+///
+/// The corpora are not part of the repository, so a plain clone must still pass
+/// `cargo test -- --include-ignored`: a test that needs one says on stderr that it was
+/// skipped and why, then returns. CI has the corpora; there a missing one means the
+/// gate measured nothing, so `NEWSMILL_REQUIRE_CORPUS=1` turns the skip into a panic.
+/// Every test that reads `../shared` goes through here.
+pub fn corpus(name: &str) -> Option<PathBuf> {
+    let dir = shared().join("corpus").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let why = format!(
+        "{} not found (the corpora sit beside the checkout as ../shared/corpus)",
+        dir.display()
+    );
+    if std::env::var(REQUIRE_CORPUS).is_ok_and(|v| v == "1") {
+        panic!("{REQUIRE_CORPUS}=1 but {why}");
+    }
+    // Straight to the process's stderr: the test harness would swallow `eprintln!` of a
+    // passing test, and a skip must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {why}; set {REQUIRE_CORPUS}=1 to make this a failure"
+    );
+    None
 }
 
 /// The complete Parquet files of one table.

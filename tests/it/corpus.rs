@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::common::{extract, label_micros, norm, norm_opt, rows, shared};
+use crate::common::{corpus, extract, label_micros, norm, norm_opt, rows};
 
 /// A named field's hits, using eval's tally.
 struct Tally {
@@ -32,7 +32,9 @@ fn str_eq(got: &Value, want: &Value) -> bool {
 #[test]
 #[ignore = "needs ../shared/corpus/vi-news (run by .ci/run with --include-ignored)"]
 fn vi_news_pages_match_their_labels() {
-    let dir = shared().join("corpus/vi-news");
+    let Some(dir) = corpus("vi-news") else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     extract(&[&dir.join("html")], out.path());
     let articles = rows(out.path(), "articles");
@@ -239,7 +241,10 @@ fn vi_news_pages_match_their_labels() {
 #[test]
 #[ignore = "needs ../shared/corpus/extraction-bench (run by .ci/run with --include-ignored)"]
 fn extraction_bench_pages_all_become_articles() {
-    let dir = shared().join("corpus/extraction-bench/html");
+    let Some(dir) = corpus("extraction-bench") else {
+        return;
+    };
+    let dir = dir.join("html");
     let out = tempfile::tempdir().unwrap();
     extract(&[&dir], out.path());
     let pages = std::fs::read_dir(&dir).unwrap().count();
