@@ -192,9 +192,18 @@ pub(crate) fn month_day(a: u32, b: u32, order: DayOrder) -> Option<(u32, u32)> {
     }
 }
 
-/// Every date written in `text`, in order of appearance.
+/// Every date written in `text`, in order of appearance, none overlapping the one
+/// before it.
 pub fn scan(text: &str, order: DayOrder) -> impl Iterator<Item = Shown> + '_ {
-    years(text).filter_map(move |(ys, y)| at_year(text, ys, y, order))
+    let mut last_end = 0;
+    years(text).filter_map(move |(ys, y)| {
+        if ys < last_end {
+            return None;
+        }
+        let s = at_year(text, ys, y, order).filter(|s| s.start >= last_end)?;
+        last_end = s.end;
+        Some(s)
+    })
 }
 
 /// The first date written in `text`.
