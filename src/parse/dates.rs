@@ -19,7 +19,7 @@
 //! read, and text is scanned for dates only around four-digit years
 //! ([`crate::normalise::dates::visible`]).
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use scraper::{ElementRef, Html};
 
 use super::content::Boilerplate;
@@ -43,6 +43,8 @@ mod weight {
     pub const TIME: i32 = 56;
     /// An element named for dates (`class="date"`, `post-meta`, `byline`).
     pub const NAMED: i32 = 50;
+    /// A date shown in the article that may overrule a machine date (see `prefer_shown`).
+    pub const SHOWN: i32 = 56;
     /// A date in the text right after the headline, without markup.
     pub const NEAR_AFTER: i32 = 45;
     /// The last date in the text right before the headline.
@@ -184,6 +186,8 @@ pub fn find(p: &Page<'_, '_>) -> Found {
             }
         }
     }
+    local_day_of_utc(&mut cands);
+    prefer_shown(&mut cands);
     if tracing::enabled!(tracing::Level::DEBUG) {
         for c in &cands {
             tracing::debug!(
@@ -203,6 +207,85 @@ pub fn find(p: &Page<'_, '_>) -> Found {
             .collect(),
         modified,
         shown,
+    }
+}
+
+/// When the best date is an instant stated in UTC and the page shows readers a local
+/// date or time of the same moment (a `<time>` without offset, the date under the
+/// headline, the URL's day), the page's offset is taken from that: with a time, the
+/// difference of the two clocks; with a day only, the smallest whole-hour offset that
+/// puts the instant on that day. The instant is unchanged; only the day it is told in
+/// follows the page ("2023-11-09T01:09Z" on a page that shows "November 8, 2023 at
+/// 6:09 p.m." is the 8th).
+fn local_day_of_utc(cands: &mut [Candidate]) {
+    let Some(best) = cands.first() else { return };
+    if !(best.stated && best.timed && best.at.offset().local_minus_utc() == 0) {
+        return;
+    }
+    let utc = best.at.naive_utc();
+    // The heaviest local statement decides, also when it agrees with the UTC day.
+    let Some(c) = cands[1..]
+        .iter()
+        .find(|c| !c.stated && c.weight >= weight::NAMED)
+    else {
+        return;
+    };
+    let local = c.at.naive_local();
+    let offset = if c.timed {
+        let secs = (local - utc).num_seconds();
+        // The same moment on two clocks: whole quarter hours apart, at most 14 h.
+        let off = ((secs as f64 / 900.0).round() as i32) * 900;
+        ((secs - off as i64).abs() <= 90 && off.abs() <= 14 * 3600).then_some(off)
+    } else if matches!(c.source, "url" | "time" | "microdata") {
+        // A day only: trusted from the URL or date markup, and for the offsets of
+        // inhabited zones (UTC-8 to UTC+11 cover nearly all news).
+        let (day, utc_day) = (local.date(), utc.date());
+        let hour = utc.time().hour() as i32;
+        if Some(day) == utc_day.pred_opt() && hour < 8 {
+            Some(-(hour + 1) * 3600)
+        } else if Some(day) == utc_day.succ_opt() && hour >= 13 {
+            Some((24 - hour) * 3600)
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    let Some(off) = offset.and_then(FixedOffset::east_opt) else {
+        return;
+    };
+    for c in cands.iter_mut() {
+        if c.stated && c.timed && c.at.offset().local_minus_utc() == 0 {
+            c.at = c.at.with_timezone(&off);
+        }
+    }
+}
+
+/// Machine dates go stale: a CMS keeps the day a draft was created, or stamps every
+/// re-save as the publication. When the date shown to readers in the article (a
+/// date-named element or a `<time>` there) names another day, and at least as many of
+/// the page's places state that day as state the machine's, the shown date wins.
+fn prefer_shown(cands: &mut [Candidate]) {
+    let Some(best) = cands.first() else { return };
+    if !matches!(best.source, "json-ld" | "meta" | "microdata") {
+        return;
+    }
+    let day = |c: &Candidate| c.at.date_naive();
+    let best_day = day(best);
+    let Some(i) = cands.iter().position(|c| {
+        matches!(c.source, "visible" | "time")
+            && c.weight >= weight::SHOWN
+            && c.weight < weight::JSON_LD_OTHER
+    }) else {
+        return;
+    };
+    let shown_day = day(&cands[i]);
+    if shown_day == best_day {
+        return;
+    }
+    let count = |d: NaiveDate| cands.iter().filter(|c| day(c) == d).count();
+    if count(shown_day) >= count(best_day) {
+        cands[..=i].rotate_right(1);
     }
 }
 
