@@ -19,6 +19,8 @@
 //! read, and text is scanned for dates only around four-digit years
 //! ([`crate::normalise::dates::visible`]).
 
+use ego_tree::NodeId;
+use rustc_hash::FxHashSet as HashSet;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use scraper::{ElementRef, Html};
 
@@ -72,6 +74,8 @@ pub struct Page<'a, 'b> {
     /// The element holding the headline and the body.
     pub scope: ElementRef<'a>,
     pub h1: Option<ElementRef<'a>>,
+    /// The first block of the body text.
+    pub body: Option<ElementRef<'a>>,
     /// The page's URL (canonical, else fetched).
     pub url: Option<&'b str>,
     /// Visible times without an offset are in this zone.
@@ -375,16 +379,22 @@ const UPDATE_WORDS: &[&str] = &[
 const NEAR_AFTER: usize = 1200;
 /// Characters of text kept from before the headline (a date above it, a kicker line).
 const NEAR_BEFORE: usize = 240;
+/// Characters of the body read for a dateline ("Berlin, 3. Mai 2020 – ..."): dates
+/// further into the text are what the story is about, not when it was published,
+/// unless a word labels them so.
+const NEAR_BODY: usize = 80;
 
 /// Text around the headline, with the element each piece came from.
 #[derive(Default)]
 struct NearText {
     text: String,
     /// Start in `text` of each piece and the node it came from.
-    pieces: Vec<(usize, ego_tree::NodeId)>,
+    pieces: Vec<(usize, NodeId)>,
     /// Where the text from the headline on starts.
     anchor: usize,
     started: bool,
+    /// Where the body's text starts, once reached.
+    body: Option<usize>,
 }
 
 impl NearText {
@@ -409,19 +419,48 @@ impl NearText {
 }
 
 /// True when an element sits in a block of other stories or comments, whose dates
-/// belong to those. The page's `body`/`html` classes describe the layout
-/// ("right-sidebar", "footer-widgets"), not a block, and are not read.
-fn in_other_stories(p: &Page<'_, '_>, el: ElementRef<'_>) -> bool {
+/// belong to those. Only blocks below the article's own containers count: a page
+/// wrapper named for its layout ("site-content sidebar", "has-sidebar", a blog's
+/// "widget blog") holds the article too.
+fn in_other_stories(p: &Page<'_, '_>, chain: &HashSet<NodeId>, el: ElementRef<'_>) -> bool {
     el.ancestors()
+        .take_while(|a| !chain.contains(&a.id()))
         .filter_map(ElementRef::wrap)
-        .take_while(|a| !matches!(a.value().name(), "body" | "html"))
         .any(|a| hints::is_other_stories(a, p.bp.hints(a)))
 }
+
+/// The headline, the article's scope, and every element above them.
+fn article_chain(p: &Page<'_, '_>) -> HashSet<NodeId> {
+    let mut chain = HashSet::default();
+    for el in [Some(p.scope), p.h1].into_iter().flatten() {
+        chain.insert(el.id());
+        chain.extend(el.ancestors().map(|a| a.id()));
+    }
+    chain
+}
+
+/// Words that label a date as the publication ("Veröffentlicht am 16.08.2019").
+const PUBLISHED_WORDS: &[&str] = &[
+    "published",
+    "posted",
+    "veröffentlicht",
+    "erstellt",
+    "datum",
+    "publié",
+    "mise en ligne",
+    "publicado",
+    "pubblicato",
+    "gepubliceerd",
+    "date:",
+    "ngày đăng",
+];
 
 /// One pass over the elements: microdata dates, `<time>`, elements named for dates,
 /// and the text around the headline.
 fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut Vec<String>) {
     let anchor = p.h1.unwrap_or(p.scope).id();
+    let body = p.body.map(|b| b.id()).filter(|b| *b != anchor);
+    let chain = article_chain(p);
     let mut near = NearText::default();
     for node in p.doc.tree.root().descendants() {
         if node.id() == anchor {
@@ -429,8 +468,11 @@ fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut Vec<String>
             near.started = true;
             near.anchor = near.text.len();
         }
+        if Some(node.id()) == body && near.started && near.body.is_none() {
+            near.body = Some(near.text.len());
+        }
         if let scraper::Node::Text(t) = node.value() {
-            if near.text.len() - near.anchor < NEAR_AFTER || !near.started {
+            if !near.started || near.text.len() - near.anchor < NEAR_AFTER {
                 let parent = node.parent().map(|n| n.id());
                 if let (Some(parent), false) = (parent, t.trim().is_empty()) {
                     if !near.started && near.text.len() > 4 * NEAR_BEFORE {
@@ -480,7 +522,14 @@ fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut Vec<String>
         if prop_kind.is_none() && !is_time && !date_named && !meta_named {
             continue;
         }
-        if in_other_stories(p, el) {
+        if in_other_stories(p, &chain, el) {
+            tracing::debug!(
+                "date skipped in other stories: {:?}",
+                el.ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .map(|a| format!("{}.{}", a.value().name(), p.bp.hints(a)))
+                    .collect::<Vec<_>>()
+            );
             continue;
         }
         let updated = named(UPDATE_NAMES) || prop_kind == Some(false);
@@ -574,13 +623,18 @@ fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut Vec<String>
             shown: Some(shown),
         });
     }
-    near_headline(p, &near, cands);
+    near_headline(p, &chain, &near, cands);
 }
 
 /// Dates written in the text around the headline without any markup ("Datum:
 /// 03.11.2021", "24. April 2020 | Politik"): the first after the headline, else the
 /// last before it.
-fn near_headline(p: &Page<'_, '_>, near: &NearText, cands: &mut Vec<Candidate>) {
+fn near_headline(
+    p: &Page<'_, '_>,
+    chain: &HashSet<NodeId>,
+    near: &NearText,
+    cands: &mut Vec<Candidate>,
+) {
     if !near.started {
         return;
     }
@@ -591,7 +645,7 @@ fn near_headline(p: &Page<'_, '_>, near: &NearText, cands: &mut Vec<Candidate>) 
             .and_then(|i| near.pieces.get(i))
             .and_then(|(_, id)| p.doc.tree.get(*id))
             .and_then(ElementRef::wrap);
-        node.is_some_and(|el| !in_other_stories(p, el))
+        node.is_some_and(|el| !in_other_stories(p, chain, el))
     };
     let mut before: Option<visible::Shown> = None;
     let mut after: Option<visible::Shown> = None;
@@ -601,6 +655,17 @@ fn near_headline(p: &Page<'_, '_>, near: &NearText, cands: &mut Vec<Candidate>) 
         prev_end = s.end;
         if UPDATE_WORDS.iter().any(|w| lead.contains(w)) || !usable(&s) {
             continue;
+        }
+        // Deeper in the body only a date labelled as the publication counts.
+        let in_prose = near.body.is_some_and(|b| s.start > b + NEAR_BODY);
+        if in_prose {
+            let from = lead.len().saturating_sub(40);
+            let from = (from..=lead.len())
+                .find(|i| lead.is_char_boundary(*i))
+                .unwrap_or(lead.len());
+            if !PUBLISHED_WORDS.iter().any(|w| lead[from..].contains(w)) {
+                continue;
+            }
         }
         if s.start >= near.anchor {
             after = Some(s);

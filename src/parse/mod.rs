@@ -179,6 +179,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         bp: &bp,
         scope,
         h1,
+        body: content.roots.first().copied(),
         url: site_url,
         zone: dates::page_zone(&meta, &text),
         order: dates::day_order(&meta),
