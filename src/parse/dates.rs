@@ -19,9 +19,9 @@
 //! read, and text is scanned for dates only around four-digit years
 //! ([`crate::normalise::dates::visible`]).
 
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use ego_tree::NodeId;
 use rustc_hash::FxHashSet as HashSet;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use scraper::{ElementRef, Html};
 
 use super::content::Boilerplate;
@@ -40,10 +40,11 @@ mod weight {
     pub const URL: i32 = 75;
     /// `date`, `DC.date`: often the page's build or review date, so below the
     /// dates shown next to the headline.
-    pub const META_DATED: i32 = 55;
+    pub const META_DATED: i32 = 44;
     /// A `<time>` element; more when marked published, inside the article, with `datetime`.
     pub const TIME: i32 = 56;
-    /// An element named for dates (`class="date"`, `post-meta`, `byline`).
+    /// An element named for dates (`class="date"`, `post-meta`, `byline`); more when
+    /// inside the article.
     pub const NAMED: i32 = 50;
     /// A date shown in the article that may overrule a machine date (see `prefer_shown`).
     pub const SHOWN: i32 = 56;

@@ -131,6 +131,16 @@ pub fn read(doc: &Html) -> Meta {
             {
                 scripts.push(el)
             }
+            // Untyped JSON-LD; other scripts were emptied before parsing, so this is cheap.
+            "script"
+                if v.attr("type").is_none()
+                    && el
+                        .text()
+                        .next()
+                        .is_some_and(|t| super::prune::is_bare_json_ld(t.as_bytes())) =>
+            {
+                scripts.push(el)
+            }
             "title" if m.title_tag.is_none() => {
                 m.title_tag =
                     Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
