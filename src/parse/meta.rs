@@ -326,11 +326,6 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     }
                 }
             }
-            if !t.iter().any(|t| t == "breadcrumblist") && out.other_published.is_none() {
-                out.other_published = ["datePublished", "dateCreated", "uploadDate"]
-                    .iter()
-                    .find_map(|k| o.get(*k).and_then(as_text));
-            }
             // An article may sit inside the page object (`WebPage.mainEntity`).
             if let Some(main) = o.get("mainEntity") {
                 read_ld(main, out);
@@ -341,6 +336,11 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     || t == "report"
                     || t == "liveblogposting"
             });
+            if !is_article && out.other_published.is_none() {
+                out.other_published = ["datePublished", "dateCreated", "uploadDate"]
+                    .iter()
+                    .find_map(|k| o.get(*k).and_then(as_text));
+            }
             if is_article && !out.found {
                 out.found = true;
                 out.headline = o
