@@ -206,6 +206,31 @@ pub fn scan(text: &str, order: DayOrder) -> impl Iterator<Item = Shown> + '_ {
     })
 }
 
+/// "31.10.23", "31/10/23": a day, a month and a two-digit year (2000 onwards).
+static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9./])([0-9]{1,2})([./])([0-9]{1,2})([./])([0-9]{2})(?:[^0-9./]|$)")
+        .expect("valid regex")
+});
+
+/// The first date with a two-digit year in `text`. Too ambiguous for running text
+/// (scores, versions, prices), it is read only from elements that hold dates.
+pub fn short_year(text: &str, order: DayOrder) -> Option<Shown> {
+    let c = SHORT_YEAR.captures(text)?;
+    if c[2] != c[4] {
+        return None;
+    }
+    let order = if &c[2] == "." {
+        DayOrder::DayFirst
+    } else {
+        order
+    };
+    let (mo, d) = month_day(c[1].parse().ok()?, c[3].parse().ok()?, order)?;
+    let y = 2000 + c[5].parse::<i32>().ok()?;
+    let date = NaiveDate::from_ymd_opt(y, mo, d)?;
+    let (start, end) = (c.get(1)?.start(), c.get(5)?.end());
+    Some(with_time(text, date, start, end))
+}
+
 /// The first date written in `text`.
 pub fn first(text: &str, order: DayOrder) -> Option<Shown> {
     scan(text, order).next()
@@ -381,6 +406,22 @@ mod tests {
         assert_eq!(dm("1990-01-01"), "none");
         assert_eq!(dm("the 12 best things 2014"), "none");
         assert_eq!(dm(""), "none");
+    }
+
+    #[test]
+    fn two_digit_years_on_request() {
+        let short = |t: &str| {
+            short_year(t, DayOrder::DayFirst)
+                .map(|s| s.date.to_string())
+                .unwrap_or_else(|| "none".into())
+        };
+        assert_eq!(short("Von: Ann Lee | 31.10.23"), "2023-10-31");
+        assert_eq!(short("31.10.23, 14:05"), "2023-10-31");
+        assert_eq!(short("12.5 km"), "none");
+        assert_eq!(short("1.2.3.4"), "none");
+        assert_eq!(short("31.10.2023"), "none");
+        // The year scan never reads them.
+        assert_eq!(dm("31.10.23"), "none");
     }
 
     #[test]

@@ -231,7 +231,14 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
         if text.is_empty() || text.chars().count() > 200 {
             continue;
         }
-        let Some((s, marked)) = first_unmarked(&text, p.order) else {
+        let found = first_unmarked(&text, p.order).or_else(|| {
+            // A short year is a date only where the element says it holds one.
+            (date_named || meta_named || is_time || prop_kind.is_some())
+                .then(|| visible::short_year(&text, p.order))
+                .flatten()
+                .map(|s| (s, false))
+        });
+        let Some((s, marked)) = found else {
             // A relative date ("3 giờ trước") is resolved against the fetch time; only
             // inside the article, since lists of other stories say "2 giờ trước" too.
             if inside && (date_named || is_time) {
