@@ -196,6 +196,7 @@ pub fn find(p: &Page<'_, '_>) -> Found {
     }
     local_day_of_utc(&mut cands);
     prefer_shown(&mut cands);
+    prefer_url_original(&mut cands);
     if tracing::enabled!(tracing::Level::DEBUG) {
         for c in &cands {
             tracing::debug!(
@@ -266,6 +267,19 @@ fn local_day_of_utc(cands: &mut [Candidate]) {
         if c.stated && c.timed && c.at.offset().local_minus_utc() == 0 {
             c.at = c.at.with_timezone(&off);
         }
+    }
+}
+
+/// A URL's date is set when the page is first made and never changes; a machine date
+/// days later than it is a re-publication or an update stamped as the publication
+/// ("prefer the original"): the URL's day wins then.
+fn prefer_url_original(cands: &mut [Candidate]) {
+    let Some(best) = cands.first() else { return };
+    let Some(i) = cands.iter().position(|c| c.source == "url") else {
+        return;
+    };
+    if i > 0 && (best.at.date_naive() - cands[i].at.date_naive()).num_days() > 2 {
+        cands[..=i].rotate_right(1);
     }
 }
 

@@ -198,6 +198,14 @@ fn url_path() {
         Some("https://example.org/news/20161223/the-council-meets"),
     );
     is(best(&d), "2016-12-23", "url");
+    // A machine date long after the URL's is a re-publication: the original wins.
+    let d = doc(
+        "en",
+        r#"<meta property="article:published_time" content="2019-06-17T10:00:00Z">"#,
+        "",
+        Some("https://example.org/2017/07/12/the-council-meets/"),
+    );
+    is(best(&d), "2017-07-12", "url");
     // ...while a month only confirms the shown date that falls in it.
     let d = doc(
         "en",

@@ -12,6 +12,14 @@ pub(super) enum UrlDate {
     Month(i32, u32),
 }
 
+/// In `/2023/10/03/` the day is a whole path segment; in `/2023/10/3-fragen/` the
+/// "3" starts the title.
+fn whole_day(path: &str, s: &visible::Shown) -> bool {
+    let slashed = path[s.start..s.end].contains('/');
+    let next = path.as_bytes().get(s.end).copied();
+    !slashed || matches!(next, None | Some(b'/' | b'?' | b'#' | b'.' | b'_'))
+}
+
 /// The date in a URL: `/2016/12/23/`, `/2016-12-23-title`, `/20161223/`, `-20161223.html`,
 /// `_23.12.2016_`, or a month `/2016/12/`.
 pub(super) fn url_date(url: &str) -> Option<UrlDate> {
@@ -21,7 +29,7 @@ pub(super) fn url_date(url: &str) -> Option<UrlDate> {
         .map(|i| &url[i + 3..])
         .and_then(|rest| rest.find('/').map(|j| &rest[j..]))
         .unwrap_or(url);
-    if let Some(s) = visible::first(path, DayOrder::DayFirst) {
+    if let Some(s) = visible::scan(path, DayOrder::DayFirst).find(|s| whole_day(path, s)) {
         return Some(UrlDate::Day(s.date));
     }
     let b = path.as_bytes();
@@ -82,6 +90,7 @@ mod tests {
         assert_eq!(day("https://x.org/story-20161223.html"), "2016-12-23");
         assert_eq!(day("https://x.org/bericht_vom_23.12.2016_x"), "2016-12-23");
         assert_eq!(day("https://x.org/2016/12/story"), "2016-12");
+        assert_eq!(day("https://x.org/2023/10/3-questions-for-ann/"), "2023-10");
         assert_eq!(day("https://x.org/story/123456"), "none");
         assert_eq!(day("https://2016.x.org/story"), "none");
     }
