@@ -434,4 +434,38 @@ mod tests {
         .collect();
         assert_eq!(all, vec!["2014-07-19", "2014-07-21"]);
     }
+
+    /// Thousands of strings built from the pieces dates are made of, with multi-byte
+    /// characters next to digits: every reader returns, none panics, and every range
+    /// it reports is a slice of the text.
+    #[test]
+    fn no_panic_on_date_like_noise() {
+        const PIECES: &[&str] = &[
+            "2019", "1995", "12", "3", "31", "07", "-", "/", ".", " ", ",", "年", "月", "日",
+            "년", "tháng", "năm", "Juli", "July", "de", "août", "T", ":", "+02:00", "Z",
+            "GMT+7", "pm", "é", "ß", "🙂", "\u{a0}", "20161223", "99", "0", "00",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5000 {
+            let n = (next() % 12) as usize;
+            let text: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            for order in [DayOrder::DayFirst, DayOrder::MonthFirst] {
+                for s in scan(&text, order) {
+                    assert!(text.get(s.start..s.end).is_some(), "{text:?}");
+                }
+                if let Some(s) = short_year(&text, order) {
+                    assert!(text.get(s.start..s.end).is_some(), "{text:?}");
+                }
+            }
+            let _ = crate::normalise::dates::parse_local(&text, crate::normalise::dates::utc());
+        }
+    }
 }
