@@ -266,6 +266,7 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
             _ => {
                 weight::NAMED
                     + if date_named { 4 } else { 0 }
+                    + if marked_published(h) { 12 } else { 0 }
                     + if inside { 6 } else { 0 }
                     + if s.time.is_some() { 1 } else { 0 }
             }
@@ -356,9 +357,14 @@ fn near_headline(
     }
 }
 
+/// Class or id names that say the element holds the publication date.
+fn marked_published(h: &str) -> bool {
+    h.contains("publish") || h.contains("posted") || h.contains("created") || h.contains("pubdate")
+}
+
 /// Weight of a `<time>` element.
 fn time_weight(h: &str, pubdate: bool, inside: bool, machine: bool) -> i32 {
-    let marked = pubdate || h.contains("publish") || h.contains("posted") || h.contains("created");
+    let marked = pubdate || marked_published(h);
     weight::TIME
         + if marked { 20 } else { 0 }
         + if inside { 8 } else { 0 }
