@@ -95,16 +95,18 @@ fn month(word: &str) -> Option<u32> {
 static NUM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9]{1,2})([/.\-])\s?([0-9]{1,2})([/.\-])\s?$").expect("valid regex")
 });
-/// "19 July ", "19. Juli ", "19th of July, ", "19 de julio de " before a year.
+/// "19 July ", "19. Juli ", "19th of July, ", "19 de julio de " before a year. Month
+/// names are Latin or Cyrillic letters: a narrow class compiles in a fraction of the
+/// time `\p{L}` takes.
 static DAY_MONTH_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:^|[^0-9])([0-3]?[0-9])(?:\.|st|nd|rd|th|er|º|ª)?\s*(?:de\s+|of\s+)?(\p{L}{3,10})\.?,?\s*(?:de\s+|del\s+)?$",
+        r"(?i)(?:^|[^0-9])([0-3]?[0-9])(?:\.|st|nd|rd|th|er|º|ª)?\s*(?:de\s+|of\s+)?([a-zA-Z\u{C0}-\u{24F}\u{400}-\u{4FF}]{3,10})\.?,?\s*(?:de\s+|del\s+)?$",
     )
     .expect("valid regex")
 });
 /// "July 19, ", "Jul. 19th " before a year.
 static MONTH_DAY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\p{L}{3,10})\.?\s+([0-3]?[0-9])(?:st|nd|rd|th)?,?\s+$").expect("valid regex")
+    Regex::new(r"(?i)([a-zA-Z\u{C0}-\u{24F}\u{400}-\u{4FF}]{3,10})\.?\s+([0-3]?[0-9])(?:st|nd|rd|th)?,?\s+$").expect("valid regex")
 });
 /// "17 tháng 9 năm " / "17 tháng 9, " before a year.
 static VI_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -239,8 +241,14 @@ pub fn first(text: &str, order: DayOrder) -> Option<Shown> {
 fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
     let ye = ys + 4;
     let after = &text[ye..floor(text, ye + 24)];
+    // Each form is tried only when the characters next to the year allow it: a regex
+    // call costs far more than looking at a byte.
+    let after_first = after.as_bytes().first().copied();
     // Year first: ISO and East Asian forms.
-    if let Some(c) = NUM_AFTER.captures(after) {
+    if let Some(c) = matches!(after_first, Some(b'/' | b'.' | b'-'))
+        .then(|| NUM_AFTER.captures(after))
+        .flatten()
+    {
         if c[1] == c[3] {
             let (mo, d) = (c[2].parse().ok()?, c[4].parse().ok()?);
             if let Some(date) = NaiveDate::from_ymd_opt(y, mo, d) {
@@ -249,14 +257,26 @@ fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
             }
         }
     }
-    if let Some(c) = CJK_AFTER.captures(after) {
+    if let Some(c) = after
+        .trim_start()
+        .starts_with(['年', '년'])
+        .then(|| CJK_AFTER.captures(after))
+        .flatten()
+    {
         let date = NaiveDate::from_ymd_opt(y, c[1].parse().ok()?, c[2].parse().ok()?)?;
         let end = ye + c.get(0).map_or(0, |m| m.end());
         return Some(with_time(text, date, ys, end));
     }
     let from = ceil(text, ys.saturating_sub(40));
     let before = &text[from..ys];
-    if let Some(c) = NUM_BEFORE.captures(before) {
+    let last = before.trim_end().chars().next_back()?;
+    if !before.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(c) = matches!(last, '/' | '.' | '-')
+        .then(|| NUM_BEFORE.captures(before))
+        .flatten()
+    {
         let (a, b): (u32, u32) = (c[1].parse().ok()?, c[3].parse().ok()?);
         if c[2] == c[4] {
             // Dots are European: always day first.
@@ -270,17 +290,28 @@ fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
             return Some(with_time(text, date, from + c.get(1)?.start(), ye));
         }
     }
-    if let Some(c) = VI_BEFORE.captures(before) {
+    if let Some(c) = (before.contains("áng") || before.contains("ÁNG"))
+        .then(|| VI_BEFORE.captures(before))
+        .flatten()
+    {
         let date = NaiveDate::from_ymd_opt(y, c[2].parse().ok()?, c[1].parse().ok()?)?;
         return Some(with_time(text, date, from + c.get(0)?.start(), ye));
     }
-    if let Some(c) = DAY_MONTH_BEFORE.captures(before) {
+    let word_last = last.is_alphabetic() || matches!(last, '.' | ',');
+    if let Some(c) = word_last
+        .then(|| DAY_MONTH_BEFORE.captures(before))
+        .flatten()
+    {
         if let Some(mo) = month(&c[2]) {
             let date = NaiveDate::from_ymd_opt(y, mo, c[1].parse().ok()?)?;
             return Some(with_time(text, date, from + c.get(1)?.start(), ye));
         }
     }
-    if let Some(c) = MONTH_DAY_BEFORE.captures(before) {
+    let day_last = last.is_ascii_digit() || last.is_alphabetic() || last == ',';
+    if let Some(c) = day_last
+        .then(|| MONTH_DAY_BEFORE.captures(before))
+        .flatten()
+    {
         if let Some(mo) = month(&c[1]) {
             let date = NaiveDate::from_ymd_opt(y, mo, c[2].parse().ok()?)?;
             return Some(with_time(text, date, from + c.get(1)?.start(), ye));
@@ -299,6 +330,9 @@ fn with_time(text: &str, date: NaiveDate, start: usize, end: usize) -> Shown {
         end,
     };
     let after = &text[end..floor(text, end + 48)];
+    if !after.bytes().take(12).any(|b| b.is_ascii_digit()) {
+        return shown;
+    }
     let Some(c) = TIME_AFTER.captures(after) else {
         return shown;
     };

@@ -1,6 +1,9 @@
 //! The walk over a page's elements that collects the dates it shows: microdata,
 //! `<time>`, elements named for dates, and the text around the headline.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use ego_tree::NodeId;
 use rustc_hash::FxHashSet as HashSet;
 use scraper::ElementRef;
@@ -10,14 +13,44 @@ use crate::normalise::dates::{self, DayOrder, visible};
 use crate::parse::dom::text_of;
 use crate::parse::hints;
 
-/// Words of class and id names that mark where dates are shown.
-const DATE_NAMES: &[&str] = &[
-    "date", "time", "publish", "posted", "datum", "fecha", "ngay", "dateline",
-];
-/// Words of blocks that often hold the date among other things (author, category).
-const META_NAMES: &[&str] = &["meta", "byline", "submitted", "info", "author", "created"];
-/// Words that mark a date as a later change, in class names and before dates in text.
-const UPDATE_NAMES: &[&str] = &["updat", "modif", "edited", "revis"];
+/// What an element's class and id words say about the dates in it.
+mod names {
+    /// Where dates are shown: "date", "time", "publish", "datum"...
+    pub const DATE: u8 = 1;
+    /// Blocks that often hold the date among other things (author, category).
+    pub const META: u8 = 2;
+    /// A later change: "updated", "modified".
+    pub const UPDATE: u8 = 4;
+    /// The publication date itself: "published", "posted-on", "pubdate".
+    pub const PUBLISHED: u8 = 8;
+
+    #[rustfmt::skip]
+    pub const WORDS: &[(&str, u8)] = &[
+        ("date", DATE), ("time", DATE), ("publish", DATE | PUBLISHED),
+        ("posted", DATE | PUBLISHED), ("pubdate", DATE | PUBLISHED), ("datum", DATE),
+        ("fecha", DATE), ("ngay", DATE), ("dateline", DATE),
+        ("meta", META), ("byline", META), ("submitted", META), ("info", META),
+        ("author", META), ("created", META | PUBLISHED),
+        ("updat", UPDATE), ("modif", UPDATE), ("edited", UPDATE), ("revis", UPDATE),
+    ];
+}
+
+static NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(names::WORDS.iter().map(|(w, _)| w))
+        .expect("the date name words build an automaton")
+});
+
+/// The [`names`] flags of an element's hint text, in one pass over it.
+fn name_flags(h: &str) -> u8 {
+    if h.is_empty() {
+        return 0;
+    }
+    NAMES
+        .find_overlapping_iter(h)
+        .fold(0, |f, m| f | names::WORDS[m.pattern().as_usize()].1)
+}
+
+/// Words that mark a date as a later change, before dates in text.
 const UPDATE_WORDS: &[&str] = &[
     "updated",
     "update",
@@ -169,9 +202,9 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
         }
         let prop = itemprop.map(|i| i.to_ascii_lowercase());
         let h = p.bp.hints(el);
-        let named = |words: &[&str]| !h.is_empty() && words.iter().any(|w| h.contains(w));
-        let date_named = named(DATE_NAMES);
-        let meta_named = !date_named && named(META_NAMES);
+        let flags = name_flags(h);
+        let date_named = flags & names::DATE != 0;
+        let meta_named = !date_named && flags & names::META != 0;
         let prop_kind = prop.as_deref().and_then(|i| match i {
             "datepublished" => Some(true),
             "datecreated" | "uploaddate" => Some(true),
@@ -182,16 +215,10 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
             continue;
         }
         if in_other_stories(p, &chain, el) {
-            tracing::debug!(
-                "date skipped in other stories: {:?}",
-                el.ancestors()
-                    .filter_map(ElementRef::wrap)
-                    .map(|a| format!("{}.{}", a.value().name(), p.bp.hints(a)))
-                    .collect::<Vec<_>>()
-            );
             continue;
         }
-        let updated = named(UPDATE_NAMES) || prop_kind == Some(false);
+        let updated = flags & names::UPDATE != 0 || prop_kind == Some(false);
+        let published = pubdate || flags & names::PUBLISHED != 0;
         let inside = el.ancestors().any(|a| a.id() == p.scope.id());
         // Machine values first: microdata `content`/`datetime`, `<time datetime>`, and
         // a `title` holding an ISO date (`<abbr class="published" title="2013-04-04T18:52">`).
@@ -210,7 +237,7 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
                 }
                 let weight = match prop_kind {
                     Some(true) => weight::MICRODATA,
-                    _ => time_weight(h, pubdate, inside, true),
+                    _ => time_weight(published, inside, true),
                 };
                 cands.push(Candidate {
                     at,
@@ -262,11 +289,11 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
         let updated = updated || marked;
         let mut weight = match (prop_kind, is_time) {
             (Some(true), _) => weight::MICRODATA,
-            (_, true) => time_weight(h, pubdate, inside, false),
+            (_, true) => time_weight(published, inside, false),
             _ => {
                 weight::NAMED
                     + if date_named { 4 } else { 0 }
-                    + if marked_published(h) { 12 } else { 0 }
+                    + if published { 12 } else { 0 }
                     + if inside { 6 } else { 0 }
                     + if s.time.is_some() { 1 } else { 0 }
             }
@@ -357,16 +384,10 @@ fn near_headline(
     }
 }
 
-/// Class or id names that say the element holds the publication date.
-fn marked_published(h: &str) -> bool {
-    h.contains("publish") || h.contains("posted") || h.contains("created") || h.contains("pubdate")
-}
-
 /// Weight of a `<time>` element.
-fn time_weight(h: &str, pubdate: bool, inside: bool, machine: bool) -> i32 {
-    let marked = pubdate || marked_published(h);
+fn time_weight(published: bool, inside: bool, machine: bool) -> i32 {
     weight::TIME
-        + if marked { 20 } else { 0 }
+        + if published { 20 } else { 0 }
         + if inside { 8 } else { 0 }
         + if machine { 4 } else { 0 }
 }
