@@ -294,7 +294,7 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
                 weight::NAMED
                     + if date_named { 4 } else { 0 }
                     + if published { 12 } else { 0 }
-                    + if inside { 6 } else { 0 }
+                    + if inside { 8 } else { 0 }
                     + if s.time.is_some() { 1 } else { 0 }
             }
         };
