@@ -170,6 +170,7 @@ pub fn find(p: &Page<'_, '_>) -> Found {
     }
     walk::walk(p, &mut cands, &mut modified);
 
+    settle_day_month(&mut cands);
     cands.retain(|c| dates::plausible(&c.at, p.fetched_at));
     // A URL month confirms the visible dates that fall in it.
     if let Some(UrlDate::Month(y, m)) = url {
@@ -266,6 +267,38 @@ fn local_day_of_utc(cands: &mut [Candidate]) {
     for c in cands.iter_mut() {
         if c.stated && c.timed && c.at.offset().local_minus_utc() == 0 {
             c.at = c.at.with_timezone(&off);
+        }
+    }
+}
+
+/// "11/01/2021" was read by the page's language (day first in German); when the
+/// page's own machine date names the other reading and not this one, the page wrote
+/// it the other way (templates often print dates month first whatever the language).
+fn settle_day_month(cands: &mut [Candidate]) {
+    let machine: Vec<NaiveDate> = cands
+        .iter()
+        .filter(|c| c.shown.is_none() && matches!(c.source, "json-ld" | "meta" | "microdata"))
+        .map(|c| c.at.date_naive())
+        .collect();
+    if machine.is_empty() {
+        return;
+    }
+    for c in cands.iter_mut() {
+        let Some(text) = c.shown.as_deref() else {
+            continue;
+        };
+        let d = c.at.date_naive();
+        let numeric = text.starts_with(|ch: char| ch.is_ascii_digit())
+            && !text.as_bytes().iter().take(4).all(u8::is_ascii_digit)
+            && text.contains(['/', '-']);
+        if !numeric || d.day() > 12 || d.day() == d.month() {
+            continue;
+        }
+        let Some(swapped) = NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()) else {
+            continue;
+        };
+        if machine.contains(&swapped) && !machine.contains(&d) {
+            c.at += swapped - d;
         }
     }
 }

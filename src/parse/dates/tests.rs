@@ -399,3 +399,53 @@ fn relative_dates_resolve_against_the_fetch_time() {
         .unwrap();
     assert_eq!(at, want);
 }
+
+#[test]
+fn the_articles_own_footer_keeps_its_date() {
+    // Inside the article, a block named for its layout is the article's.
+    is(
+        en(
+            "",
+            r#"<div class="entry-footer"><time itemprop="datePublished" datetime="2022-02-01">1 Feb</time></div>"#,
+        ),
+        "2022-02-01",
+        "microdata",
+    );
+    // Comments are not, wherever they are.
+    is(
+        en(
+            "",
+            r#"<div class="comments"><time datetime="2022-02-03">3 Feb</time></div>"#,
+        ),
+        "none",
+        "none",
+    );
+}
+
+#[test]
+fn a_month_first_template_on_a_day_first_page() {
+    // German page, "11/01/2021" printed month first: the machine date settles it.
+    let d = doc(
+        "de",
+        r#"<meta property="article:published_time" content="2021-11-01T04:00:14Z">"#,
+        r#"<span class="article-date">11/01/2021, 05:00</span>"#,
+        None,
+    );
+    let days: Vec<String> = d
+        .published
+        .iter()
+        .map(|(t, _)| t[..10].to_string())
+        .collect();
+    assert!(days.iter().all(|d| d == "2021-11-01"), "{days:?}");
+    // Without a machine date the language decides.
+    is(
+        best(&doc(
+            "de",
+            "",
+            r#"<span class="article-date">11/01/2021</span>"#,
+            None,
+        )),
+        "2021-01-11",
+        "visible",
+    );
+}

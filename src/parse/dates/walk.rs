@@ -110,25 +110,72 @@ impl NearText {
     }
 }
 
+/// The article's own containers: the headline, the scope, everything above them, and
+/// which of those are the article itself (up to the `<article>` holding the headline).
+struct Chain {
+    all: HashSet<NodeId>,
+    inner: HashSet<NodeId>,
+}
+
+impl Chain {
+    fn of(p: &Page<'_, '_>) -> Chain {
+        let mut all = HashSet::default();
+        for el in [Some(p.scope), p.h1].into_iter().flatten() {
+            all.insert(el.id());
+            all.extend(el.ancestors().map(|a| a.id()));
+        }
+        // The article itself: the `<article>` around the headline, else the scope.
+        let is_article = |n: &ego_tree::NodeRef<'_, scraper::Node>| matches!(n.value(), scraper::Node::Element(e) if e.name() == "article");
+        let start = p.h1.unwrap_or(p.scope);
+        let root = std::iter::once(*start)
+            .chain(start.ancestors())
+            .find(is_article)
+            .map_or(p.scope.id(), |n| n.id());
+        let inner = all
+            .iter()
+            .copied()
+            .filter(|id| {
+                p.doc
+                    .tree
+                    .get(*id)
+                    .is_some_and(|n| n.id() == root || n.ancestors().any(|a| a.id() == root))
+            })
+            .collect();
+        Chain { all, inner }
+    }
+}
+
+/// Layout words: a block inside the article named so is the article's own footer or
+/// side column ("entry-footer", "article-sidebar"), which carries its date.
+const LAYOUT_NAMES: [&str; 3] = ["footer", "sidebar", "widget"];
+
+fn layout_only(b: ElementRef<'_>, h: &str) -> bool {
+    b.value().name() != "aside"
+        && h.split_ascii_whitespace()
+            .all(|t| !hints::names_other_stories(t) || LAYOUT_NAMES.iter().any(|w| t.contains(w)))
+}
+
 /// True when an element sits in a block of other stories or comments, whose dates
 /// belong to those. Only blocks below the article's own containers count: a page
 /// wrapper named for its layout ("site-content sidebar", "has-sidebar", a blog's
-/// "widget blog") holds the article too.
-fn in_other_stories(p: &Page<'_, '_>, chain: &HashSet<NodeId>, el: ElementRef<'_>) -> bool {
-    el.ancestors()
-        .take_while(|a| !chain.contains(&a.id()))
-        .filter_map(ElementRef::wrap)
-        .any(|a| hints::is_other_stories(a, p.bp.hints(a)))
-}
-
-/// The headline, the article's scope, and every element above them.
-fn article_chain(p: &Page<'_, '_>) -> HashSet<NodeId> {
-    let mut chain = HashSet::default();
-    for el in [Some(p.scope), p.h1].into_iter().flatten() {
-        chain.insert(el.id());
-        chain.extend(el.ancestors().map(|a| a.id()));
+/// "widget blog") holds the article too, and inside the article a block named only
+/// for its layout is the article's.
+fn in_other_stories(p: &Page<'_, '_>, chain: &Chain, el: ElementRef<'_>) -> bool {
+    let mut blocks: Vec<ElementRef<'_>> = Vec::new();
+    for a in el.ancestors() {
+        if chain.all.contains(&a.id()) {
+            let inside = chain.inner.contains(&a.id());
+            return blocks
+                .iter()
+                .any(|b| !(inside && layout_only(*b, p.bp.hints(*b))));
+        }
+        if let Some(a) = ElementRef::wrap(a) {
+            if hints::is_other_stories(a, p.bp.hints(a)) {
+                blocks.push(a);
+            }
+        }
     }
-    chain
+    !blocks.is_empty()
 }
 
 /// Words that label a date as the publication ("Veröffentlicht am 16.08.2019").
@@ -152,7 +199,7 @@ const PUBLISHED_WORDS: &[&str] = &[
 pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut Vec<String>) {
     let anchor = p.h1.unwrap_or(p.scope).id();
     let body = p.body.map(|b| b.id()).filter(|b| *b != anchor);
-    let chain = article_chain(p);
+    let chain = Chain::of(p);
     let mut near = NearText::default();
     for node in p.doc.tree.root().descendants() {
         if node.id() == anchor {
@@ -323,12 +370,7 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
 /// Dates written in the text around the headline without any markup ("Datum:
 /// 03.11.2021", "24. April 2020 | Politik"): the first after the headline, else the
 /// last before it.
-fn near_headline(
-    p: &Page<'_, '_>,
-    chain: &HashSet<NodeId>,
-    near: &NearText,
-    cands: &mut Vec<Candidate>,
-) {
+fn near_headline(p: &Page<'_, '_>, chain: &Chain, near: &NearText, cands: &mut Vec<Candidate>) {
     if !near.started {
         return;
     }
