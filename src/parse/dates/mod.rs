@@ -298,7 +298,9 @@ fn settle_day_month(cands: &mut [Candidate]) {
             continue;
         };
         if machine.contains(&swapped) && !machine.contains(&d) {
-            c.at += swapped - d;
+            if let Some(at) = c.at.checked_add_signed(swapped - d) {
+                c.at = at;
+            }
         }
     }
 }
