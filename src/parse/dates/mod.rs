@@ -41,18 +41,18 @@ mod weight {
     pub const JSON_LD_CREATED: i32 = 80;
     pub const JSON_LD_OTHER: i32 = 78;
     pub const URL: i32 = 75;
+    /// A `<time>` element; more when marked published, inside the article, with `datetime`.
+    pub const TIME: i32 = 56;
+    /// A date shown in the article that may overrule a machine date (see `prefer_shown`).
+    pub const SHOWN: i32 = 56;
+    /// An element named for dates (`class="date"`, `post-meta`, `byline`); more when
+    /// inside the article or named as the publication.
+    pub const NAMED: i32 = 50;
+    /// A date in the text right after the headline, without markup.
+    pub const NEAR_AFTER: i32 = 45;
     /// `date`, `DC.date`: often the page's build or review date, so below the
     /// dates shown next to the headline.
     pub const META_DATED: i32 = 44;
-    /// A `<time>` element; more when marked published, inside the article, with `datetime`.
-    pub const TIME: i32 = 56;
-    /// An element named for dates (`class="date"`, `post-meta`, `byline`); more when
-    /// inside the article.
-    pub const NAMED: i32 = 50;
-    /// A date shown in the article that may overrule a machine date (see `prefer_shown`).
-    pub const SHOWN: i32 = 56;
-    /// A date in the text right after the headline, without markup.
-    pub const NEAR_AFTER: i32 = 45;
     /// The last date in the text right before the headline.
     pub const NEAR_BEFORE: i32 = 40;
     /// Marked as an update: kept only as a last resort.
@@ -209,7 +209,12 @@ pub fn find(p: &Page<'_, '_>) -> Found {
             );
         }
     }
-    let shown = cands.iter().find_map(|c| c.shown.clone());
+    // The words the page shows for the winning day, if it shows it.
+    let best_day = cands.first().map(|c| c.at.date_naive());
+    let shown = cands
+        .iter()
+        .filter(|c| Some(c.at.date_naive()) == best_day)
+        .find_map(|c| c.shown.clone());
     Found {
         published: cands
             .into_iter()
