@@ -50,42 +50,44 @@ pub struct Shown {
     pub end: usize,
 }
 
-/// Month names and their usual abbreviations in the languages of most news pages.
+/// Month names and their usual abbreviations in the languages of most news pages
+/// (en, de, fr, es, it, pt, nl, the Nordic languages, pl, cs, tr, ro, hu, id, ru).
 fn month(word: &str) -> Option<u32> {
     let w = word.to_lowercase();
     let w = w.trim_end_matches('.');
     Some(match w {
         "january" | "jan" | "januar" | "jänner" | "janvier" | "janv" | "enero" | "ene"
-        | "gennaio" | "gen" | "janeiro" | "januari" | "janúar" | "января" | "январь" => {
-            1
-        }
+        | "gennaio" | "gen" | "janeiro" | "januari" | "janúar" | "января" | "январь"
+        | "stycznia" | "ledna" | "ocak" | "ianuarie" | "január" => 1,
         "february" | "feb" | "februar" | "feber" | "février" | "fevrier" | "févr" | "fevr"
-        | "febrero" | "febbraio" | "fevereiro" | "fev" | "februari" | "февраля" | "февраль" => {
-            2
-        }
+        | "febrero" | "febbraio" | "fevereiro" | "fev" | "februari" | "февраля" | "февраль"
+        | "lutego" | "února" | "şubat" | "februarie" | "február" => 2,
         "march" | "mar" | "märz" | "mär" | "maerz" | "mars" | "marzo" | "março" | "marco"
-        | "maart" | "mrt" | "marts" | "марта" | "март" => 3,
-        "april" | "apr" | "avril" | "avr" | "abril" | "abr" | "aprile" | "апреля" | "апрель" => {
-            4
-        }
-        "may" | "mai" | "mayo" | "maggio" | "mag" | "maio" | "mei" | "maj" | "мая" | "май" => {
-            5
-        }
+        | "maart" | "mrt" | "marts" | "марта" | "март" | "marca" | "března" | "mart" | "maret"
+        | "martie" | "március" => 3,
+        "april" | "apr" | "avril" | "avr" | "abril" | "abr" | "aprile" | "апреля" | "апрель"
+        | "kwietnia" | "dubna" | "nisan" | "aprilie" | "április" => 4,
+        "may" | "mai" | "mayo" | "maggio" | "mag" | "maio" | "mei" | "maj" | "мая" | "май"
+        | "maja" | "května" | "mayıs" | "május" => 5,
         "june" | "jun" | "juni" | "juin" | "junio" | "giugno" | "giu" | "junho" | "июня"
-        | "июнь" => 6,
+        | "июнь" | "czerwca" | "června" | "haziran" | "iunie" | "június" => 6,
         "july" | "jul" | "juli" | "juillet" | "juil" | "julio" | "luglio" | "lug" | "julho"
-        | "июля" | "июль" => 7,
+        | "июля" | "июль" | "lipca" | "července" | "temmuz" | "iulie" | "július" => 7,
         "august" | "aug" | "août" | "aout" | "agosto" | "ago" | "augustus" | "augusti"
-        | "августа" | "август" => 8,
-        "september" | "sep" | "sept" | "septembre" | "septiembre" | "setiembre" | "settembre"
-        | "set" | "setembro" | "сентября" | "сентябрь" => 9,
-        "october" | "oct" | "oktober" | "okt" | "octobre" | "octubre" | "ottobre" | "ott"
-        | "outubro" | "out" | "октября" | "октябрь" => 10,
-        "november" | "nov" | "novembre" | "noviembre" | "novembro" | "ноября" | "ноябрь" => {
-            11
+        | "августа" | "август" | "sierpnia" | "srpna" | "ağustos" | "agustus" | "augusztus" => {
+            8
         }
+        "september" | "sep" | "sept" | "septembre" | "septiembre" | "setiembre" | "settembre"
+        | "set" | "setembro" | "сентября" | "сентябрь" | "września" | "září" | "eylül"
+        | "septembrie" | "szeptember" => 9,
+        "october" | "oct" | "oktober" | "okt" | "octobre" | "octubre" | "ottobre" | "ott"
+        | "outubro" | "out" | "октября" | "октябрь" | "października" | "října" | "ekim"
+        | "octombrie" | "október" => 10,
+        "november" | "nov" | "novembre" | "noviembre" | "novembro" | "ноября" | "ноябрь"
+        | "listopada" | "listopadu" | "kasım" | "noiembrie" => 11,
         "december" | "dec" | "dezember" | "dez" | "décembre" | "decembre" | "déc" | "dic"
-        | "diciembre" | "dicembre" | "dezembro" | "декабря" | "декабрь" => 12,
+        | "diciembre" | "dicembre" | "dezembro" | "декабря" | "декабрь" | "grudnia"
+        | "prosince" | "aralık" | "desember" | "desemba" | "decembrie" => 12,
         _ => return None,
     })
 }
@@ -115,6 +117,11 @@ static VI_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// "-07-19", "/7/19", ".07.19" after a year.
 static NUM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})(?:[^0-9]|$)").expect("valid regex")
+});
+/// ". augusztus 18." after a year (Hungarian writes the year first).
+static MONTH_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\.\s*([a-zA-Z\u{C0}-\u{24F}]{3,12})\.?\s+([0-3]?[0-9])\.(?:[^0-9]|$)")
+        .expect("valid regex")
 });
 /// "年7月19日", "년 7월 19일" after a year.
 static CJK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -267,6 +274,16 @@ fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
         let end = ye + c.get(0).map_or(0, |m| m.end());
         return Some(with_time(text, date, ys, end));
     }
+    if let Some(c) = (after_first == Some(b'.'))
+        .then(|| MONTH_AFTER.captures(after))
+        .flatten()
+    {
+        if let Some(mo) = month(&c[1]) {
+            let date = NaiveDate::from_ymd_opt(y, mo, c[2].parse().ok()?)?;
+            let end = ye + c.get(2).map_or(0, |m| m.end()) + 1;
+            return Some(with_time(text, date, ys, end));
+        }
+    }
     let from = ceil(text, ys.saturating_sub(40));
     let before = &text[from..ys];
     let last = before.trim_end().chars().next_back()?;
@@ -391,6 +408,12 @@ mod tests {
         assert_eq!(dm("3. März 2015"), "2015-03-03");
         assert_eq!(dm("19 août 2014"), "2014-08-19");
         assert_eq!(dm("Sat, 19 Jul 2014 10:00"), "2014-07-19");
+        assert_eq!(dm("19 lipca 2014"), "2014-07-19");
+        assert_eq!(dm("19. července 2014"), "2014-07-19");
+        assert_eq!(dm("19 Temmuz 2014"), "2014-07-19");
+        assert_eq!(dm("19 iulie 2014"), "2014-07-19");
+        assert_eq!(dm("19 Juli 2014"), "2014-07-19");
+        assert_eq!(dm("2014. július 19."), "2014-07-19");
     }
 
     #[test]
