@@ -22,6 +22,8 @@ use crate::normalise::text::{ToneStyle, clean};
 use crate::pipeline::{StageContext, process};
 use crate::record::{Article, Outcome, RawPage};
 
+mod dates;
+
 /// Scores by name, e.g. `title` or `f1`.
 pub type Scores = BTreeMap<String, f64>;
 
@@ -90,7 +92,8 @@ fn read_page(path: &Path, url: Option<String>) -> Result<RawPage> {
 }
 
 /// Runs the labelled pages of `dir` and scores them. The format is recognised from
-/// the folder: `labels/*.json` with `html/`, or `ground-truth.json` with `html/`.
+/// the folder: `labels/*.json` with `html/`, `ground-truth.json` with `html/`, or
+/// `dates.json` with `html/`.
 pub fn run(dir: &Path, threads: usize) -> Result<Report> {
     let ctx = Arc::new(StageContext::new(Default::default()));
     let pool = rayon::ThreadPoolBuilder::new()
@@ -101,9 +104,11 @@ pub fn run(dir: &Path, threads: usize) -> Result<Report> {
         pool.install(|| bench(dir, &ctx))
     } else if dir.join("labels").is_dir() {
         pool.install(|| labelled(dir, &ctx))
+    } else if dir.join("dates.json").is_file() {
+        pool.install(|| dates::run(dir, &ctx))
     } else {
         Err(UsageError(format!(
-            "{} holds neither labels/ nor ground-truth.json; see README.md for the label formats",
+            "{} holds none of labels/, ground-truth.json or dates.json; see README.md for the label formats",
             dir.display()
         ))
         .into())

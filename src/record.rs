@@ -3,7 +3,7 @@
 //! Each stage takes one of these and hands on the next, so a new stage (fetch, a
 //! WARC reader) only has to produce a [`RawPage`] to reuse everything after it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 /// Bytes of one page as they came from disk or the network, before any decoding.
 #[derive(Debug, Clone)]
@@ -92,7 +92,7 @@ pub struct Document {
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     /// Candidate publication dates, best first: raw text and where it was read
-    /// (`rule`, `json-ld`, `meta`, `time`, `visible`).
+    /// (`rule`, `json-ld`, `microdata`, `meta`, `time`, `url`, `visible`).
     pub published: Vec<(String, &'static str)>,
     pub modified: Vec<String>,
     /// The date as the page shows it to readers, if visible.
@@ -139,7 +139,11 @@ pub struct Article {
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     pub published_at: Option<DateTime<Utc>>,
-    /// Where `published_at` was read: `rule`, `json-ld`, `meta`, `time` or `visible`.
+    /// The UTC offset the page stated with `published_at` (or the zone it was read in
+    /// when it stated none), so the day can be told as the page meant it; not exported.
+    pub published_offset: Option<FixedOffset>,
+    /// Where `published_at` was read: `rule`, `json-ld`, `microdata`, `meta`, `time`,
+    /// `url` or `visible`.
     pub date_source: Option<&'static str>,
     pub published_text: Option<String>,
     pub modified_at: Option<DateTime<Utc>>,

@@ -8,7 +8,7 @@ pub mod language;
 pub mod text;
 pub mod url;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::record::{Article, Document, Image, Kind, Reject, Stage, TextPlace};
@@ -19,9 +19,6 @@ use text::{ToneStyle, clean};
 pub struct Options {
     pub tone_style: ToneStyle,
 }
-
-/// Earliest date accepted as a publication date; older values are parse noise.
-const EARLIEST_YEAR: i32 = 1990;
 
 /// Cleans a document into an article. Participants are filled in by the people stage.
 ///
@@ -62,20 +59,20 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
     } else {
         chrono::FixedOffset::east_opt(0).expect("zero offset")
     };
-    let (published_at, date_source) = match first_plausible(
+    let (published_at, published_offset, date_source) = match first_plausible(
         doc.published.iter().map(|(d, s)| (d.as_str(), *s)),
         zone,
         doc.fetched_at,
     ) {
-        Some((d, s)) => (Some(d), Some(s)),
-        None => (None, None),
+        Some((d, s)) => (Some(d.with_timezone(&Utc)), Some(*d.offset()), Some(s)),
+        None => (None, None, None),
     };
     let modified_at = first_plausible(
         doc.modified.iter().map(|d| (d.as_str(), "")),
         zone,
         doc.fetched_at,
     )
-    .map(|(d, _)| d);
+    .map(|(d, _)| d.with_timezone(&Utc));
     let images: Vec<Image> = doc
         .images
         .iter()
@@ -147,6 +144,7 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
             .filter(|a| !a.is_empty())
             .collect(),
         published_at,
+        published_offset,
         date_source,
         published_text: opt(doc.published_text.clone()),
         modified_at,
@@ -174,20 +172,20 @@ pub fn passages(doc: &Document, opts: Options) -> Vec<(TextPlace, String)> {
         .collect()
 }
 
-/// The first candidate that parses and is neither in the future nor absurdly old.
+/// The first candidate that parses and is neither in the future nor older than the
+/// web's news pages, with the offset it was stated in.
 fn first_plausible<'a>(
     candidates: impl Iterator<Item = (&'a str, &'static str)>,
     zone: chrono::FixedOffset,
     fetched_at: DateTime<Utc>,
-) -> Option<(DateTime<Utc>, &'static str)> {
-    use chrono::Datelike;
+) -> Option<(DateTime<chrono::FixedOffset>, &'static str)> {
     candidates
         .filter_map(|(c, source)| {
-            dates::parse(c, zone)
-                .or_else(|| dates::parse_relative(c, fetched_at))
+            dates::parse_local(c, zone)
+                .or_else(|| dates::parse_relative(c, fetched_at).map(|d| d.with_timezone(&zone)))
                 .map(|d| (d, source))
         })
-        .find(|(d, _)| d.year() >= EARLIEST_YEAR && *d <= fetched_at + Duration::days(1))
+        .find(|(d, _)| dates::plausible(d, fetched_at))
 }
 
 fn hex128(v: u128) -> String {

@@ -152,6 +152,11 @@ pub fn is_other_stories(el: ElementRef<'_>, h: &str) -> bool {
     matches!(el.value().name(), "footer" | "aside") || (!h.is_empty() && OTHER.is_match(h))
 }
 
+/// True when hint text alone names a block of other stories (no element name check).
+pub fn names_other_stories(h: &str) -> bool {
+    !h.is_empty() && OTHER.is_match(h)
+}
+
 /// True when an element's hint text `h` names it as the article's lead.
 pub fn is_lead(h: &str) -> bool {
     if h.is_empty()

@@ -25,8 +25,11 @@ pub struct Meta {
     pub tags: Vec<String>,
     pub keywords: Vec<String>,
     pub meta_authors: Vec<String>,
-    /// `article:published_time`, `itemprop=datePublished`, `pubdate`, Dublin Core...
+    /// Names that say "published": `article:published_time`, `itemprop=datePublished`,
+    /// `pubdate`, `parsely-pub-date`, `citation_publication_date`...
     pub published: Vec<String>,
+    /// Names that only say "date" or "created": `date`, `DC.date`, `dcterms.created`...
+    pub dated: Vec<String>,
     pub modified: Vec<String>,
     pub ld: LdArticle,
 }
@@ -40,7 +43,12 @@ pub struct LdArticle {
     pub types: Vec<String>,
     pub headline: Option<String>,
     pub date_published: Option<String>,
+    /// `dateCreated` of the article object.
+    pub date_created: Option<String>,
     pub date_modified: Option<String>,
+    /// `datePublished` (else `dateCreated`, `uploadDate`) of the first other object that
+    /// has one (a `WebPage`, a `VideoObject`), for pages without an article object.
+    pub other_published: Option<String>,
     pub authors: Vec<String>,
     /// `author` entries that only point at a `Person` elsewhere (`{"@id": ...}`), as
     /// Yoast's `@graph` writes them; resolved once every script is read.
@@ -133,6 +141,16 @@ pub fn read(doc: &Html) -> Meta {
             {
                 scripts.push(el)
             }
+            // Untyped JSON-LD; other scripts were emptied before parsing, so this is cheap.
+            "script"
+                if v.attr("type").is_none()
+                    && el
+                        .text()
+                        .next()
+                        .is_some_and(|t| super::prune::is_bare_json_ld(t.as_bytes())) =>
+            {
+                scripts.push(el)
+            }
             "title" if m.title_tag.is_none() => {
                 m.title_tag =
                     Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
@@ -169,23 +187,12 @@ pub fn read(doc: &Html) -> Meta {
             | "dcterms.creator" | "byl" | "parsely-author" | "sailthru.author" => {
                 m.meta_authors.push(content)
             }
-            "article:published_time"
-            | "datepublished"
-            | "pubdate"
-            | "publishdate"
-            | "dc.date.issued"
-            | "dc.date"
-            | "date"
-            | "og:published_time"
-            | "article.published"
-            | "sailthru.date"
-            | "parsely-pub-date" => m.published.push(content),
-            "article:modified_time"
-            | "datemodified"
-            | "og:updated_time"
-            | "lastmod"
-            | "dc.date.modified" => m.modified.push(content),
-            _ => {}
+            _ => match date_name(&key) {
+                Some(DateName::Published) => m.published.push(content),
+                Some(DateName::Dated) => m.dated.push(content),
+                Some(DateName::Modified) => m.modified.push(content),
+                None => {}
+            },
         }
     }
     for el in links {
@@ -220,6 +227,66 @@ pub fn read(doc: &Html) -> Meta {
             .collect();
     }
     m
+}
+
+/// What a `<meta>` name says about the date in its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateName {
+    /// The publication date, by name: `article:published_time`, `pubdate`, `sailthru.date`...
+    Published,
+    /// A date without saying which: `date`, `DC.date`, `dcterms.created`.
+    Dated,
+    /// `article:modified_time`, `og:updated_time`, `lastmod`...
+    Modified,
+}
+
+/// Classifies a meta name (lower-cased) by its words rather than by a list of exact
+/// names, since every CMS and vendor spells them its own way (`og:article:published_time`,
+/// `cXenseParse:publishtime`, `parsely-pub-date`, `DC.date.issued`, `citation_date`).
+pub fn date_name(key: &str) -> Option<DateName> {
+    let has = |w: &str| key.contains(w);
+    let names_time = ["date", "time", "publish", "created", "issued", "lastmod"]
+        .iter()
+        .any(|w| has(w))
+        || key.ends_with("pub");
+    if !names_time {
+        return None;
+    }
+    // Dates of something else than this page's text.
+    if [
+        "expir", "valid", "start", "end", "event", "birth", "current", "render", "gentime",
+    ]
+    .iter()
+    .any(|w| has(w))
+    {
+        return None;
+    }
+    if ["modif", "updat", "lastmod", "revis", "edited", "last"]
+        .iter()
+        .any(|w| has(w))
+    {
+        return Some(DateName::Modified);
+    }
+    if [
+        "publi", "pub_", "pub-", "pubdate", "pubtime", "issued", "release", "posted",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || key.ends_with("pub")
+        || key == "sailthru.date"
+        || key == "citation_date"
+    {
+        return Some(DateName::Published);
+    }
+    // "date", "dc.date", "dcterms.date", "dcterms.created", "datecreated", "uploaddate".
+    let last = key.rsplit(['.', ':', '_', '-']).next().unwrap_or(key);
+    if matches!(
+        last,
+        "date" | "created" | "datecreated" | "uploaddate" | "creation"
+    ) {
+        return Some(DateName::Dated);
+    }
+    None
 }
 
 /// JSON-LD in the wild has raw newlines and tabs inside strings; JSON forbids them.
@@ -297,22 +364,29 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                     }
                 }
             }
+            // An article may sit inside the page object (`WebPage.mainEntity`).
+            if let Some(main) = o.get("mainEntity") {
+                read_ld(main, out);
+            }
             let is_article = t.iter().any(|t| {
                 t.ends_with("article")
                     || t == "blogposting"
                     || t == "report"
                     || t == "liveblogposting"
             });
+            if !is_article && out.other_published.is_none() {
+                out.other_published = ["datePublished", "dateCreated", "uploadDate"]
+                    .iter()
+                    .find_map(|k| o.get(*k).and_then(as_text));
+            }
             if is_article && !out.found {
                 out.found = true;
                 out.headline = o
                     .get("headline")
                     .or_else(|| o.get("name"))
                     .and_then(as_text);
-                out.date_published = o
-                    .get("datePublished")
-                    .or_else(|| o.get("dateCreated"))
-                    .and_then(as_text);
+                out.date_published = o.get("datePublished").and_then(as_text);
+                out.date_created = o.get("dateCreated").and_then(as_text);
                 out.date_modified = o.get("dateModified").and_then(as_text);
                 out.section = o.get("articleSection").and_then(as_text);
                 out.language = o.get("inLanguage").and_then(as_text);

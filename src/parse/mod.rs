@@ -7,6 +7,7 @@
 pub mod authors;
 pub mod charset;
 pub mod content;
+pub mod dates;
 pub mod depth;
 pub mod dom;
 pub mod hints;
@@ -22,7 +23,6 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use crate::normalise::dates;
 use crate::record::{Document, Kind, RawPage, Reject, Stage, TextPlace};
 use content::{Boilerplate, Content};
 use dom::text_of;
@@ -38,7 +38,6 @@ const MIN_BODY_WEIGHT: usize = 40;
 const MIN_BODY_WEIGHT_UNSIGNED: usize = 400;
 
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
 
 /// Parses one page. Errors are rejects with a reason, never panics.
 pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Reject> {
@@ -195,8 +194,20 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         ));
     }
     let passages = passages(&lead, &content, &paragraphs, &images);
-    let zone = page_zone(&meta, &text);
-    let (visible, mut published_text) = visible_date(&html, scope, &bp, zone);
+    let site_url = canonical_url.as_deref().or(raw.url.as_deref());
+    let found = dates::find(&dates::Page {
+        doc: &html,
+        meta: &meta,
+        bp: &bp,
+        scope,
+        h1,
+        body: content.roots.first().copied(),
+        url: site_url,
+        zone: dates::page_zone(&meta, &text),
+        order: dates::day_order(&meta),
+        fetched_at: raw.fetched_at,
+    });
+    let mut published_text = found.shown;
     let mut published: Vec<(String, &'static str)> = Vec::new();
     if let Some((r, el)) = rules.and_then(|r| rules::first(&html, &r.date).map(|el| (r, el))) {
         let text = text_of(el);
@@ -205,12 +216,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
             published_text = Some(text);
         }
     }
-    published.extend(meta.ld.date_published.clone().map(|d| (d, "json-ld")));
-    published.extend(meta.published.iter().map(|d| (d.clone(), "meta")));
-    published.extend(time_datetime(&html, scope, &bp).map(|d| (d, "time")));
-    published.extend(visible.map(|d| (d, "visible")));
-    let mut modified: Vec<String> = meta.ld.date_modified.iter().cloned().collect();
-    modified.extend(meta.modified.iter().cloned());
+    published.extend(found.published);
+    let modified = found.modified;
 
     let mut tags: Vec<String> = meta.tags.clone();
     if tags.is_empty() {
@@ -776,98 +783,6 @@ fn caption_order(
         .collect();
     out.sort_by_key(|(i, _)| *i);
     out
-}
-
-/// Vietnamese pages state times in Asia/Ho_Chi_Minh; other pages without an offset are read as UTC.
-fn page_zone(meta: &Meta, text: &str) -> chrono::FixedOffset {
-    let lang = meta
-        .ld
-        .language
-        .as_deref()
-        .or(meta.html_lang.as_deref())
-        .or(meta.og_locale.as_deref())
-        .unwrap_or("");
-    let vi = lang.to_ascii_lowercase().starts_with("vi")
-        || (lang.is_empty() && crate::normalise::language::looks_vietnamese(text));
-    if vi {
-        dates::vietnam()
-    } else {
-        chrono::FixedOffset::east_opt(0).expect("zero offset")
-    }
-}
-
-/// `<time datetime>` inside the article, outside boilerplate.
-fn time_datetime(doc: &Html, scope: ElementRef<'_>, bp: &Boilerplate) -> Option<String> {
-    doc.select(&TIME)
-        .filter(|t| !bp.contains(t.id()))
-        .filter(|t| t.ancestors().any(|a| a.id() == scope.id()))
-        .find_map(|t| t.value().attr("datetime").map(str::to_string))
-}
-
-/// The publication date as the page shows it: an element named for dates near the
-/// headline, preferring ones inside the article and with a time of day.
-fn visible_date(
-    doc: &Html,
-    scope: ElementRef<'_>,
-    bp: &Boilerplate,
-    zone: chrono::FixedOffset,
-) -> (Option<String>, Option<String>) {
-    let mut best: Option<(i32, String, String)> = None;
-    for node in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        let h = bp.hints(el);
-        let named = el.value().name() == "time"
-            || (!h.is_empty()
-                && ["date", "time", "publish", "posted", "ngay"]
-                    .iter()
-                    .any(|w| h.contains(w)));
-        if !named {
-            continue;
-        }
-        let text = text_of(el);
-        if text.is_empty() || text.chars().count() > 120 {
-            continue;
-        }
-        // Not the boilerplate marks: a "meta" line is where dates live. Only lists of
-        // other stories are ruled out, since their dates belong to those stories.
-        if el
-            .ancestors()
-            .filter_map(ElementRef::wrap)
-            .any(|a| hints::is_other_stories(a, bp.hints(a)))
-        {
-            continue;
-        }
-        // A relative date ("3 giờ trước") is kept as text and resolved against the
-        // fetch time when the article is normalised.
-        let Some((dt, shown)) = dates::find_visible(&text, zone)
-            .map(|(dt, shown)| (dt.to_rfc3339(), shown))
-            .or_else(|| {
-                // Only inside the article: lists of other stories say "2 giờ trước" too.
-                let inside = el.ancestors().any(|a| a.id() == scope.id());
-                dates::parse_relative(&text, chrono::Utc::now())
-                    .filter(|_| inside)
-                    .map(|_| (text.clone(), text.clone()))
-            })
-        else {
-            continue;
-        };
-        let mut score = 0;
-        if el.ancestors().any(|a| a.id() == scope.id()) {
-            score += 2;
-        }
-        if shown.contains(':') || shown.contains('h') {
-            score += 1;
-        }
-        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-            best = Some((score, dt, shown));
-        }
-    }
-    match best {
-        Some((_, dt, shown)) => (Some(dt), Some(shown)),
-        None => (None, None),
-    }
 }
 
 /// The deepest breadcrumb item that is not home or the headline; then declared sections.

@@ -190,6 +190,7 @@ pub fn prune_with(html: &str, all_attributes: bool) -> Cow<'_, str> {
         let keep = raw
             || (name.eq_ignore_ascii_case(b"script")
                 && (is_json_ld(&b[lt..tag_end])
+                    || is_bare_json_ld(content)
                     // Inside `<!--` a nested `<script` changes where the script ends.
                     || (find(content, 0, b"<!--").is_some()
                         && find_ci(content, b"<script").is_some())));
@@ -307,6 +308,17 @@ fn closing_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         at = lt + 1;
     }
     None
+}
+
+/// JSON-LD in a `<script>` without its type (`{"@context": "https://schema.org", ...`),
+/// as some CMSs write it.
+pub(crate) fn is_bare_json_ld(content: &[u8]) -> bool {
+    let start = content
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(content.len());
+    let head = &content[start..content.len().min(start + 40)];
+    head.first() == Some(&b'{') && find(head, 0, b"\"@context\"").is_some()
 }
 
 fn is_json_ld(tag: &[u8]) -> bool {

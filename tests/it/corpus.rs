@@ -267,3 +267,23 @@ fn extraction_bench_pages_all_become_articles() {
         assert!(!a["title"].as_str().unwrap().is_empty());
     }
 }
+
+#[test]
+#[ignore = "needs ../shared/corpus/dates (run by .ci/run with --include-ignored)"]
+fn dates_corpus_publication_days() {
+    let Some(dir) = corpus("dates") else {
+        return;
+    };
+    let o = crate::common::run(&["eval", dir.to_str().unwrap(), "--json"]);
+    assert!(
+        o.status.success(),
+        "eval failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let scores: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let score = |k: &str| scores[k].as_f64().unwrap();
+    println!("{scores}");
+    // Where newsmill gives a date it is the page's day; a page it exports has one.
+    assert!(score("precision") >= 0.93, "{scores}");
+    assert!(score("accuracy") >= 0.90, "{scores}");
+}
