@@ -141,7 +141,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let signed = meta.ld.found
         || meta.og_type.as_deref() == Some("article")
         || body.lead.is_some()
-        || !meta.published.is_empty();
+        || !meta.published.is_empty()
+        || in_article_element(body.h1, &content);
     let sized = |b: &Body<'_>| {
         let weight: usize = b.paragraphs.iter().map(|p| text_weight(p)).sum();
         let chars: usize = b.paragraphs.iter().map(|p| p.chars().count()).sum();
@@ -345,6 +346,19 @@ fn read_body<'a>(
         paragraphs,
         byline,
     }
+}
+
+/// True when an HTML5 `<article>` (or an element declaring itself the article in
+/// microdata) holds both the headline and the body: the page says it is one story.
+/// Teasers on a listing are `<article>`s too, but the listing's headline is outside them.
+fn in_article_element(h1: Option<ElementRef<'_>>, content: &Content<'_>) -> bool {
+    let (Some(h1), Some(first)) = (h1, content.roots.first()) else {
+        return false;
+    };
+    h1.ancestors().filter_map(ElementRef::wrap).any(|a| {
+        (a.value().name() == "article" || content::declares_article(a))
+            && first.ancestors().any(|b| b.id() == a.id())
+    })
 }
 
 /// Captioned images that make a page a photo story: at least this many.
@@ -1122,6 +1136,25 @@ mod tests {
             r#"<html><head><title>Road reopens</title></head><body><article><h1>Road reopens</h1><p>{para}</p><p>{para}</p></article></body></html>"#
         );
         assert_eq!(parse_page(&page(&text)).unwrap().kind, Kind::Text);
+    }
+
+    #[test]
+    fn a_short_story_in_an_article_element_is_an_article_beside_a_long_footer() {
+        let footer = "Our office is open on weekdays from nine to five, and the switchboard takes calls about subscriptions, deliveries and notices. ".repeat(4);
+        let story = "<p>The regional court ruled on Monday that the disputed land belongs to the village, ending a case that ran for nine years.</p>";
+        let html = format!(
+            r#"<html><head><title>Court rules on land</title></head><body>
+            <main><article><h1>Court rules on land</h1><div class="post-content">{story}</div></article></main>
+            <div class="site-info"><p>{footer}</p></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert!(doc.paragraphs[0].starts_with("The regional court ruled"));
+        // The same story outside an article element, beside as much other prose, is not
+        // told apart from a page of notices.
+        let loose = html
+            .replace("<article>", "<div>")
+            .replace("</article>", "</div>");
+        assert!(parse_page(&page(&loose)).is_err());
     }
 
     #[test]
