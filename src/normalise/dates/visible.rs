@@ -142,32 +142,27 @@ static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// The bytes of `text` that are a four-digit year 1995..=2099 standing alone.
-fn years(text: &str) -> impl Iterator<Item = (usize, i32)> + '_ {
+/// Byte ranges of the runs of ASCII digits in `text`, in order.
+pub fn digit_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i + 4 <= b.len() {
-            if !b[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i - start != 4 {
-                continue;
-            }
-            let y = (b[start] - b'0') as i32 * 1000
-                + (b[start + 1] - b'0') as i32 * 100
-                + (b[start + 2] - b'0') as i32 * 10
-                + (b[start + 3] - b'0') as i32;
-            if (1995..=2099).contains(&y) {
-                return Some((start, y));
-            }
+        while i < b.len() && !b[i].is_ascii_digit() {
+            i += 1;
         }
-        None
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i > start).then_some(start..i)
+    })
+}
+
+/// The bytes of `text` that are a four-digit year 1995..=2099 standing alone.
+fn years(text: &str) -> impl Iterator<Item = (usize, i32)> + '_ {
+    digit_runs(text).filter_map(move |r| {
+        let y: i32 = text[r.clone()].parse().ok().filter(|_| r.len() == 4)?;
+        (1995..=2099).contains(&y).then_some((r.start, y))
     })
 }
 

@@ -33,17 +33,8 @@ pub(super) fn url_date(url: &str) -> Option<UrlDate> {
         return Some(UrlDate::Day(s.date));
     }
     let b = path.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let run = &path[start..i];
+    for r in visible::digit_runs(path) {
+        let (run, i) = (&path[r.clone()], r.end);
         if run.len() == 8 {
             if let Ok(d) = NaiveDate::parse_from_str(run, "%Y%m%d") {
                 if d.year() >= dates::EARLIEST_YEAR {
