@@ -337,6 +337,7 @@ fn read_body<'a>(
     {
         paragraphs.remove(0);
     }
+    paragraphs.retain(|p| !is_widget_label(p));
     drop_dateline_edges(&mut paragraphs);
     let byline = authors::split_trailing_byline(&mut paragraphs);
     Body {
@@ -359,6 +360,33 @@ fn in_article_element(h1: Option<ElementRef<'_>>, content: &Content<'_>) -> bool
         (a.value().name() == "article" || content::declares_article(a))
             && first.ancestors().any(|b| b.id() == a.id())
     })
+}
+
+/// A line that is only the label of a page widget ("Advertisement", "Tags", "Comments",
+/// "Anzeige", "Quảng cáo"): ad slots and tag or comment boxes leave their label behind in
+/// the body when the box itself is empty or was left out.
+fn is_widget_label(p: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "advert",
+        "advertisement",
+        "advertising",
+        "sponsored",
+        "anzeige",
+        "werbung",
+        "publicité",
+        "publicidad",
+        "pubblicità",
+        "publicidade",
+        "reklama",
+        "quảng cáo",
+        "tags",
+        "comments",
+        "share",
+        "share this",
+        "share this article",
+    ];
+    let t = p.trim().trim_end_matches(':').trim();
+    t.len() <= 24 && LABELS.contains(&t.to_lowercase().as_str())
 }
 
 /// Captioned images that make a page a photo story: at least this many.
@@ -1155,6 +1183,23 @@ mod tests {
             .replace("<article>", "<div>")
             .replace("</article>", "</div>");
         assert!(parse_page(&page(&loose)).is_err());
+    }
+
+    #[test]
+    fn widget_labels_left_in_the_body_are_not_text() {
+        assert!(is_widget_label("Advertisement"));
+        assert!(is_widget_label(" Quảng cáo "));
+        assert!(is_widget_label("Tags:"));
+        assert!(!is_widget_label(
+            "Advertisement spending rose by a tenth this year."
+        ));
+        assert!(!is_widget_label("Comments from the minister were brief."));
+        let para = "The harbour reopened on Thursday after a week of repairs to the sea wall, and the first ferries left on time.";
+        let html = format!(
+            "<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1><p>{para}</p><p>Advert</p><p>{para}</p><p>Tags</p></article></body></html>"
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs.len(), 2, "{:?}", doc.paragraphs);
     }
 
     #[test]
