@@ -118,14 +118,10 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     };
     // A page without running text may still be a photo story: its text is in the
     // captions of a series of images.
-    let h1_guess = found.as_ref().map_or_else(
-        || pick_h1(&html, &meta, None),
-        |c| pick_h1(&html, &meta, Some(c)),
-    );
     let mut kind = Kind::Text;
     let mut content = match found {
         Some(c) => c,
-        None => match gallery(&html, h1_guess, &bp, base.as_ref()) {
+        None => match gallery(&html, pick_h1(&html, &meta, None), &bp, base.as_ref()) {
             Some(g) => {
                 kind = Kind::Photo;
                 Content { roots: vec![g] }
@@ -154,7 +150,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     if kind == Kind::Text && !sized(&body) {
         // Too little prose for a text story: a gallery of captioned images around the
         // headline makes it a photo story, whose text is its captions.
-        if let Some(g) = gallery(&html, body.h1.or(h1_guess), &bp, base.as_ref()) {
+        if let Some(g) = gallery(&html, body.h1, &bp, base.as_ref()) {
             kind = Kind::Photo;
             content = Content { roots: vec![g] };
             body = read_body(&html, &meta, rules, &stats, &bp, &mut content);
@@ -441,18 +437,15 @@ fn kind_of(
     let body: usize = paragraphs.iter().map(|p| text_weight(p)).sum();
     let captions: Vec<&str> = images.iter().filter_map(|i| i.caption.as_deref()).collect();
     let caption_weight: usize = captions.iter().map(|c| text_weight(c)).sum();
-    let section = |names: &[&str]| {
-        url.and_then(|u| Url::parse(u).ok()).is_some_and(|u| {
-            u.path_segments().is_some_and(|mut s| {
-                // Only whole sections, never the story's slug (the last segment).
-                let segs: Vec<&str> = s.by_ref().collect();
-                segs.len() > 1
-                    && segs[..segs.len() - 1]
-                        .iter()
-                        .any(|g| names.contains(&g.to_ascii_lowercase().as_str()))
-            })
+    // The URL's sections, never the story's slug (the last segment).
+    let sections: Vec<String> = url
+        .and_then(|u| Url::parse(u).ok())
+        .and_then(|u| {
+            let segs: Vec<String> = u.path_segments()?.map(str::to_ascii_lowercase).collect();
+            Some(segs[..segs.len().saturating_sub(1)].to_vec())
         })
-    };
+        .unwrap_or_default();
+    let section = |names: &[&str]| sections.iter().any(|s| names.contains(&s.as_str()));
     let declared_video = meta
         .og_type
         .as_deref()
