@@ -62,6 +62,7 @@ impl Boilerplate {
             s.chars - s.link_chars
         };
         let total = prose(doc.tree.root().id());
+        let holders = story_holders(nodes, &prose);
         let mut marked = HashSet::default();
         let mut marked_prose = 0;
         let mut hints = HashMap::default();
@@ -82,6 +83,7 @@ impl Boilerplate {
             let by_name = || {
                 !matches!(name, "html" | "body")
                     && !declares_article(el)
+                    && !holders.contains(&node.id())
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                     && prose(node.id()) * 2 < total
@@ -90,12 +92,17 @@ impl Boilerplate {
             // Hidden blocks are out even when they hold much of the prose (a collapsed
             // duplicate, a dialog), unless they hold nearly all of it (the page hides its
             // article until a script shows it) or declare themselves the article in
-            // microdata (a full copy of a story the page shows cut).
+            // microdata (a full copy of a story the page shows cut). Inside a sentence,
+            // text the page styles away (a formula's MathML kept for screen readers next
+            // to its image) is not part of what readers see.
             let hidden = || {
-                is_block_tag(name)
-                    && prose(node.id()) * 5 < total * 4
-                    && hints::is_hidden(el)
-                    && !declares_article(el)
+                if is_block_tag(name) {
+                    prose(node.id()) * 5 < total * 4
+                        && hints::is_hidden(el)
+                        && !declares_article(el)
+                } else {
+                    hints::is_styled_hidden(el)
+                }
             };
             if parent_marked
                 || is_skipped_tag(name)
@@ -135,6 +142,41 @@ impl Boilerplate {
 /// True for an element that says in microdata that it is the article or its body
 /// (`itemprop="articleBody"`, `itemtype=".../BlogPosting"`): whatever its class names
 /// say ("entry author-jane"), it is not boilerplate.
+/// Prose a story element must hold for the containers around it to be exempt from
+/// boilerplate names: a few paragraphs, more than any teaser.
+const STORY_HOLDER_PROSE: usize = 500;
+
+/// Every element around a whole story: an HTML5 `<article>` (or a microdata Article)
+/// that holds an `<h1>` and a few paragraphs of prose. A name such as "modal" or
+/// "popup" on such a wrapper describes how the page shows the story (in an overlay
+/// over a stream of teasers), not boilerplate; the story must not be dropped with it.
+/// Teasers on a listing are `<article>`s too, but their headlines are not `<h1>`s and
+/// their text is short.
+fn story_holders(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) -> HashSet<NodeId> {
+    let mut holders = HashSet::default();
+    for node in nodes {
+        let Some(el) = ElementRef::wrap(*node) else {
+            continue;
+        };
+        if !(el.value().name() == "article" || declares_article(el))
+            || prose(node.id()) < STORY_HOLDER_PROSE
+        {
+            continue;
+        }
+        let has_h1 = node
+            .descendants()
+            .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1"));
+        if has_h1 {
+            for a in std::iter::once(*node).chain(node.ancestors()) {
+                if !holders.insert(a.id()) {
+                    break;
+                }
+            }
+        }
+    }
+    holders
+}
+
 pub fn declares_article(el: ElementRef<'_>) -> bool {
     let v = el.value();
     v.attr("itemprop")

@@ -128,6 +128,17 @@ pub fn is_hidden(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// True for an element hidden from every reader: the `hidden` attribute or an inline
+/// `display: none` / `visibility: hidden`. Unlike [`is_hidden`], `aria-hidden` does not
+/// count: inside a sentence it hides a glyph or a duplicate from screen readers only.
+pub fn is_styled_hidden(el: ElementRef<'_>) -> bool {
+    el.value().attrs().any(|(name, value)| match name {
+        "hidden" => true,
+        "style" => style_hides(value),
+        _ => false,
+    })
+}
+
 /// `display: none` or `visibility: hidden` in an inline style.
 fn style_hides(style: &str) -> bool {
     let s: String = style

@@ -1141,6 +1141,57 @@ mod tests {
     }
 
     #[test]
+    fn a_story_shown_in_an_overlay_is_not_dropped_with_the_overlay() {
+        // A portal opens the story in a "modal" over a stream of teasers: the wrapper's
+        // name says how it is shown, and the <article> inside holds headline and text.
+        let teaser = |n: usize| {
+            format!(
+                "<li><h3>Teaser {n}</h3><p>Teaser {n} sums up another story in one sentence, with a comma, for the stream.</p></li>"
+            )
+        };
+        let para = |n: usize| {
+            format!(
+                "<p>Paragraph {n} of the launch story says what the space agency reported about the cargo ship, and when, in one long sentence.</p>"
+            )
+        };
+        let teasers: String = (1..=5).map(teaser).collect();
+        let paras: String = (1..=4).map(para).collect();
+        let html = format!(
+            r#"<html><head><title>Cargo ship breaks up</title></head><body>
+            <aside><ul class="stream">{teasers}</ul></aside>
+            <div class="render-target-modal"><article><h1>Cargo ship breaks up</h1>
+            <div class="canvas-body">{paras}</div></article></div>
+            <footer><p>About us, contact, careers, terms of service, privacy policy, cookie settings, advertise with us, and help.</p>
+            <p>Copyright notice: all rights reserved by the publisher and its partners, in every country, this year and after.</p></footer></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Cargo ship breaks up"));
+        assert_eq!(doc.paragraphs.len(), 4, "{:?}", doc.paragraphs);
+        assert!(doc.paragraphs[0].starts_with("Paragraph 1 of the launch story"));
+    }
+
+    #[test]
+    fn text_styled_away_inside_a_sentence_is_not_body_text() {
+        // A formula's MathML is kept hidden for screen readers beside its image; an
+        // aria-hidden glyph is still seen by readers and stays.
+        let html = r#"<html><head><title>Matrices</title></head><body><h1>Matrices</h1><div class="content">
+            <p>A square matrix is Hermitian when it equals its conjugate transpose <span style="display: none"><math><mi>A</mi><mi>H</mi></math></span><img src="f.png" alt="">, which the rest of this long sentence explains.</p>
+            <p>Hermitian matrices are named after Charles Hermite, who showed in 1855 that they always have real eigenvalues <span aria-hidden="true">[1]</span>.</p>
+            <p>They are the complex extension of real symmetric matrices, and they appear throughout quantum mechanics, as observables.</p>
+            </div></body></html>"#;
+        let doc = parse_page(&page(html)).unwrap();
+        assert_eq!(
+            doc.paragraphs[0],
+            "A square matrix is Hermitian when it equals its conjugate transpose , which the rest of this long sentence explains."
+        );
+        assert!(
+            doc.paragraphs[1].ends_with("real eigenvalues [1]."),
+            "{}",
+            doc.paragraphs[1]
+        );
+    }
+
+    #[test]
     fn live_blogs_and_video_pages_say_what_they_are() {
         let para = "Crews worked through the night to clear the road, and the first cars passed at dawn, the police said in a statement to reporters.";
         let live = format!(
