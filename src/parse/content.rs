@@ -87,7 +87,9 @@ impl Boilerplate {
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                     && prose(node.id()) * 2 < total
-                    && hints::is_boilerplate(el, &h)
+                    && (hints::is_boilerplate(el, &h)
+                        || (hints::is_weak_boilerplate(&h)
+                            && looks_like_a_box(stats.get(node.id()))))
             };
             // Hidden blocks are out even when they hold much of the prose (a collapsed
             // duplicate, a dialog), unless they hold nearly all of it (the page hides its
@@ -142,6 +144,17 @@ impl Boilerplate {
 /// True for an element that says in microdata that it is the article or its body
 /// (`itemprop="articleBody"`, `itemtype=".../BlogPosting"`): whatever its class names
 /// say ("entry author-jane"), it is not boilerplate.
+/// A block with little prose of its own, or mostly links: what a sidebar box holds.
+/// Decides blocks only weakly named as boilerplate ([`hints::is_weak_boilerplate`]).
+fn looks_like_a_box(st: NodeStats) -> bool {
+    let prose = st.chars - st.link_chars;
+    prose < BOX_MAX_PROSE || st.link_chars * 3 > st.chars
+}
+
+/// Prose above which a weakly named block with few links is text, not a box: more
+/// than a sidebar's "about" blurb.
+const BOX_MAX_PROSE: usize = 600;
+
 /// Prose a story element must hold for the containers around it to be exempt from
 /// boilerplate names: a few paragraphs, more than any teaser.
 const STORY_HOLDER_PROSE: usize = 500;

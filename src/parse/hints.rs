@@ -24,8 +24,14 @@ const STRONG_NEGATIVE: &[&str] = &[
 const OTHER_STORIES: &[&str] = &[
     "related", "relate", "comment", "sidebar", "recommend", "most-read", "mostread", "trending",
     "readmore", "read-more", "xem-them", "tin-lien-quan", "lienquan", "box-category", "samecate", "same-cate",
-    "outbrain", "taboola", "footer", "widget", "list-news", "news-list", "other-news", "tin-khac",
+    "outbrain", "taboola", "footer", "list-news", "news-list", "other-news", "tin-khac",
 ];
+
+/// Words that name boilerplate on some sites and every block on others: "widget" is a
+/// WordPress sidebar box, but page builders (Elementor and the like) call every block a
+/// widget, the article's text included. Such a word marks a block only when the block
+/// also looks like boilerplate (see [`is_weak_boilerplate`]).
+const WEAK_NEGATIVE: &[&str] = &["widget"];
 
 /// Short negative words matched only as whole tokens of a class or id.
 const NEGATIVE_TOKENS: &[&str] = &[
@@ -41,6 +47,8 @@ const NEGATIVE_TOKENS: &[&str] = &[
     "share",
     "sns",
     "nocontent",
+    // Call-to-action boxes: donate, subscribe, a letter from the editors.
+    "cta",
 ];
 
 /// Names of containers that hold an article.
@@ -126,6 +134,12 @@ pub fn is_hidden(el: ElementRef<'_>) -> bool {
         "style" => style_hides(value),
         _ => false,
     })
+}
+
+/// True when the only boilerplate word in hint text `h` is a weak one ("widget"). The
+/// caller decides with what the block holds: links and little prose make it a box.
+pub fn is_weak_boilerplate(h: &str) -> bool {
+    !h.is_empty() && WEAK_NEGATIVE.iter().any(|w| h.contains(w)) && !is_boilerplate_hint(h)
 }
 
 /// True for an element hidden from every reader: the `hidden` attribute or an inline
@@ -264,6 +278,18 @@ mod tests {
     fn related_inside_content_is_boilerplate() {
         let (doc, s) = first(r#"<div class="related-content">x</div>"#);
         assert!(boilerplate(&doc, &s));
+    }
+
+    #[test]
+    fn call_to_action_boxes_are_boilerplate_and_widget_alone_is_weak() {
+        let (doc, s) = first(r#"<div class="zone-box-custom-cta-letter">x</div>"#);
+        assert!(boilerplate(&doc, &s));
+        // A word that merely contains the letters is not the token.
+        let (doc, s) = first(r#"<div class="tactical-notes">x</div>"#);
+        assert!(!boilerplate(&doc, &s));
+        assert!(is_weak_boilerplate("builder-widget-theme-post-content"));
+        assert!(!is_weak_boilerplate("sidebar-widget"));
+        assert!(!is_weak_boilerplate("post-content"));
     }
 
     #[test]

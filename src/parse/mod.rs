@@ -1171,6 +1171,38 @@ mod tests {
     }
 
     #[test]
+    fn a_page_builder_calls_every_block_a_widget_and_only_boxes_are_left_out() {
+        // Page builders name the article's own text block "widget" like every other
+        // block; a sidebar widget of links and a call-to-action box stay out.
+        let para = |n: usize| {
+            format!(
+                "<p>Paragraph {n} of the review says how the new season of the series begins, who joins the cast, and why.</p>"
+            )
+        };
+        let paras: String = (1..=6).map(para).collect();
+        // The site's legal text: the article holds less than half of the page's prose.
+        let legal: String = (1..=6)
+            .map(|n| format!("<p>Legal notice {n}: this site stores cookies, and by reading on you agree to the terms, the privacy policy and the rules.</p>"))
+            .collect();
+        let links: String = (1..=8)
+            .map(|n| {
+                format!(r#"<li><a href="/s{n}">Another story number {n} on this site</a></li>"#)
+            })
+            .collect();
+        let html = format!(
+            r#"<html><head><title>A new season begins</title></head><body>
+            <div class="builder-widget-wrap"><h1>A new season begins</h1></div>
+            <div class="builder-widget builder-widget-theme-post-content"><div class="builder-widget-container">{paras}</div></div>
+            <div class="builder-widget builder-widget-posts"><ul>{links}</ul></div>
+            <div class="zone-widget zone-widget-cta-letter"><p>A word to our readers: we rely on your support, and every gift, however small, keeps our reporting free for everyone to read.</p></div>
+            <footer>{legal}</footer></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs.len(), 6, "{:?}", doc.paragraphs);
+        assert!(doc.paragraphs.iter().all(|p| p.starts_with("Paragraph ")));
+    }
+
+    #[test]
     fn text_styled_away_inside_a_sentence_is_not_body_text() {
         // A formula's MathML is kept hidden for screen readers beside its image; an
         // aria-hidden glyph is still seen by readers and stays.
