@@ -203,6 +203,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         zone: dates::page_zone(&meta, &text),
         order: dates::day_order(&meta),
         fetched_at: raw.fetched_at,
+        source: &decoded.text,
     });
     let mut published_text = found.shown;
     let mut published: Vec<(String, &'static str)> = Vec::new();

@@ -3,7 +3,8 @@
 //! Publishers state the date in several places at once, each more or less reliable:
 //! machine declarations (JSON-LD `datePublished`, meta tags, microdata), `<time>`
 //! elements, the URL path (`/2016/12/23/`), and the text readers see near the headline
-//! ("19. Juli 2014", "July 19, 2014 at 3:05 pm"). Each place found gives a candidate
+//! ("19. Juli 2014", "July 19, 2014 at 3:05 pm"), and, when none of those has one, the
+//! record a script keeps as page state. Each place found gives a candidate
 //! with a weight for how often that place holds the original publication date; the
 //! heaviest plausible one wins, and the others correct it where they know better:
 //!
@@ -19,6 +20,7 @@
 //! read, and text is scanned for dates only around four-digit years
 //! ([`crate::normalise::dates::visible`]).
 
+mod script;
 mod url;
 mod walk;
 
@@ -55,6 +57,8 @@ mod weight {
     pub const META_DATED: i32 = 44;
     /// The last date in the text right before the headline.
     pub const NEAR_BEFORE: i32 = 40;
+    /// A publication key in the page's script state: only when nothing else states a date.
+    pub const SCRIPT: i32 = 30;
     /// Marked as an update: kept only as a last resort.
     pub const UPDATED: i32 = -35;
 }
@@ -86,6 +90,8 @@ pub struct Page<'a, 'b> {
     pub zone: FixedOffset,
     pub order: DayOrder,
     pub fetched_at: DateTime<Utc>,
+    /// The page's whole decoded text, scripts included (the parsed `doc` has them emptied).
+    pub source: &'b str,
 }
 
 /// One place that states a date.
@@ -172,6 +178,22 @@ pub fn find(p: &Page<'_, '_>) -> Found {
 
     settle_day_month(&mut cands);
     cands.retain(|c| dates::plausible(&c.at, p.fetched_at));
+    if cands.is_empty() {
+        if let Some((at, timed, stated)) =
+            script::first_date(p.source).and_then(|(text, _)| machine(&text, p.zone))
+        {
+            if dates::plausible(&at, p.fetched_at) {
+                cands.push(Candidate {
+                    at,
+                    timed,
+                    stated,
+                    source: "script",
+                    weight: weight::SCRIPT,
+                    shown: None,
+                });
+            }
+        }
+    }
     // A URL month confirms the visible dates that fall in it.
     if let Some(UrlDate::Month(y, m)) = url {
         for c in cands.iter_mut() {

@@ -449,3 +449,18 @@ fn a_month_first_template_on_a_day_first_page() {
         "visible",
     );
 }
+
+#[test]
+fn script_state_is_read_only_when_no_other_place_has_a_date() {
+    let state = r#"<script>window.__STATE__ = {"page":{"title":"The council meets","createdAt":"2022-01-30T09:00:00+01:00","publishedAt":"2022-01-31T15:58:43+01:00"}};</script>"#;
+    is(en(state, ""), "2022-01-31", "script");
+    // A date shown under the headline wins over the state, whatever the state says.
+    is(
+        en(state, r#"<p class="date">12 March 2021</p>"#),
+        "2021-03-12",
+        "visible",
+    );
+    // A state without a publication key gives its creation date.
+    let created = r#"<script>var s = "{\"createdAt\":\"2022-01-30T09:00:00+01:00\"}";</script>"#;
+    is(en(created, ""), "2022-01-30", "script");
+}
