@@ -157,7 +157,7 @@ fn push_hint(s: &mut String, name: &str, value: &str) {
         }
         // Layout notes say what a block has beside it, not what it is: a modifier
         // naming a sidebar ("pagebody--wsidebar" is a page body laid out beside one) and
-        // "has-sidebar" / "with-comments" / "no-sidebar".
+        // "has-sidebar" / "with-comments" / "no-sidebar" / "no_caption".
         let part = match part.find("--") {
             Some(i) if name == "class" && part[i..].contains("sidebar") => &part[..i],
             _ => part,
@@ -188,7 +188,11 @@ fn is_post_container(classes: &str) -> bool {
 }
 
 fn is_layout_note(class: &str) -> bool {
-    ["has-", "with-", "no-", "without-"].iter().any(|p| {
+    [
+        "has-", "with-", "no-", "without-", "has_", "with_", "no_", "without_",
+    ]
+    .iter()
+    .any(|p| {
         class.len() > p.len() && class.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
     })
 }

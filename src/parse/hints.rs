@@ -233,6 +233,11 @@ mod tests {
         is_boilerplate(el, &hints(el))
     }
 
+    fn caption(doc: &Html, s: &Selector) -> bool {
+        let el = doc.select(s).next().unwrap();
+        is_caption(el, &hints(el))
+    }
+
     fn lead(doc: &Html, s: &Selector) -> bool {
         is_lead(&hints(doc.select(s).next().unwrap()))
     }
@@ -263,6 +268,7 @@ mod tests {
             "pagebody pagebody--with-sidebar",
             "main has-sidebar",
             "layout no-sidebar",
+            "list_item list_item_image no_sidebar",
         ] {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
             assert!(!boilerplate(&doc, &s), "{class}");
@@ -272,6 +278,14 @@ mod tests {
         assert!(boilerplate(&doc, &s));
         let (doc, s) = first(r#"<div class="box--related">x</div>"#);
         assert!(boilerplate(&doc, &s));
+    }
+
+    #[test]
+    fn a_block_noted_as_having_no_caption_is_not_a_caption() {
+        let (doc, s) = first(r#"<div class="list_item list_item_image no_caption">x</div>"#);
+        assert!(!caption(&doc, &s));
+        let (doc, s) = first(r#"<div class="image_caption">x</div>"#);
+        assert!(caption(&doc, &s));
     }
 
     #[test]
