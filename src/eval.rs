@@ -23,6 +23,8 @@ use crate::pipeline::{StageContext, process};
 use crate::record::{Article, Outcome, RawPage};
 
 mod dates;
+mod people;
+pub use people::text_passages;
 
 /// Scores by name, e.g. `title` or `f1`.
 pub type Scores = BTreeMap<String, f64>;
@@ -92,8 +94,8 @@ fn read_page(path: &Path, url: Option<String>) -> Result<RawPage> {
 }
 
 /// Runs the labelled pages of `dir` and scores them. The format is recognised from
-/// the folder: `labels/*.json` with `html/`, `ground-truth.json` with `html/`, or
-/// `dates.json` with `html/`.
+/// the folder: `labels/*.json` with `html/`, `labels/*.json` with `texts/` (people in
+/// article texts), `ground-truth.json` with `html/`, or `dates.json` with `html/`.
 pub fn run(dir: &Path, threads: usize) -> Result<Report> {
     let ctx = Arc::new(StageContext::new(Default::default()));
     let pool = rayon::ThreadPoolBuilder::new()
@@ -102,13 +104,15 @@ pub fn run(dir: &Path, threads: usize) -> Result<Report> {
         .context("cannot start the worker threads")?;
     if dir.join("ground-truth.json").is_file() {
         pool.install(|| bench(dir, &ctx))
+    } else if dir.join("labels").is_dir() && dir.join("texts").is_dir() {
+        pool.install(|| people::run(dir, &ctx))
     } else if dir.join("labels").is_dir() {
         pool.install(|| labelled(dir, &ctx))
     } else if dir.join("dates.json").is_file() {
         pool.install(|| dates::run(dir, &ctx))
     } else {
         Err(UsageError(format!(
-            "{} holds none of labels/, ground-truth.json or dates.json; see README.md for the label formats",
+            "{} holds none of labels/ (with html/ or texts/), ground-truth.json or dates.json; see README.md for the label formats",
             dir.display()
         ))
         .into())
@@ -357,8 +361,7 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
         .map(|n| (*n, Tally { hit: 0, total: 0 }))
         .collect();
     let (mut img_tp, mut img_got, mut img_want) = (0usize, 0usize, 0usize);
-    let (mut ppl_tp, mut ppl_got, mut ppl_want) = (0usize, 0usize, 0usize);
-    let (mut pair_tp, mut pair_got, mut pair_want) = (0usize, 0usize, 0usize);
+    let mut ppl = people::PeopleTally::default();
     let (mut macro_p, mut macro_r): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     let mut per_page = Vec::new();
@@ -372,7 +375,7 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
                 }
             }
             img_want += l["images"].as_array().map_or(0, Vec::len);
-            ppl_want += l["participants"].as_array().map_or(0, Vec::len);
+            ppl.want += l["participants"].as_array().map_or(0, Vec::len);
             continue;
         };
         let mut misses: Vec<String> = Vec::new();
@@ -477,74 +480,25 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
         img_got += a.images.len();
         img_want += want_imgs.len();
         let want_people = l["participants"].as_array().cloned().unwrap_or_default();
-        let want_names: HashSet<String> = want_people
-            .iter()
-            .filter_map(|p| p["name"].as_str().map(norm))
-            .collect();
-        let got_names: HashSet<String> = a.participants.iter().map(|p| norm(&p.name)).collect();
-        let ptp = got_names.intersection(&want_names).count();
-        ppl_tp += ptp;
-        ppl_got += got_names.len();
-        ppl_want += want_names.len();
-        let want_pairs: HashSet<(String, String)> = want_people
-            .iter()
-            .flat_map(|p| {
-                let name = p["name"].as_str().map(norm).unwrap_or_default();
-                p["titles"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| t.as_str().map(norm))
-                    .map(move |t| (name.clone(), t))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let got_pairs: HashSet<(String, String)> = a
-            .participants
-            .iter()
-            .flat_map(|p| {
-                p.titles
-                    .iter()
-                    .map(|t| (norm(&p.name), norm(t)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        pair_tp += got_pairs.intersection(&want_pairs).count();
-        pair_got += got_pairs.len();
-        pair_want += want_pairs.len();
-        // Macro figures: each page with labelled people counts once.
-        if !want_names.is_empty() || !got_names.is_empty() {
-            macro_p.push(ratio(ptp, got_names.len()));
-            macro_r.push(ratio(ptp, want_names.len()));
-        }
-        // What differs, one line per kind, sorted so that runs compare.
-        let mut report = |what: &str, mut items: Vec<String>| {
-            if !items.is_empty() {
-                items.sort();
-                misses.push(format!("{what}: {}", items.join("; ")));
-            }
-        };
-        let names = |a: &HashSet<String>, b: &HashSet<String>| a.difference(b).cloned().collect();
-        let pairs =
-            |a: &HashSet<(String, String)>, b: &HashSet<(String, String)>, of: &HashSet<String>| {
-                a.difference(b)
-                    .filter(|(n, _)| of.contains(n))
-                    .map(|(n, t)| format!("{n} / {t}"))
-                    .collect()
-            };
-        report("people missed", names(&want_names, &got_names));
-        report("people not in the labels", names(&got_names, &want_names));
-        report(
-            "titles not in the labels",
-            pairs(&got_pairs, &want_pairs, &want_names),
+        let before = ppl;
+        let diff = ppl.add(&want_people, &a.participants);
+        let (ptp, got_n, want_n) = (
+            ppl.tp - before.tp,
+            ppl.got - before.got,
+            ppl.want - before.want,
         );
-        report("titles missed", pairs(&want_pairs, &got_pairs, &got_names));
+        // Macro figures: each page with labelled people counts once.
+        if want_n > 0 || got_n > 0 {
+            macro_p.push(ratio(ptp, got_n));
+            macro_r.push(ratio(ptp, want_n));
+        }
+        misses.extend(diff.lines());
         per_page.push(format!(
             "{file:<48} images {tp}/{} of {}  people {ptp}/{} of {}{}",
             a.images.len(),
             want_imgs.len(),
-            got_names.len(),
-            want_names.len(),
+            got_n,
+            want_n,
             if misses.is_empty() {
                 String::new()
             } else {
@@ -554,14 +508,9 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
     }
     let mut scores: Scores = t.iter().map(|(k, v)| (k.to_string(), v.rate())).collect();
     let (ip, ir) = (ratio(img_tp, img_got), ratio(img_tp, img_want));
-    let (pp, pr) = (ratio(ppl_tp, ppl_got), ratio(ppl_tp, ppl_want));
-    let (qp, qr) = (ratio(pair_tp, pair_got), ratio(pair_tp, pair_want));
     scores.insert("image_precision".into(), ip);
     scores.insert("image_recall".into(), ir);
-    scores.insert("people_precision".into(), pp);
-    scores.insert("people_recall".into(), pr);
-    scores.insert("people_f1".into(), f1(pp, pr));
-    scores.insert("pair_f1".into(), f1(qp, qr));
+    ppl.insert_scores(&mut scores, "");
     let mean = |v: &[f64]| {
         if v.is_empty() {
             1.0
