@@ -23,6 +23,12 @@ pub struct Lexicon {
     pub roles: Vec<Vec<String>>,
     /// Heads of organisation names ("Bệnh viện", "Công ty"), longest first.
     pub organisations: Vec<Vec<String>>,
+    /// Lower-case words before a foreign name that make it a person, longest first.
+    pub person_words: Vec<Vec<String>>,
+    /// Lower-case speech verbs after a name that make it a person, longest first.
+    pub speech_verbs: Vec<Vec<String>>,
+    /// Words that make a run of foreign words a club, company, body or place.
+    pub org_words: HashSet<String>,
 }
 
 pub(super) fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
@@ -66,6 +72,9 @@ impl Lexicon {
             countries: phrases(include_str!("lexicon/vi/countries.txt")),
             roles: phrases(include_str!("lexicon/vi/roles.txt")),
             organisations: phrases(include_str!("lexicon/vi/organisations.txt")),
+            person_words: phrases(include_str!("lexicon/vi/person_words.txt")),
+            speech_verbs: phrases(include_str!("lexicon/vi/speech_verbs.txt")),
+            org_words: lines(include_str!("lexicon/vi/org_words.txt")).collect(),
             titles_lower: Vec::new(),
         };
         lx.titles_lower = lower(&lx.titles);
@@ -77,7 +86,8 @@ impl Lexicon {
     }
 
     /// Adds entries (as in the data files) to one list: `surnames`, `ranks`, `titles`,
-    /// `title_words`, `intro`, `places`, `countries`, `roles` or `organisations`.
+    /// `title_words`, `intro`, `places`, `countries`, `roles`, `organisations`, `person_words`,
+    /// `speech_verbs` or `org_words`.
     /// Returns false for an unknown list name.
     pub fn extend(&mut self, list: &str, entries: &[String]) -> bool {
         let data = entries.join("\n");
@@ -88,6 +98,9 @@ impl Lexicon {
             "countries" => add_phrases(&mut self.countries, &data),
             "roles" => add_phrases(&mut self.roles, &data),
             "organisations" => add_phrases(&mut self.organisations, &data),
+            "person_words" => add_phrases(&mut self.person_words, &data.to_lowercase()),
+            "speech_verbs" => add_phrases(&mut self.speech_verbs, &data.to_lowercase()),
+            "org_words" => self.org_words.extend(lines(&data)),
             "title_words" => self.title_words.extend(
                 lines(&data)
                     .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()),

@@ -8,10 +8,12 @@
 //! like names ("Hà Nội", "đường Trần Phú", "121 Trần Phú") are left out.
 
 pub mod english;
+mod foreign;
 pub mod lexicon;
 mod tokens;
 
 use crate::record::{Participant, TextPlace};
+use foreign::is_foreign_word;
 pub use lexicon::Lexicon;
 use tokens::{Tok, tokenize};
 
@@ -267,6 +269,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         i = end;
     }
     out.extend(foreign_mentions(&toks, lx));
+    out.extend(foreign::cued(&toks, lx));
     out.extend(name_with_country(&toks, lx));
     let groups = groups_in(&toks);
     for m in &mut out {
@@ -463,11 +466,20 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         if let Some(c) = phrase_at(&toks[j..], &lx.countries) {
             j += c;
         }
-        let start = j;
-        while j < toks.len() && j - start < 4 && is_foreign_word(&toks[j]) {
-            j += 1;
+        let mut start = j;
+        let end = foreign::run_end(toks, start);
+        if let Some(e) = end {
+            j = e;
         }
-        if j - start >= 2 && !lx.surnames.contains(toks[start].text) {
+        // "Giám đốc điều hành Disney Bob Iger": after a company post, a three-word run
+        // starts with the company.
+        let company_post = lower[k..start]
+            .iter()
+            .any(|w| matches!(w.as_ref(), "đốc" | "ceo" | "tịch" | "lập"));
+        if end.is_some() && company_post && j - start == 3 {
+            start += 1;
+        }
+        if end.is_some() && !lx.surnames.contains(toks[start].text) {
             let name = join(&toks[start..j]);
             if !lx.places.contains(&name) {
                 out.push(Mention {
@@ -484,15 +496,6 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         }
     }
     out
-}
-
-/// A capitalised word in Latin letters without Vietnamese-only letters ("Joe", "Zelensky").
-fn is_foreign_word(t: &Tok) -> bool {
-    t.is_cap()
-        && t.text.chars().count() > 1
-        && t.text.chars().all(|c| {
-            c.is_ascii_alphabetic() || "éèêëáàâäíìîïóòôöúùûüñçøåæ".contains(c.to_ascii_lowercase())
-        })
 }
 
 /// A title head whose words after the first may be written in lower case ("Phó thủ tướng").

@@ -1,0 +1,315 @@
+//! Foreign names in Vietnamese text, with or without a title in front.
+//!
+//! A foreign name is a run of capitalised Latin words that are not Vietnamese syllables
+//! ("Edward Moya", "Moon Jae-in", "Mohammed bin Salman"). The surname lexicon cannot
+//! know them, so what makes such a run a person is what the sentence says around it:
+//! - a person word before it: "ông", "tiền vệ", "chuyên gia", "cư dân" ([`Lexicon::person_words`]);
+//! - a speech verb after it: "Boris Becker nói", "Alice Ross cho biết";
+//! - a title or role after it: "Edward Moya, chuyên gia phân tích tại OANDA,";
+//! - an age after it: "Stephen John Scott (SN 1963", "(27 tuổi)";
+//! - being listed with such a name: "Eden Hazard, Cesc Fabregas và Victor Moses".
+//!
+//! Club and company names look the same ("Real Madrid", "Goldman Sachs"), so a run
+//! right after another capitalised word, after an organisation noun, or that is a known
+//! place or country is never a person here.
+
+use super::lexicon::Lexicon;
+use super::tokens::Tok;
+use super::{Mention, join, org_before, phrase_at, titles_after};
+
+/// Lower-case particles inside foreign names: "Mohammed bin Salman", "Erik ten Hag".
+const PARTICLES: &[&str] = &[
+    "bin", "ben", "ibn", "van", "von", "de", "der", "den", "ten", "da", "di", "del", "dos", "du",
+    "le", "la", "al", "el",
+];
+
+/// Words that may stand between a name and its speech verb ("Becker đã nói").
+const BEFORE_VERB: &[&str] = &["đã", "vừa", "cũng", "từng", "thì", "mới"];
+
+/// A capitalised word in Latin letters without Vietnamese-only letters ("Joe",
+/// "Zelensky", "McMillon"), not written all in capitals.
+pub(super) fn is_foreign_word(t: &Tok) -> bool {
+    let mut cs = t.text.chars();
+    let first_upper = cs.next().is_some_and(|c| c.is_ascii_uppercase());
+    first_upper
+        && t.text.chars().count() > 1
+        && t.text.chars().any(|c| c.is_lowercase())
+        && t.text.chars().all(|c| {
+            c.is_ascii_alphabetic() || "éèêëáàâäíìîïóòôöúùûüñçøåæ".contains(c.to_ascii_lowercase())
+        })
+}
+
+/// After a word at `j - 1`, the end of a hyphenated tail written without spaces
+/// ("Jae-in", "Geun-hye", "Abdul-Aziz"), else `j`.
+pub(super) fn hyphen_tail(toks: &[Tok], j: usize) -> usize {
+    let tail = toks
+        .get(j)
+        .is_some_and(|h| h.text == "-" && !h.space_before)
+        && toks
+            .get(j + 1)
+            .is_some_and(|w| !w.space_before && w.text.chars().all(|c| c.is_alphabetic()));
+    if tail { j + 2 } else { j }
+}
+
+/// The end (exclusive) of a foreign name of 2–4 words starting at `i`.
+pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
+    if !toks.get(i).is_some_and(is_foreign_word) {
+        return None;
+    }
+    let mut j = i;
+    let mut words = 0;
+    while j < toks.len() && words < 4 {
+        if is_foreign_word(&toks[j]) && (j == i || toks[j].space_before) {
+            j = hyphen_tail(toks, j + 1);
+            words += 1;
+        } else if words > 0
+            && PARTICLES.contains(&toks[j].text)
+            && toks.get(j + 1).is_some_and(is_foreign_word)
+        {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    (words >= 2).then_some(j)
+}
+
+/// True for a word spelled like a Vietnamese syllable once its marks are dropped
+/// ("Thanh", "Vân", "Minh"): initial consonants, vowels, then one of the few finals
+/// Vietnamese allows. "Jae", "Park", "Cook", "Fillon" are not.
+fn vietnamese_syllable(word: &str) -> bool {
+    const INITIALS: &[&str] = &[
+        "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+        "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    ];
+    const FINALS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
+    let w: String = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ'
+            | 'ẩ' | 'ẫ' | 'ậ' => 'a',
+            'è' | 'é' | 'ẻ' | 'ẽ' | 'ẹ' | 'ê' | 'ề' | 'ế' | 'ể' | 'ễ' | 'ệ' => {
+                'e'
+            }
+            'ì' | 'í' | 'ỉ' | 'ĩ' | 'ị' => 'i',
+            'ò' | 'ó' | 'ỏ' | 'õ' | 'ọ' | 'ô' | 'ồ' | 'ố' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ờ' | 'ớ'
+            | 'ở' | 'ỡ' | 'ợ' => 'o',
+            'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'ư' | 'ừ' | 'ứ' | 'ử' | 'ữ' | 'ự' => {
+                'u'
+            }
+            'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' => 'y',
+            c => c,
+        })
+        .collect();
+    let Some(init) = INITIALS.iter().find(|i| w.starts_with(**i)) else {
+        return false;
+    };
+    let rest = &w[init.len()..];
+    let vowels = rest
+        .find(|c: char| !"aeiouy".contains(c))
+        .unwrap_or(rest.len());
+    (1..=3).contains(&vowels) && FINALS.contains(&&rest[vowels..])
+}
+
+/// Lower-case text of `toks[a..b]`, words joined by single spaces.
+fn lower(toks: &[Tok]) -> Vec<String> {
+    toks.iter().map(|t| t.text.to_lowercase()).collect()
+}
+
+/// True when a person word ends right before `i`.
+fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
+    (1..=3).filter(|&n| n <= i).any(|n| {
+        let words = lower(&toks[i - n..i]);
+        lx.person_words.iter().any(|p| *p == words)
+    })
+}
+
+/// True when a speech verb follows at `j` (maybe after "đã", "vừa").
+fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
+    if toks.get(j).is_some_and(|t| BEFORE_VERB.contains(&t.text)) {
+        j += 1;
+    }
+    let rest = lower(toks.get(j..(j + 3).min(toks.len())).unwrap_or(&[]));
+    lx.speech_verbs
+        .iter()
+        .any(|v| v.len() <= rest.len() && v[..] == rest[..v.len()])
+}
+
+/// "(SN 1963", "(27 tuổi": an age in brackets after the name.
+fn age_after(toks: &[Tok], j: usize) -> bool {
+    toks.get(j).is_some_and(|t| t.text == "(")
+        && toks
+            .get(j + 1)
+            .is_some_and(|t| t.is_number() || t.text == "SN" || t.text == "sinh")
+}
+
+/// True when the run `i..j` cannot be a person: part of a longer proper noun, a known
+/// place or country, or named with a club's or company's word.
+fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
+    let after_cap = i > 0 && {
+        let p = &toks[i - 1];
+        (p.is_cap() || p.is_upper() || is_foreign_word(p)) && !lx.intro.contains(p.text)
+    };
+    let name = join(&toks[i..j]);
+    after_cap
+        || lx.places.contains(&name)
+        || toks[i..j].iter().any(|t| lx.org_words.contains(t.text))
+        || (i..j).any(|k| phrase_at(&toks[k..j], &lx.countries).is_some())
+}
+
+/// Foreign names the sentence marks as persons (see the module doc).
+pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let mut i = 0;
+    // The end of the last person found, for names listed after it.
+    let mut listed_after: Option<usize> = None;
+    while i < toks.len() {
+        let Some(j) = run_end(toks, i) else {
+            i += 1;
+            continue;
+        };
+        let in_list = listed_after == Some(i);
+        // "chị Thanh Vân": a Vietnamese given name written like Latin words.
+        if toks[i..j]
+            .iter()
+            .filter(|t| t.text != "-")
+            .all(|t| vietnamese_syllable(t.text))
+        {
+            listed_after = None;
+            i = j;
+            continue;
+        }
+        if not_a_person(toks, i, j, lx) && !in_list {
+            i = j;
+            continue;
+        }
+        let titles = titles_after(toks, j, lx);
+        // A person word right before is the strongest cue; the others do not hold after
+        // an organisation noun earlier in the clause ("hãng X Y cho biết").
+        let person = in_list
+            || person_word_before(toks, i, lx)
+            || (!org_before(toks, i)
+                && (speech_after(toks, j, lx) || age_after(toks, j) || !titles.is_empty()));
+        if person {
+            out.push(Mention {
+                name: join(&toks[i..j]),
+                rank: None,
+                titles,
+                group: None,
+                at: i,
+            });
+            // "A, B và C": the next name of the list starts after one separator.
+            listed_after = toks
+                .get(j)
+                .filter(|t| t.text == "," || t.text == "và")
+                .map(|_| j + 1);
+        } else {
+            listed_after = None;
+        }
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn names(text: &str) -> Vec<(String, Vec<String>)> {
+        let lx = Lexicon::vietnamese();
+        cued(&tokenize(text), &lx)
+            .into_iter()
+            .map(|m| (m.name, m.titles))
+            .collect()
+    }
+
+    fn just(text: &str) -> Vec<String> {
+        names(text).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn a_person_word_before_the_name() {
+        assert_eq!(
+            just("Trong đội hình có tiền vệ ngôi sao Joel Matip đang thi đấu cho Liverpool."),
+            vec!["Joel Matip"]
+        );
+        assert_eq!(
+            just("Theo ông Francois Fillon, việc này khó."),
+            vec!["Francois Fillon"]
+        );
+    }
+
+    #[test]
+    fn a_speech_verb_after_the_name() {
+        assert_eq!(
+            just("Boris Becker đã hết lời ngợi ca."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            just("Sau trận, Carlo Rinaldi nói rằng đội đã cố gắng."),
+            vec!["Carlo Rinaldi"]
+        );
+        assert_eq!(
+            just("cư dân địa phương Alice Ross cho biết."),
+            vec!["Alice Ross"]
+        );
+    }
+
+    #[test]
+    fn a_role_after_the_name_is_its_title() {
+        assert_eq!(
+            names("Edward Moya, chuyên gia phân tích tại OANDA, nhận định giá vàng sẽ tăng."),
+            vec![(
+                "Edward Moya".to_string(),
+                vec!["chuyên gia phân tích tại OANDA".to_string()]
+            )]
+        );
+    }
+
+    #[test]
+    fn hyphenated_and_particle_names_are_whole() {
+        assert_eq!(just("ông Moon Jae-in cho biết"), vec!["Moon Jae-in"]);
+        assert_eq!(
+            just("Thái tử Mohammed bin Salman nói"),
+            vec!["Mohammed bin Salman"]
+        );
+    }
+
+    #[test]
+    fn names_listed_after_a_person_are_persons() {
+        assert_eq!(
+            just("cùng những ngôi sao như tiền vệ Eden Hazard, Cesc Fabregas và Victor Moses."),
+            vec!["Eden Hazard", "Cesc Fabregas", "Victor Moses"]
+        );
+    }
+
+    #[test]
+    fn vietnamese_given_names_are_not_foreign_names() {
+        assert_eq!(just("chị Thanh Vân cho biết"), Vec::<String>::new());
+        assert_eq!(just("anh Minh Long nói"), Vec::<String>::new());
+        assert!(vietnamese_syllable("Nguyễn") && vietnamese_syllable("Thanh"));
+        assert!(!vietnamese_syllable("Jae") && !vietnamese_syllable("Park"));
+        assert!(!vietnamese_syllable("Fillon") && !vietnamese_syllable("Cook"));
+    }
+
+    #[test]
+    fn clubs_companies_and_places_are_not_persons() {
+        assert_eq!(
+            just("Real Madrid cho biết sẽ kháng cáo."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            just("ông Tony Fernandes, chủ Vietnam Airlines"),
+            vec!["Tony Fernandes"]
+        );
+        assert_eq!(
+            just("Ngân hàng Goldman Sachs cho biết lãi tăng."),
+            Vec::<String>::new()
+        );
+        assert_eq!(just("CLB Manchester United cho biết"), Vec::<String>::new());
+        assert_eq!(just("Tổng thống Hàn Quốc cho biết"), Vec::<String>::new());
+        assert_eq!(just("hãng Disney Bob Iger nói"), Vec::<String>::new());
+    }
+}
