@@ -502,6 +502,9 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
         "countries",
         "roles",
         "organisations",
+        "person_words",
+        "speech_verbs",
+        "org_words",
     ];
     for key in pipeline.people.keys() {
         if !lists.contains(&key.as_str()) {

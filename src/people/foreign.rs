@@ -121,7 +121,7 @@ fn lower(toks: &[Tok]) -> Vec<String> {
 fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
     (1..=3).filter(|&n| n <= i).any(|n| {
         let words = lower(&toks[i - n..i]);
-        lx.person_words.iter().any(|p| *p == words)
+        lx.person_words.contains(&words)
     })
 }
 

@@ -520,6 +520,10 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     if !first.is_cap() || !lx.surnames.contains(first.text) {
         return None;
     }
+    // "Hàn Quốc", "Hàn Quốc Moon Jae-in": a country that starts like a surname.
+    if phrase_at(&toks[i..], &lx.countries).is_some() {
+        return None;
+    }
     // "Trần" inside a run of capitalised words ("Đường Trần Phú") is part of that run.
     let mut end = i + 1;
     while end < toks.len()
@@ -620,7 +624,7 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
             e += 1;
             continue;
         }
-        if prev_cap {
+        if prev_cap && !ENDS_TITLE.contains(&t.text) {
             prev_cap = false;
             e += 1;
             continue;
@@ -629,6 +633,14 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
     }
     e
 }
+
+/// Lower-case words that never continue a title after its capitalised part: verbs and
+/// times of the sentence ("Giám đốc Sở GTVT Gia Lai cho biết", "... sáng 9/2").
+const ENDS_TITLE: &[&str] = &[
+    "cho", "nói", "cho", "báo", "phát", "khẳng", "nhận", "chia", "đã", "vừa", "đang", "sẽ", "cũng",
+    "có", "là", "được", "bị", "sáng", "chiều", "tối", "trưa", "đêm", "ngày", "hôm", "khi", "thì",
+    "mà", "và", "đến", "về", "tại", "trong", "với", "để", "này", "đó",
+];
 
 /// The tokens as written: a space only where the text had one ("(HECI)", "Rịa-Vũng").
 pub(super) fn join(toks: &[Tok]) -> String {
@@ -846,6 +858,32 @@ mod tests {
         ps.into_iter()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("{name} not found in {text:?}"))
+    }
+
+    #[test]
+    fn a_country_that_starts_like_a_surname_is_not_a_name() {
+        let names: Vec<String> = people(
+            "Tổng thống Hàn Quốc Moon Jae-in và Thủ tướng Hàn Quốc Lee Nak-yon đã gặp nhau.",
+        )
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+        assert!(names.contains(&"Moon Jae-in".to_string()), "{names:?}");
+        assert!(!names.iter().any(|n| n.starts_with("Hàn")), "{names:?}");
+    }
+
+    #[test]
+    fn a_title_ends_before_the_verb_of_the_sentence() {
+        let p = one(
+            "Ông Nguyễn Hữu Quế, Giám đốc Sở GTVT Gia Lai cho biết đường sẽ thông xe.",
+            "Nguyễn Hữu Quế",
+        );
+        assert_eq!(p.titles, vec!["Giám đốc Sở GTVT Gia Lai"]);
+        let p = one(
+            "Giám đốc Sở Tài chính Trần Văn Bình sáng 9/2 đã ký quyết định.",
+            "Trần Văn Bình",
+        );
+        assert_eq!(p.titles, vec!["Giám đốc Sở Tài chính"]);
     }
 
     #[test]
