@@ -125,6 +125,17 @@ fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
     })
 }
 
+/// True when a title head starts within the few words before `i` ("Giám đốc điều hành
+/// Walmart Doug McMillon"): the run after it names the holder.
+fn title_shortly_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
+    (i.saturating_sub(4)..i).any(|k| {
+        let words = lower(&toks[k..i]);
+        lx.titles_lower
+            .iter()
+            .any(|p| p.len() <= words.len() && p[..] == words[..p.len()])
+    })
+}
+
 /// True when a speech verb follows at `j` (maybe after "đã", "vừa").
 fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
     if toks.get(j).is_some_and(|t| BEFORE_VERB.contains(&t.text)) {
@@ -189,11 +200,19 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         // an organisation noun earlier in the clause ("hãng X Y cho biết").
         let person = in_list
             || person_word_before(toks, i, lx)
+            || title_shortly_before(toks, i, lx)
             || (!org_before(toks, i)
                 && (speech_after(toks, j, lx) || age_after(toks, j) || !titles.is_empty()));
         if person {
+            // "Giám đốc điều hành Disney Bob Iger": after a company post, a three-word
+            // run starts with the company.
+            let post = lower(&toks[i.saturating_sub(3)..i]);
+            let company = post
+                .iter()
+                .any(|w| matches!(w.as_str(), "đốc" | "ceo" | "hành" | "lập"));
+            let first = if company && j - i == 3 { i + 1 } else { i };
             out.push(Mention {
-                name: join(&toks[i..j]),
+                name: join(&toks[first..j]),
                 rank: None,
                 titles,
                 group: None,
@@ -311,5 +330,11 @@ mod tests {
         assert_eq!(just("CLB Manchester United cho biết"), Vec::<String>::new());
         assert_eq!(just("Tổng thống Hàn Quốc cho biết"), Vec::<String>::new());
         assert_eq!(just("hãng Disney Bob Iger nói"), Vec::<String>::new());
+        assert_eq!(
+            just(
+                "Giám đốc điều hành Disney Bob Iger, Giám đốc điều hành Walmart Doug McMillon cũng có mặt."
+            ),
+            vec!["Bob Iger", "Doug McMillon"]
+        );
     }
 }
