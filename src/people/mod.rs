@@ -218,11 +218,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             i += 1;
             continue;
         };
-        let name = toks[i..end]
-            .iter()
-            .map(|t| t.text)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = join(&toks[i..end]);
         // Credits and bylines name who made the photo or wrote the piece, not who took
         // part: "(Ảnh: Nguyễn Văn A)", "Theo Nguyễn Văn A", a passage that is only a name.
         if is_credit(&toks, i, end) {
@@ -535,7 +531,8 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     {
         end += 1;
     }
-    (end - i >= 2).then_some(end)
+    // "Kim Jong-un": a hyphenated tail belongs to the name.
+    (end - i >= 2).then(|| foreign::hyphen_tail(toks, end))
 }
 
 fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
@@ -869,6 +866,10 @@ mod tests {
         .map(|p| p.name)
         .collect();
         assert!(names.contains(&"Moon Jae-in".to_string()), "{names:?}");
+        assert_eq!(
+            people("Nhà lãnh đạo Kim Jong-un đã thị sát.")[0].name,
+            "Kim Jong-un"
+        );
         assert!(!names.iter().any(|n| n.starts_with("Hàn")), "{names:?}");
     }
 
