@@ -874,6 +874,17 @@ mod tests {
     }
 
     #[test]
+    fn chinese_figures_in_sino_vietnamese_form() {
+        let p = one(
+            "Chủ tịch Trung Quốc Tập Cận Bình và phu nhân Bành Lệ Viện đã tới thăm.",
+            "Tập Cận Bình",
+        );
+        assert_eq!(p.titles, vec!["Chủ tịch Trung Quốc"]);
+        // A company name that starts the same way is not a person.
+        assert!(people("Tập Đoàn Vàng Bạc Đá Quý cho biết giá vàng tăng.").is_empty());
+    }
+
+    #[test]
     fn a_title_ends_before_the_verb_of_the_sentence() {
         let p = one(
             "Ông Nguyễn Hữu Quế, Giám đốc Sở GTVT Gia Lai cho biết đường sẽ thông xe.",
