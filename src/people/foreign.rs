@@ -31,7 +31,10 @@ const BEFORE_VERB: &[&str] = &["đã", "vừa", "cũng", "từng", "thì", "mớ
 pub(super) fn is_foreign_word(t: &Tok) -> bool {
     let mut cs = t.text.chars();
     let first_upper = cs.next().is_some_and(|c| c.is_ascii_uppercase());
+    // "Và", "Ông": a Vietnamese word with its marks, capitalised at a sentence start.
+    let vietnamese = !t.text.is_ascii() && vietnamese_syllable(t.text);
     first_upper
+        && !vietnamese
         && t.text.chars().count() > 1
         && t.text.chars().any(|c| c.is_lowercase())
         && t.text.chars().all(|c| {
@@ -71,8 +74,15 @@ pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
             break;
         }
     }
-    (words >= 2).then_some(j)
+    // "Al Rawashdeh", "Abu Amara": one family name with its article, not a full name.
+    let article_only = words == 2 && SURNAME_ARTICLES.contains(&toks[i].text);
+    (words >= 2 && !article_only).then_some(j)
 }
+
+/// Capitalised articles that form one family name with the next word.
+const SURNAME_ARTICLES: &[&str] = &[
+    "Al", "El", "Abu", "Bin", "Ben", "Ibn", "Van", "De", "Da", "Di", "Le", "La", "Dos",
+];
 
 /// True for a word spelled like a Vietnamese syllable once its marks are dropped
 /// ("Thanh", "Vân", "Minh"): initial consonants, vowels, then one of the few finals
@@ -155,18 +165,61 @@ fn age_after(toks: &[Tok], j: usize) -> bool {
             .is_some_and(|t| t.is_number() || t.text == "SN" || t.text == "sinh")
 }
 
-/// True when the run `i..j` cannot be a person: part of a longer proper noun, a known
-/// place or country, or named with a club's or company's word.
+/// True when the run `i..j` cannot be a person: part of a longer proper noun, or see
+/// [`not_a_person_words`].
 fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
     let after_cap = i > 0 && {
         let p = &toks[i - 1];
         (p.is_cap() || p.is_upper() || is_foreign_word(p)) && !lx.intro.contains(p.text)
     };
+    after_cap || not_a_person_words(toks, i, j, lx)
+}
+
+/// True when the words of `i..j` make it a known place or country, a club or company,
+/// or a Vietnamese name written like Latin words.
+fn not_a_person_words(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
     let name = join(&toks[i..j]);
-    after_cap
+    toks[i..j]
+        .iter()
+        .filter(|t| t.text != "-")
+        .all(|t| vietnamese_syllable(t.text))
         || lx.places.contains(&name)
         || toks[i..j].iter().any(|t| lx.org_words.contains(t.text))
         || (i..j).any(|k| phrase_at(&toks[k..j], &lx.countries).is_some())
+}
+
+/// True when the run at `i` opens a bare list of at least three foreign names, two or
+/// more of them full ("Eden Hazard, Willian, Cesc Fabregas và Victor Moses"): line-ups
+/// and squads. Club lists rarely qualify: their names hold club words or are single.
+fn opens_list_of_names(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
+    let (mut items, mut full) = (0, 0);
+    let mut k = i;
+    loop {
+        let end = match run_end(toks, k) {
+            Some(e) if !not_a_person_words(toks, k, e, lx) => {
+                full += 1;
+                e
+            }
+            Some(_) => return None,
+            None if toks.get(k).is_some_and(is_foreign_word) => k + 1,
+            None => break,
+        };
+        items += 1;
+        k = end;
+        match toks.get(end).map(|t| t.text) {
+            Some("," | "và") => k = end + 1,
+            _ => break,
+        }
+    }
+    (items >= 3 && full >= 2).then_some(k)
+}
+
+/// "5. Antoine Griezmann (Atletico Madrid)": a ranking's item, a name then its club.
+fn ranked_item(toks: &[Tok], i: usize, j: usize) -> bool {
+    i >= 2
+        && toks[i - 1].text == "."
+        && toks[i - 2].is_number()
+        && toks.get(j).is_some_and(|t| t.text == "(")
 }
 
 /// Foreign names the sentence marks as persons (see the module doc).
@@ -175,12 +228,19 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
     let mut i = 0;
     // The end of the last person found, for names listed after it.
     let mut listed_after: Option<usize> = None;
+    // The end of a bare list of names being read.
+    let mut list_end = 0;
     while i < toks.len() {
         let Some(j) = run_end(toks, i) else {
             i += 1;
             continue;
         };
-        let in_list = listed_after == Some(i);
+        if i >= list_end {
+            if let Some(e) = opens_list_of_names(toks, i, lx) {
+                list_end = e;
+            }
+        }
+        let in_list = listed_after == Some(i) || i < list_end;
         // "chị Thanh Vân": a Vietnamese given name written like Latin words.
         if toks[i..j]
             .iter()
@@ -200,6 +260,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         // an organisation noun earlier in the clause ("hãng X Y cho biết").
         let person = in_list
             || person_word_before(toks, i, lx)
+            || ranked_item(toks, i, j)
             || title_shortly_before(toks, i, lx)
             || (!org_before(toks, i)
                 && (speech_after(toks, j, lx) || age_after(toks, j) || !titles.is_empty()));
@@ -311,6 +372,32 @@ mod tests {
         assert!(vietnamese_syllable("Nguyễn") && vietnamese_syllable("Thanh"));
         assert!(!vietnamese_syllable("Jae") && !vietnamese_syllable("Park"));
         assert!(!vietnamese_syllable("Fillon") && !vietnamese_syllable("Cook"));
+    }
+
+    #[test]
+    fn a_family_name_with_its_article_is_not_a_full_name() {
+        assert_eq!(just("ông Al Rawashdeh nói"), Vec::<String>::new());
+        assert_eq!(just("ông Amer Al Rawashdeh nói"), vec!["Amer Al Rawashdeh"]);
+        assert_eq!(just("Và Sir Alex nói"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn line_ups_and_rankings() {
+        assert_eq!(
+            just("Đội hình gồm Eden Hazard, Willian, Cesc Fabregas và Victor Moses."),
+            vec!["Eden Hazard", "Cesc Fabregas", "Victor Moses"]
+        );
+        assert_eq!(
+            just(
+                "5. Antoine Griezmann (Atletico Madrid) - 21 đường chuyền. 4. Real Madrid (Tây Ban Nha)"
+            ),
+            vec!["Antoine Griezmann"]
+        );
+        // Clubs listed together are not a line-up.
+        assert_eq!(
+            just("Các đội Manchester United, Manchester City và Tottenham Hotspur đều thắng."),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
