@@ -128,12 +128,7 @@ pub fn is_boilerplate(el: ElementRef<'_>, h: &str) -> bool {
 /// True for an element the page hides from readers (`hidden`, `aria-hidden="true"`,
 /// `display: none` or `visibility: hidden` inline).
 pub fn is_hidden(el: ElementRef<'_>) -> bool {
-    el.value().attrs().any(|(name, value)| match name {
-        "hidden" => true,
-        "aria-hidden" => value == "true",
-        "style" => style_hides(value),
-        _ => false,
-    })
+    is_styled_hidden(el) || el.value().attr("aria-hidden") == Some("true")
 }
 
 /// True when the only boilerplate word in hint text `h` is a weak one ("widget"). The

@@ -122,7 +122,16 @@ fn vietnamese_syllable(word: &str) -> bool {
     (1..=3).contains(&vowels) && FINALS.contains(&&rest[vowels..])
 }
 
-/// Lower-case text of `toks[a..b]`, words joined by single spaces.
+/// True when the lower-cased words before a name end a company post ("giám đốc",
+/// "giám đốc điều hành", "CEO", "chủ tịch", "nhà sáng lập"): a three-word run after it
+/// starts with the company ("Giám đốc điều hành Disney Bob Iger").
+pub(super) fn is_company_post<S: AsRef<str>>(words: &[S]) -> bool {
+    words
+        .iter()
+        .any(|w| matches!(w.as_ref(), "đốc" | "ceo" | "tịch" | "hành" | "lập"))
+}
+
+/// The tokens' words in lower case.
 fn lower(toks: &[Tok]) -> Vec<String> {
     toks.iter().map(|t| t.text.to_lowercase()).collect()
 }
@@ -268,10 +277,11 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             // "Giám đốc điều hành Disney Bob Iger": after a company post, a three-word
             // run starts with the company.
             let post = lower(&toks[i.saturating_sub(3)..i]);
-            let company = post
-                .iter()
-                .any(|w| matches!(w.as_str(), "đốc" | "ceo" | "hành" | "lập"));
-            let first = if company && j - i == 3 { i + 1 } else { i };
+            let first = if is_company_post(&post) && j - i == 3 {
+                i + 1
+            } else {
+                i
+            };
             out.push(Mention {
                 name: join(&toks[first..j]),
                 rank: None,

@@ -469,10 +469,7 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         }
         // "Giám đốc điều hành Disney Bob Iger": after a company post, a three-word run
         // starts with the company.
-        let company_post = lower[k..start]
-            .iter()
-            .any(|w| matches!(w.as_ref(), "đốc" | "ceo" | "tịch" | "lập"));
-        if end.is_some() && company_post && j - start == 3 {
+        if end.is_some() && foreign::is_company_post(&lower[k..start]) && j - start == 3 {
             start += 1;
         }
         if end.is_some() && !lx.surnames.contains(toks[start].text) {
