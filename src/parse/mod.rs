@@ -15,6 +15,7 @@ pub mod images;
 pub mod meta;
 pub mod prune;
 pub mod rules;
+pub mod slug;
 
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -170,12 +171,23 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         byline,
         ..
     } = body;
+    // Clear prose without a declared headline: the URL's or file's slug names it.
+    let title = title.or_else(|| {
+        [
+            canonical_url.as_deref(),
+            raw.url.as_deref(),
+            Some(raw.source.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(slug::title_from_slug)
+    });
     let Some(title) = title else {
         return Err(Reject::new(
             &raw.source,
             Stage::Parse,
             "no_title",
-            "the page has article text but no headline (no h1, og:title or <title>)",
+            "the page has article text but no headline (no h1, og:title or <title>) and its address names none",
         ));
     };
 
@@ -1002,6 +1014,26 @@ mod tests {
             fetched_at: chrono::Utc::now(),
             bytes: html.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn untitled_prose_takes_its_title_from_the_file_name() {
+        let para = "The river rose two metres overnight and the council closed the old bridge to traffic, sending lorries on a forty-minute detour through the hills. ";
+        let html = format!(
+            "<html><head></head><body><p>{}</p><p>{}</p><p>{}</p></body></html>",
+            para.repeat(2),
+            para.repeat(2),
+            para.repeat(2)
+        );
+        let mut raw = page(&html);
+        raw.source = "saved/old-bridge-closed-by-flood.html".into();
+        let doc = parse_page(&raw).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Old bridge closed by flood"));
+        assert_eq!(doc.paragraphs.len(), 3);
+        // No slug to read: still no headline.
+        raw.source = "saved/1545286960.html".into();
+        let err = parse_page(&raw).unwrap_err();
+        assert_eq!(err.reason, "no_title");
     }
 
     #[test]
