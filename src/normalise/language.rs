@@ -10,6 +10,44 @@ fn is_vietnamese_letter(c: char) -> bool {
         || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
 }
 
+/// True for a word spelled like a Vietnamese syllable once its marks are dropped
+/// ("Thanh", "Vân", "Minh"): initial consonants, vowels, then one of the few finals
+/// Vietnamese allows. "Jae", "Park", "Cook", "Fillon" are not.
+pub fn is_vietnamese_syllable(word: &str) -> bool {
+    const INITIALS: &[&str] = &[
+        "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+        "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    ];
+    const FINALS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
+    let w: String = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ'
+            | 'ẩ' | 'ẫ' | 'ậ' => 'a',
+            'è' | 'é' | 'ẻ' | 'ẽ' | 'ẹ' | 'ê' | 'ề' | 'ế' | 'ể' | 'ễ' | 'ệ' => {
+                'e'
+            }
+            'ì' | 'í' | 'ỉ' | 'ĩ' | 'ị' => 'i',
+            'ò' | 'ó' | 'ỏ' | 'õ' | 'ọ' | 'ô' | 'ồ' | 'ố' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ờ' | 'ớ'
+            | 'ở' | 'ỡ' | 'ợ' => 'o',
+            'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'ư' | 'ừ' | 'ứ' | 'ử' | 'ữ' | 'ự' => {
+                'u'
+            }
+            'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' => 'y',
+            c => c,
+        })
+        .collect();
+    let Some(init) = INITIALS.iter().find(|i| w.starts_with(**i)) else {
+        return false;
+    };
+    let rest = &w[init.len()..];
+    let vowels = rest
+        .find(|c: char| !"aeiouy".contains(c))
+        .unwrap_or(rest.len());
+    (1..=3).contains(&vowels) && FINALS.contains(&&rest[vowels..])
+}
+
 /// Share of letters that are Vietnamese-only letters (in the first 20,000 characters).
 fn vietnamese_share(text: &str) -> f64 {
     let mut letters = 0usize;

@@ -7,6 +7,8 @@
 
 use encoding_rs::{Encoding, UTF_8};
 
+use super::legacy_vi;
+
 /// How far into the document to look for a `<meta>` charset declaration.
 const PRESCAN_BYTES: usize = 4096;
 
@@ -19,6 +21,26 @@ pub struct Decoded {
 
 /// Decodes `bytes`; `content_type` is the HTTP header when there is one and `tld` helps detection.
 pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
+    let decoded = decode_declared(bytes, content_type, tld);
+    // Vietnamese in a pre-Unicode font encoding reads as Latin-1 mojibake under any
+    // charset; read each character as the byte it was stored as and convert.
+    if bytes.is_ascii() || legacy_vi::is_unicode_vietnamese_text(&decoded.text) {
+        return decoded;
+    }
+    let latin1 = (decoded.charset != UTF_8.name())
+        .then(|| bytes.iter().copied().map(char::from).collect::<String>());
+    let view = latin1.as_deref().unwrap_or(&decoded.text);
+    match legacy_vi::detect(view) {
+        Some(enc) => Decoded {
+            text: enc.convert(view),
+            charset: enc.name(),
+        },
+        None => decoded,
+    }
+}
+
+/// Decodes by byte-order mark, declaration or detection.
+fn decode_declared(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Decoded {
@@ -130,6 +152,66 @@ mod tests {
 
     fn windows_1258(text: &str) -> Vec<u8> {
         encode_windows_1258(text)
+    }
+
+    const STORY: &str = "Chiều 17/9, Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an đã đến thăm Bệnh viện Việt Đức ở Hà Nội. Ông nhấn mạnh rằng các lực lượng phải luôn sẵn sàng ứng phó với mọi tình huống, bảo đảm an ninh trật tự trên địa bàn thủ đô trong những tháng cuối năm.";
+
+    #[test]
+    fn tcvn3_bytes_under_a_western_declaration_become_unicode() {
+        use crate::parse::legacy_vi::encode;
+        // ABC fonts have no capital "Ủ": their pages wrote it in a capitals-only font.
+        let story = STORY.replace("Ủy", "ủy");
+        let page = format!(
+            "<html><head><meta charset=\"iso-8859-1\"><style>p{{font-family:.VnTime}}</style></head><body><p>{}</p></body></html>",
+            encode::tcvn3(&story)
+        );
+        // Stored one byte per character, as the archive served it.
+        let bytes: Vec<u8> = page
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+            .collect();
+        let d = decode(&bytes, None, Some("vn"));
+        assert_eq!(d.charset, "TCVN3");
+        assert!(d.text.contains(&story), "{}", d.text);
+    }
+
+    #[test]
+    fn vni_text_saved_again_as_utf8_becomes_unicode() {
+        use crate::parse::legacy_vi::encode;
+        let page = format!(
+            "<html><body><p style=\"font-family:VNI-Times\">{}</p></body></html>",
+            encode::vni(STORY)
+        );
+        let d = decode(page.as_bytes(), None, None);
+        assert_eq!(d.charset, "VNI");
+        assert!(d.text.contains(STORY), "{}", d.text);
+    }
+
+    #[test]
+    fn viscii_declared_page_becomes_unicode() {
+        use crate::parse::legacy_vi::encode;
+        let page = format!(
+            "<html><head><meta charset=\"viscii\"></head><body><p>{}</p></body></html>",
+            encode::viscii(STORY)
+        );
+        let bytes: Vec<u8> = page
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+            .collect();
+        let d = decode(&bytes, None, None);
+        assert_eq!(d.charset, "VISCII");
+        assert!(d.text.contains(STORY), "{}", d.text);
+    }
+
+    #[test]
+    fn windows_1258_vietnamese_is_not_taken_for_a_font_encoding() {
+        let page = format!(
+            "<html><head><meta charset=\"windows-1258\"></head><body><p>{STORY}</p></body></html>"
+        );
+        let d = decode(&windows_1258(&page), None, None);
+        assert_eq!(d.charset, "windows-1258");
+        let nfc: String = d.text.nfc().collect();
+        assert!(nfc.contains(STORY), "{nfc}");
     }
 
     #[test]

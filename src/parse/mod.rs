@@ -12,6 +12,7 @@ pub mod depth;
 pub mod dom;
 pub mod hints;
 pub mod images;
+pub mod legacy_vi;
 pub mod meta;
 pub mod prune;
 pub mod rules;

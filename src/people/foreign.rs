@@ -16,6 +16,7 @@
 use super::lexicon::Lexicon;
 use super::tokens::Tok;
 use super::{Mention, join, org_before, phrase_at, titles_after};
+use crate::normalise::language::is_vietnamese_syllable as vietnamese_syllable;
 
 /// Lower-case particles inside foreign names: "Mohammed bin Salman", "Erik ten Hag".
 const PARTICLES: &[&str] = &[
@@ -83,44 +84,6 @@ pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
 const SURNAME_ARTICLES: &[&str] = &[
     "Al", "El", "Abu", "Bin", "Ben", "Ibn", "Van", "De", "Da", "Di", "Le", "La", "Dos",
 ];
-
-/// True for a word spelled like a Vietnamese syllable once its marks are dropped
-/// ("Thanh", "Vân", "Minh"): initial consonants, vowels, then one of the few finals
-/// Vietnamese allows. "Jae", "Park", "Cook", "Fillon" are not.
-fn vietnamese_syllable(word: &str) -> bool {
-    const INITIALS: &[&str] = &[
-        "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
-        "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
-    ];
-    const FINALS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
-    let w: String = word
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ'
-            | 'ẩ' | 'ẫ' | 'ậ' => 'a',
-            'è' | 'é' | 'ẻ' | 'ẽ' | 'ẹ' | 'ê' | 'ề' | 'ế' | 'ể' | 'ễ' | 'ệ' => {
-                'e'
-            }
-            'ì' | 'í' | 'ỉ' | 'ĩ' | 'ị' => 'i',
-            'ò' | 'ó' | 'ỏ' | 'õ' | 'ọ' | 'ô' | 'ồ' | 'ố' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ờ' | 'ớ'
-            | 'ở' | 'ỡ' | 'ợ' => 'o',
-            'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'ư' | 'ừ' | 'ứ' | 'ử' | 'ữ' | 'ự' => {
-                'u'
-            }
-            'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' => 'y',
-            c => c,
-        })
-        .collect();
-    let Some(init) = INITIALS.iter().find(|i| w.starts_with(**i)) else {
-        return false;
-    };
-    let rest = &w[init.len()..];
-    let vowels = rest
-        .find(|c: char| !"aeiouy".contains(c))
-        .unwrap_or(rest.len());
-    (1..=3).contains(&vowels) && FINALS.contains(&&rest[vowels..])
-}
 
 /// True when the lower-cased words before a name end a company post ("giám đốc",
 /// "giám đốc điều hành", "CEO", "chủ tịch", "nhà sáng lập"): a three-word run after it

@@ -129,6 +129,41 @@ fn windows_1258_page_without_declared_charset_decodes() {
 }
 
 #[test]
+fn vni_page_saved_again_as_utf8_is_converted_to_unicode() {
+    // An archive page written for the VNI-Times font, later saved as UTF-8: without the
+    // font it reads "BOÄ CHÍNH TRÒ" and "Ñaïi töôùng".
+    let seed = std::fs::read_to_string(fixtures().join("seed/portal-article.html")).unwrap();
+    let page = newsmill::parse::legacy_vi::encode::vni(&seed);
+    assert!(
+        page.contains("Ñaïi töôùng Toâ Laâm"),
+        "the page must really be VNI"
+    );
+    let input = tempfile::tempdir().unwrap();
+    std::fs::write(input.path().join("vni.html"), page).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    extract(&[input.path()], out.path());
+    let a = &rows(out.path(), "articles")[0];
+    assert_eq!(a["charset"].as_str(), Some("VNI"));
+    assert!(
+        a["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("BỘ CHÍNH TRỊ LÀM VIỆC VỚI BAN THƯỜNG VỤ TỈNH BẮC KẠN")
+    );
+    assert!(
+        a["body"]
+            .as_str()
+            .unwrap()
+            .contains("Đại tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an")
+    );
+    let people = rows(out.path(), "participants");
+    assert!(
+        people.iter().any(|p| p["name"].as_str() == Some("Tô Lâm")),
+        "{people:?}"
+    );
+}
+
+#[test]
 fn inspect_shows_tables_rows_and_schema() {
     let out = tempfile::tempdir().unwrap();
     extract(&[&fixtures().join("seed/portal-article.html")], out.path());
