@@ -365,25 +365,33 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
     let (mut macro_p, mut macro_r): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     let mut per_page = Vec::new();
+    let mut sites: BTreeMap<String, SiteTally> = BTreeMap::new();
     for (l, a) in &pages {
         let file = l["file"].as_str().unwrap_or("?");
+        let site = sites
+            .entry(l["site"].as_str().unwrap_or("?").to_string())
+            .or_default();
+        site.pages += 1;
         let Some(a) = a else {
             per_page.push(format!("{file:<48} NOT EXTRACTED"));
             for n in names {
-                if let Some(x) = t.get_mut(n) {
-                    x.add(false);
+                for tally in [&mut t, &mut site.fields] {
+                    tally.entry(n).or_default().add(false);
                 }
             }
-            img_want += l["images"].as_array().map_or(0, Vec::len);
-            ppl.want += l["participants"].as_array().map_or(0, Vec::len);
+            let imgs = l["images"].as_array().map_or(0, Vec::len);
+            img_want += imgs;
+            site.img_want += imgs;
+            let people = l["participants"].as_array().map_or(0, Vec::len);
+            ppl.want += people;
+            site.ppl.want += people;
             continue;
         };
+        let mut page_t: BTreeMap<&str, Tally> = BTreeMap::new();
         let mut misses: Vec<String> = Vec::new();
         let mut check =
             |name: &'static str, ok: bool, what: String, t: &mut BTreeMap<&str, Tally>| {
-                if let Some(x) = t.get_mut(name) {
-                    x.add(ok);
-                }
+                t.entry(name).or_default().add(ok);
                 if !ok {
                     misses.push(format!("{name}: {what}"));
                 }
@@ -392,13 +400,13 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
             "title",
             opt_eq(Some(&a.title), &l["title"]),
             format!("got {:?}", a.title),
-            &mut t,
+            &mut page_t,
         );
         check(
             "category",
             opt_eq(a.category.as_deref(), &l["category"]),
             format!("got {:?} want {}", a.category, l["category"]),
-            &mut t,
+            &mut page_t,
         );
         check(
             "published",
@@ -408,13 +416,13 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
                 a.published_at.map(|d| d.to_rfc3339()),
                 l["published"]
             ),
-            &mut t,
+            &mut page_t,
         );
         check(
             "lead",
             opt_eq(a.lead.as_deref(), &l["lead"]),
             format!("got {:.60}", a.lead.clone().unwrap_or_default()),
-            &mut t,
+            &mut page_t,
         );
         let want_authors: Vec<String> = l["authors"]
             .as_array()
@@ -427,7 +435,7 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
             "authors",
             want_authors == got_authors,
             format!("got {got_authors:?} want {want_authors:?}"),
-            &mut t,
+            &mut page_t,
         );
         let body = norm(&a.body);
         for s in l["body_must_include"]
@@ -440,7 +448,7 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
                 "body_include",
                 body.contains(&norm(s)),
                 format!("missing {s:.60}"),
-                &mut t,
+                &mut page_t,
             );
         }
         for s in l["body_must_exclude"]
@@ -453,7 +461,7 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
                 "body_exclude",
                 !body.contains(&norm(s)),
                 format!("has {s:.60}"),
-                &mut t,
+                &mut page_t,
             );
         }
         let want_imgs = l["images"].as_array().cloned().unwrap_or_default();
@@ -472,13 +480,15 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
                     "captions",
                     opt_eq(g.caption.as_deref(), &w["caption"]),
                     format!("caption of {:.40}: got {:?}", g.src, g.caption),
-                    &mut t,
+                    &mut page_t,
                 );
             }
         }
         img_tp += tp;
         img_got += a.images.len();
         img_want += want_imgs.len();
+        site.img_tp += tp;
+        site.img_want += want_imgs.len();
         let want_people = l["participants"].as_array().cloned().unwrap_or_default();
         let before = ppl;
         let diff = ppl.add(&want_people, &a.participants);
@@ -491,6 +501,14 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
         if want_n > 0 || got_n > 0 {
             macro_p.push(ratio(ptp, got_n));
             macro_r.push(ratio(ptp, want_n));
+        }
+        site.ppl.merge(&ppl.since(&before));
+        for (name, x) in &page_t {
+            for tally in [&mut t, &mut site.fields] {
+                let e = tally.entry(name).or_default();
+                e.hit += x.hit;
+                e.total += x.total;
+            }
         }
         misses.extend(diff.lines());
         per_page.push(format!(
@@ -505,6 +523,10 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
                 format!("\n    {}", misses.join("\n    "))
             }
         ));
+    }
+    if sites.len() > 1 {
+        per_page.push(String::new());
+        per_page.extend(site_table(&sites, &names));
     }
     let mut scores: Scores = t.iter().map(|(k, v)| (k.to_string(), v.rate())).collect();
     let (ip, ir) = (ratio(img_tp, img_got), ratio(img_tp, img_want));
@@ -526,6 +548,54 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
         scores,
         per_page,
     })
+}
+
+/// One portal's share of a labelled set, for the per-portal table.
+#[derive(Default)]
+struct SiteTally {
+    pages: usize,
+    fields: BTreeMap<&'static str, Tally>,
+    img_tp: usize,
+    img_want: usize,
+    ppl: people::PeopleTally,
+}
+
+/// The per-portal table of `--verbose`: each field's score on each site's pages.
+fn site_table(sites: &BTreeMap<String, SiteTally>, names: &[&'static str]) -> Vec<String> {
+    let short = |n: &str| n.chars().take(8).collect::<String>();
+    let mut head = format!("{:<24} {:>5}", "site", "pages");
+    for n in names {
+        let _ = write!(head, " {:>8}", short(n));
+    }
+    let _ = write!(
+        head,
+        " {:>8} {:>8} {:>8} {:>8}",
+        "img_rec", "ppl_P", "ppl_R", "pair_f1"
+    );
+    let mut out = vec![head];
+    for (site, s) in sites {
+        let mut row = format!("{site:<24} {:>5}", s.pages);
+        for n in names {
+            let _ = match s.fields.get(n) {
+                Some(x) if x.total > 0 => write!(row, " {:>8.3}", x.rate()),
+                _ => write!(row, " {:>8}", "-"),
+            };
+        }
+        let img = if s.img_want == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.3}", s.img_tp as f64 / s.img_want as f64)
+        };
+        let _ = write!(
+            row,
+            " {img:>8} {:>8.3} {:>8.3} {:>8.3}",
+            s.ppl.precision(),
+            s.ppl.recall(),
+            s.ppl.pair_f1()
+        );
+        out.push(row);
+    }
+    out
 }
 
 #[cfg(test)]

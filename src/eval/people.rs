@@ -111,6 +111,28 @@ impl PeopleTally {
         }
     }
 
+    /// What was added since `earlier`, a copy of this tally taken before.
+    pub fn since(&self, earlier: &PeopleTally) -> PeopleTally {
+        PeopleTally {
+            tp: self.tp - earlier.tp,
+            got: self.got - earlier.got,
+            want: self.want - earlier.want,
+            pair_tp: self.pair_tp - earlier.pair_tp,
+            pair_got: self.pair_got - earlier.pair_got,
+            pair_want: self.pair_want - earlier.pair_want,
+        }
+    }
+
+    /// Adds another tally's counts to this one.
+    pub fn merge(&mut self, other: &PeopleTally) {
+        self.tp += other.tp;
+        self.got += other.got;
+        self.want += other.want;
+        self.pair_tp += other.pair_tp;
+        self.pair_got += other.pair_got;
+        self.pair_want += other.pair_want;
+    }
+
     pub fn precision(&self) -> f64 {
         ratio(self.tp, self.got)
     }

@@ -287,3 +287,58 @@ fn dates_corpus_publication_days() {
     assert!(score("precision") >= 0.93, "{scores}");
     assert!(score("accuracy") >= 0.90, "{scores}");
 }
+
+#[test]
+fn eval_verbose_names_missed_and_extra_people_and_scores_each_portal() {
+    let seed = crate::common::fixtures().join("seed");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("labels")).unwrap();
+    std::fs::create_dir_all(dir.path().join("html")).unwrap();
+    let html = std::fs::read(seed.join("portal-article.html")).unwrap();
+    let label: Value =
+        serde_json::from_slice(&std::fs::read(seed.join("portal-article.labels.json")).unwrap())
+            .unwrap();
+    // Page B: the same article labelled as another portal's, one person left out of the
+    // labels and one person labelled who is not on the page.
+    let mut other = label.clone();
+    other["file"] = "other.html".into();
+    other["site"] = "other.example".into();
+    let people = other["participants"].as_array_mut().unwrap();
+    let dropped = people.remove(0)["name"].as_str().unwrap().to_string();
+    people.push(serde_json::json!({"name": "Trần Văn Vắng", "rank": null, "titles": []}));
+    for (name, l) in [("seed", &label), ("other", &other)] {
+        std::fs::write(dir.path().join("html").join(format!("{name}.html")), &html).unwrap();
+        let mut l = l.clone();
+        l["file"] = format!("{name}.html").into();
+        std::fs::write(
+            dir.path().join("labels").join(format!("{name}.json")),
+            serde_json::to_vec(&l).unwrap(),
+        )
+        .unwrap();
+    }
+    let o = crate::common::run(&["eval", dir.path().to_str().unwrap(), "--verbose"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("people missed: Trần Văn Vắng"), "{out}");
+    assert!(
+        out.contains(&format!("people not in the labels: {dropped}")),
+        "{out}"
+    );
+    let row = |site: &str| {
+        out.lines()
+            .find(|l| l.starts_with(site))
+            .unwrap_or_else(|| panic!("no row for {site}: {out}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (seed_row, other_row) = (row("portal.example"), row("other.example"));
+    // site, pages, 8 fields, image recall, people precision, recall, pair F1.
+    assert_eq!(seed_row.len(), 14, "{seed_row:?}");
+    assert_eq!(seed_row[1], "1");
+    assert_eq!(seed_row[11], "1.000", "seed people precision: {seed_row:?}");
+    assert_eq!(seed_row[12], "1.000", "seed people recall: {seed_row:?}");
+    // 10 labelled, 9 of them found; 10 found, 9 of them labelled.
+    assert_eq!(other_row[11], "0.900", "{other_row:?}");
+    assert_eq!(other_row[12], "0.900", "{other_row:?}");
+}
