@@ -170,6 +170,7 @@ fn main() {
                 dedupe: Default::default(),
                 progress: false,
                 arguments: vec![],
+                site: None,
             };
             let summary = pipeline::extract(&o).expect("extract runs");
             assert_eq!(summary.counts.pages_in as usize, n);

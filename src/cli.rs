@@ -45,6 +45,9 @@ pub enum Command {
         /// Estimated Jaccard similarity of bodies at which a page is a near-duplicate.
         #[arg(long, default_value_t = 0.8)]
         near_threshold: f64,
+        /// A site's pipeline file: its [parse] rules and [people] lexicon apply to these pages.
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
     },
     /// Crawl a site from its pipeline file: discover, fetch, extract, export.
     Run {
@@ -107,6 +110,10 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(short = 'j', long)]
         threads: Option<usize>,
+        /// Score with a site's pipeline file: its [parse] rules and [people] lexicon
+        /// apply, as they will in `newsmill run`.
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
     },
     /// Show the tables of a dataset: files, row counts, schema and sample rows.
     Inspect {
@@ -131,7 +138,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             max_page_bytes,
             tone_style,
             near_threshold,
+            pipeline,
         } => {
+            let site = pipeline.as_deref().map(crate::config::load).transpose()?;
             let threads = threads.unwrap_or_else(|| {
                 std::thread::available_parallelism()
                     .map(|n| n.get())
@@ -146,6 +155,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 dedupe: near_params(near_threshold)?,
                 progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
+                site,
             };
             let summary = pipeline::extract(&opts)?;
             Ok(report(&summary, cli.quiet))
@@ -212,8 +222,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             tolerance,
             json,
             threads,
+            pipeline,
         } => {
-            let report = crate::eval::run(&dir, threads.unwrap_or_else(default_threads))?;
+            let site = pipeline.as_deref().map(crate::config::load).transpose()?;
+            let report =
+                crate::eval::run(&dir, threads.unwrap_or_else(default_threads), site.as_ref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report.scores)?);
             } else {

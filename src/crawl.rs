@@ -20,7 +20,6 @@ use crate::discover;
 use crate::export::Exporter;
 use crate::fetch::{Fetched, Fetcher, Validators};
 use crate::normalise::Options as NormaliseOptions;
-use crate::parse::rules::SiteRules;
 use crate::pipeline::{self, ManifestInfo, RunSummary, Sink, StageContext};
 use crate::record::{FetchMeta, Reject, Stage, Work};
 use crate::state::State;
@@ -82,15 +81,8 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         .clone()
         .unwrap_or_else(|| out.join("state.sqlite"));
     let mut state = State::open(&state_path, &run_id)?;
-    let mut ctx = StageContext::new(opts.normalise);
-    if let Some(rules) = &cfg.pipeline.parse {
-        ctx.rules = Some(SiteRules::compile(rules, cfg.zone).map_err(crate::error::UsageError)?);
-    }
+    let mut ctx = StageContext::new(opts.normalise).with_pipeline(&cfg)?;
     ctx.minhash = crate::dedupe::Hasher::new(cfg.pipeline.dedupe.params());
-    ctx.tracking_params = cfg.pipeline.dedupe.tracking_params.clone();
-    for (list, entries) in &cfg.pipeline.people {
-        ctx.lexicon.extend(list, entries);
-    }
     let ctx = Arc::new(ctx);
     let warc = if opts.warc || cfg.pipeline.output.warc {
         Some(Arc::new(Mutex::new(WarcWriter::create(&out, &run_id)?)))

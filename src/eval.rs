@@ -96,8 +96,14 @@ fn read_page(path: &Path, url: Option<String>) -> Result<RawPage> {
 /// Runs the labelled pages of `dir` and scores them. The format is recognised from
 /// the folder: `labels/*.json` with `html/`, `labels/*.json` with `texts/` (people in
 /// article texts), `ground-truth.json` with `html/`, or `dates.json` with `html/`.
-pub fn run(dir: &Path, threads: usize) -> Result<Report> {
-    let ctx = Arc::new(StageContext::new(Default::default()));
+///
+/// With `site`, a pipeline file's parse rules and lexicon apply, as in a crawl.
+pub fn run(dir: &Path, threads: usize, site: Option<&crate::config::Loaded>) -> Result<Report> {
+    let mut ctx = StageContext::new(Default::default());
+    if let Some(cfg) = site {
+        ctx = ctx.with_pipeline(cfg)?;
+    }
+    let ctx = Arc::new(ctx);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()

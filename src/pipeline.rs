@@ -43,6 +43,8 @@ pub struct ExtractOptions {
     pub progress: bool,
     /// The command line, recorded in the manifest.
     pub arguments: Vec<String>,
+    /// A site's pipeline file, whose parse rules and lexicon apply to these pages.
+    pub site: Option<crate::config::Loaded>,
 }
 
 /// What a run did, for the summary and the caller's exit code.
@@ -237,6 +239,24 @@ impl StageContext {
             rules: None,
             clock: StageClock::default(),
         }
+    }
+
+    /// Applies a pipeline file's site knowledge: its `[parse]` rules (dates in its time
+    /// zone), its `[people]` lexicon entries and its tracking parameters. The same for a
+    /// crawl and for saved pages or labelled pages of that site, so what `eval` measures
+    /// with a pipeline is what `run` will extract.
+    pub fn with_pipeline(mut self, cfg: &crate::config::Loaded) -> Result<Self, UsageError> {
+        if let Some(rules) = &cfg.pipeline.parse {
+            self.rules = Some(
+                SiteRules::compile(rules, cfg.zone)
+                    .map_err(|e| UsageError(format!("{}: [parse]: {e}", cfg.path.display())))?,
+            );
+        }
+        self.tracking_params = cfg.pipeline.dedupe.tracking_params.clone();
+        for (list, entries) in &cfg.pipeline.people {
+            self.lexicon.extend(list, entries);
+        }
+        Ok(self)
     }
 }
 
@@ -727,6 +747,9 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let threads = opts.threads.max(1);
     let pb = progress_bar(inputs.len() as u64, opts.progress);
     let mut ctx = StageContext::new(opts.normalise);
+    if let Some(cfg) = &opts.site {
+        ctx = ctx.with_pipeline(cfg)?;
+    }
     ctx.minhash = dedupe::Hasher::new(opts.dedupe);
     let ctx = Arc::new(ctx);
     let (rx, cpu) = spawn_cpu(
