@@ -24,11 +24,15 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> De
     let decoded = decode_declared(bytes, content_type, tld);
     // Vietnamese in a pre-Unicode font encoding reads as Latin-1 mojibake under any
     // charset; read each character as the byte it was stored as and convert.
-    if bytes.is_ascii() || legacy_vi::is_unicode_vietnamese_text(&decoded.text) {
+    if bytes.is_ascii() {
         return decoded;
     }
-    let latin1 = (decoded.charset != UTF_8.name())
-        .then(|| bytes.iter().copied().map(char::from).collect::<String>());
+    // A single-byte charset that decoded Vietnamese (windows-1258) was right.
+    let single_byte = decoded.charset != UTF_8.name();
+    if single_byte && legacy_vi::is_unicode_vietnamese_text(&decoded.text) {
+        return decoded;
+    }
+    let latin1 = single_byte.then(|| bytes.iter().copied().map(char::from).collect::<String>());
     let view = latin1.as_deref().unwrap_or(&decoded.text);
     match legacy_vi::detect(view) {
         Some(enc) => Decoded {

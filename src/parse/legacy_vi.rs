@@ -45,10 +45,14 @@ impl Legacy {
     }
 }
 
+/// How much of a page is read when deciding.
+const SAMPLE_BYTES: usize = 48 * 1024;
 /// How many words to read when deciding.
 const SAMPLE_WORDS: usize = 600;
 /// Fewer suspect characters than this and a page is left as it is.
 const MIN_SUSPECTS: usize = 20;
+/// Suspect characters must be at least one in this many ASCII letters (markup included).
+const SUSPECT_SHARE: usize = 40;
 /// Fewer converted syllables than this prove nothing.
 const MIN_GAIN: usize = 15;
 
@@ -62,7 +66,7 @@ pub fn detect(text: &str) -> Option<Legacy> {
     if suspects < MIN_SUSPECTS || unicode_vi * 2 > suspects {
         return None;
     }
-    let words: Vec<&str> = text
+    let words: Vec<&str> = sample(text)
         .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '='))
         .filter(|w| !w.is_ascii() && !w.is_empty())
         .take(SAMPLE_WORDS)
@@ -87,9 +91,32 @@ pub fn is_unicode_vietnamese_text(text: &str) -> bool {
     unicode_vi >= MIN_SUSPECTS && unicode_vi * 2 > suspects
 }
 
-/// Latin-1 characters foreign to Vietnamese, and letters only Unicode Vietnamese has.
+/// Latin-1 characters foreign to Vietnamese, and letters only Unicode Vietnamese has;
+/// no suspects at all unless they make a fair share of the letters (legacy text has one
+/// in most words; German umlauts or a copyright sign are far rarer).
 fn census(text: &str) -> (usize, usize) {
-    if text.is_ascii() {
+    let text = sample(text);
+    // Every Latin-1 character is two bytes led by 0xC2 or 0xC3 (no-break spaces are
+    // 0xC2 0xA0): a byte count that the compiler vectorises turns away almost every
+    // page before characters are decoded.
+    let bytes = text.as_bytes();
+    // One branch-free pass the compiler vectorises: Latin-1 lead bytes, 0xA0 (the
+    // no-break space's second byte, subtracted as a lower bound), ASCII letters.
+    let (mut latin1, mut nbsp, mut letters) = (0usize, 0usize, 0usize);
+    // Byte-wide counters per chunk of 255 keep the loop in SIMD lanes.
+    for chunk in bytes.chunks(255) {
+        let (mut l, mut n, mut a) = (0u8, 0u8, 0u8);
+        for &b in chunk {
+            l += u8::from(b & 0xFE == 0xC2);
+            n += u8::from(b == 0xA0);
+            a += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+        }
+        latin1 += usize::from(l);
+        nbsp += usize::from(n);
+        letters += usize::from(a);
+    }
+    let most_suspects = latin1.saturating_sub(nbsp);
+    if most_suspects < MIN_SUSPECTS || most_suspects * SUSPECT_SHARE < letters {
         return (0, 0);
     }
     let mut suspects = 0usize;
@@ -100,11 +127,30 @@ fn census(text: &str) -> (usize, usize) {
             || matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}')
         {
             unicode_vi += 1;
-        } else if legacy_byte(c).is_some_and(|b| b >= 0x80) && !is_shared_letter(c) {
+        } else if ('\u{80}'..='\u{FF}').contains(&c) && !is_shared_letter(c) {
+            // Curly quotes and dashes (U+2018...) are left out: English pages are full
+            // of them, and only VISCII capitals could stand behind them.
             suspects += 1;
         }
     }
+    if suspects * SUSPECT_SHARE < letters {
+        suspects = 0;
+    }
     (suspects, unicode_vi)
+}
+
+/// Up to [`SAMPLE_BYTES`] of the page from its `<body>`: enough text to tell, without
+/// reading the whole of a page made mostly of scripts.
+fn sample(text: &str) -> &str {
+    let start = text
+        .find("<body")
+        .or_else(|| text.find("<BODY"))
+        .unwrap_or(0);
+    let mut end = (start + SAMPLE_BYTES).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[start..end]
 }
 
 /// Words (trimmed of punctuation) that are Vietnamese syllables with a mark: two
