@@ -110,7 +110,28 @@ static ENGLISH: std::sync::LazyLock<english::Rules> =
     std::sync::LazyLock::new(english::Rules::default);
 
 /// Prefixes that may stand before any title head.
-const TITLE_PREFIXES: &[&str] = &["Phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân"];
+const TITLE_PREFIXES: &[&str] = &[
+    "Phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân", "Cựu", "cựu",
+];
+
+/// Words for a unit of local government: the capitalised words after one name the place
+/// ("UBND xã Ninh Sở", "Bí thư Tỉnh ủy tỉnh Quảng Trị"), even when they look like a
+/// two-word personal name.
+const PLACE_UNITS: &[&str] = &[
+    "xã",
+    "phường",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "thị",
+    "trấn",
+    "phố",
+    "thôn",
+    "ấp",
+    "TP",
+    "Tp",
+    "TX",
+];
 
 /// Finds the participants of an article from its passages (lead, body, captions in page order).
 /// `body` is the exported body text, for `first_offset`.
@@ -493,7 +514,11 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
 
 /// A title head whose words after the first may be written in lower case ("Phó thủ tướng").
 fn title_head_ci(toks: &[Tok], lower: &[std::borrow::Cow<'_, str>], lx: &Lexicon) -> Option<usize> {
-    if !toks.first().is_some_and(|t| t.is_cap() || t.is_upper()) {
+    // Capitalised, or after a prefix that may be lower-case ("cựu Tổng thống").
+    if !toks
+        .first()
+        .is_some_and(|t| t.is_cap() || t.is_upper() || TITLE_PREFIXES.contains(&t.text))
+    {
         return None;
     }
     let mut pre = 0;
@@ -505,6 +530,16 @@ fn title_head_ci(toks: &[Tok], lower: &[std::borrow::Cow<'_, str>], lx: &Lexicon
         .iter()
         .find(|p| p.len() <= rest.len() && p.iter().zip(rest).all(|(w, t)| w == t.as_ref()))
         .map(|p| pre + p.len())
+}
+
+/// [`title_head_ci`] for a title written after a name ("Phó chủ tịch UBND TP").
+fn title_head_any(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
+    let n = toks.len().min(8);
+    let lower: Vec<std::borrow::Cow<'_, str>> = toks[..n]
+        .iter()
+        .map(|t| std::borrow::Cow::Owned(t.text.to_lowercase()))
+        .collect();
+    title_head_ci(&toks[..n], &lower, lx)
 }
 
 /// The end (exclusive) of a personal name starting at `i`, if one starts there.
@@ -525,12 +560,21 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
         && !toks[end].glued_before
         && phrase_at(&toks[end..], &lx.titles).is_none()
         && phrase_at(&toks[end..], &lx.ranks).is_none()
+        && !(end - i >= 2 && SENTENCE_OPENERS.contains(&toks[end].text))
     {
         end += 1;
     }
     // "Kim Jong-un": a hyphenated tail belongs to the name.
     (end - i >= 2).then(|| foreign::hyphen_tail(toks, end))
 }
+
+/// Capitalised words that open a sentence and are never given names: where a full stop
+/// is missing ("... Nguyễn Hạnh Phúc Ngoài Bộ trưởng ..."), the name ends before them.
+const SENTENCE_OPENERS: &[&str] = &[
+    "Ngoài", "Trong", "Sau", "Theo", "Tại", "Khi", "Nếu", "Với", "Vì", "Để", "Còn", "Cũng", "Đây",
+    "Đó", "Những", "Các", "Một", "Nhưng", "Tuy", "Hôm", "Ngày", "Chiều", "Trước", "Đến", "Là",
+    "Và",
+];
 
 fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
     let words: Vec<&str> = name.split(' ').collect();
@@ -539,7 +583,11 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
     }
     if i > 0 {
         let prev = &toks[i - 1];
-        if prev.is_number() || NOT_PERSON_BEFORE.contains(&prev.text) {
+        // "phố Nguyễn Trãi", "Hội Nguyễn ..." name places and bodies, but "Chủ tịch Quốc
+        // hội Nguyễn Thị Kim Ngân" is a title ending at the name.
+        if prev.is_number()
+            || (NOT_PERSON_BEFORE.contains(&prev.text) && !is_title_word_end(toks, i, lx))
+        {
             return true;
         }
         // A capitalised word right before the surname: the name is part of a longer proper noun.
@@ -594,14 +642,41 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
             e += 3;
             continue;
         }
+        // "Sở GD-ĐT", "Bộ VHTT&DL", "Saigon Co.op", "TP.Hội An": a mark glued to words
+        // on both sides is inside a name.
+        if matches!(t.text, "-" | "&" | "." | "/")
+            && !t.space_before
+            && (toks[e - 1].is_cap() || toks[e - 1].is_upper())
+            && toks
+                .get(e + 1)
+                .is_some_and(|n| !n.space_before && !n.is_punct())
+        {
+            e += 2;
+            prev_cap = true;
+            continue;
+        }
+        // "UBND TP. Đà Nẵng": the abbreviated unit, then its place.
+        if t.text == "."
+            && !t.space_before
+            && PLACE_UNITS.contains(&toks[e - 1].text)
+            && toks.get(e + 1).is_some_and(Tok::is_cap)
+        {
+            e += 1;
+            continue;
+        }
+        let place_run = PLACE_UNITS.contains(&toks[e - 1].text)
+            && toks[e..].iter().take_while(|n| n.is_cap()).count() <= 2;
         if t.is_punct()
-            || name_at(toks, e, lx)
-                .is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end])))
+            || (!place_run
+                && name_at(toks, e, lx)
+                    .is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end]))))
         {
             break;
         }
-        if t.is_cap() || t.is_upper() || t.is_number() {
-            prev_cap = t.is_cap() || t.is_upper();
+        // "TP.Hội": an abbreviation glued to a capitalised name by its dot.
+        let dotted = t.text.contains('.') && t.text.starts_with(char::is_uppercase);
+        if t.is_cap() || t.is_upper() || t.is_number() || dotted {
+            prev_cap = t.is_cap() || t.is_upper() || dotted;
             e += 1;
             continue;
         }
@@ -656,7 +731,9 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
     let mut intro = false;
     while w > 0 {
         let t = &toks[w - 1];
-        if t.is_punct() {
+        // A mark glued inside a name ("Bộ VHTT&DL") does not end the window.
+        let inner = !t.space_before && toks.get(w).is_some_and(|n| !n.space_before) && w >= 2;
+        if t.is_punct() && !(inner && matches!(t.text, "-" | "&" | "." | "/")) {
             break;
         }
         if lx.intro.contains(t.text) {
@@ -738,7 +815,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
     let mut k = end + 1;
     loop {
         let rest = toks.get(k..).unwrap_or(&[]);
-        let e = if let Some(h) = title_head(rest, lx) {
+        let e = if let Some(h) = title_head(rest, lx).or_else(|| title_head_any(rest, lx)) {
             title_end(toks, k, h, lx)
         } else if let Some(o) = phrase_at(rest, &lx.organisations).filter(|_| !titles.is_empty()) {
             // Where the person works, after their titles.
@@ -748,6 +825,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
         } else {
             break;
         };
+        let e = lower_case_tail(toks, k, e, lx);
         titles.push(join(&toks[k..e]));
         match toks.get(e).map(|t| t.text) {
             Some(",") => k = e + 1,
@@ -755,6 +833,49 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
         }
     }
     titles
+}
+
+/// Where a title written after a name really ends. Names of bodies go on in lower case
+/// ("Viện Nghiên cứu phát triển xã hội", "Trung tâm Bảo tồn di tích cố đô Huế"), and an
+/// appositive title runs to the mark that closes it; so when the title ends inside the
+/// name of a body, the words after its capitalised part belong to it if a closing mark
+/// follows within a few words and no verb of the sentence comes first. Otherwise the
+/// sentence moved on and the title ends where it did.
+fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
+    const MAX_WORDS: usize = 7;
+    // Only a title that ends inside the name of a body ("Viện Nghiên cứu", "Trung tâm
+    // Bảo tồn", "Cục Bản quyền") goes on: after "Chủ tịch Quốc hội" comes the verb.
+    let in_body_name = (e.saturating_sub(4).max(k)..e).any(|o| {
+        toks[o].is_cap() && phrase_at(&toks[o..e], &lx.organisations).is_some_and(|n| o + n < e)
+    });
+    if !in_body_name {
+        return e;
+    }
+    let mut j = e;
+    while j < toks.len() && j - e <= MAX_WORDS {
+        let t = &toks[j];
+        if t.is_punct() {
+            break;
+        }
+        // "phát", "nhận", "báo", "chia" start nouns too ("phát triển"); as verbs they
+        // come as the speech verbs checked below.
+        let verb =
+            ENDS_TITLE.contains(&t.text) && !matches!(t.text, "phát" | "nhận" | "báo" | "chia");
+        if verb
+            || lx.intro.contains(t.text)
+            || phrase_at(&toks[j..], &lx.speech_verbs).is_some()
+            || title_head(&toks[j..], lx).is_some()
+            || name_at(toks, j, lx).is_some_and(|end| end - j >= 2)
+        {
+            return e;
+        }
+        j += 1;
+    }
+    let closed = j > e
+        && toks
+            .get(j)
+            .is_some_and(|t| matches!(t.text, "," | "." | ";" | ":" | "-" | "–" | ")"));
+    if closed { j } else { e }
 }
 
 /// A lower-case role ("chủ một tiệm hoa ở TP.HCM") runs to the next comma or full stop,
@@ -852,6 +973,70 @@ mod tests {
         ps.into_iter()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("{name} not found in {text:?}"))
+    }
+
+    #[test]
+    fn titles_run_through_glued_marks_and_named_places() {
+        let p = one(
+            "Ông Lê Văn Hòa, Giám đốc Sở GD-ĐT Bắc Ninh, cho biết kỳ thi diễn ra an toàn.",
+            "Lê Văn Hòa",
+        );
+        assert_eq!(p.titles, vec!["Giám đốc Sở GD-ĐT Bắc Ninh"]);
+        let p = one(
+            "Thứ trưởng Bộ NN&PTNT Trần Thanh Nam cùng đoàn công tác đã thị sát đê.",
+            "Trần Thanh Nam",
+        );
+        assert_eq!(p.titles, vec!["Thứ trưởng Bộ NN&PTNT"]);
+        let p = one(
+            "Ông Đỗ Văn Chiến - Phó Chủ tịch UBND TP. Cần Thơ - đã chủ trì cuộc họp.",
+            "Đỗ Văn Chiến",
+        );
+        assert_eq!(p.titles, vec!["Phó Chủ tịch UBND TP. Cần Thơ"]);
+        // Two capitalised words after "xã" are the commune, not a person.
+        let ps = people("Ông Phạm Quốc Toản - Chủ tịch UBND xã Hoàng Long - xác nhận sự việc.");
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].titles, vec!["Chủ tịch UBND xã Hoàng Long"]);
+    }
+
+    #[test]
+    fn a_title_after_a_name_runs_in_lower_case_to_its_closing_mark() {
+        let p = one(
+            "Bà Trần Thu Hà, Viện trưởng Viện Nghiên cứu phát triển nông thôn, trong một lần trả lời phỏng vấn đã nói vậy.",
+            "Trần Thu Hà",
+        );
+        assert_eq!(
+            p.titles,
+            vec!["Viện trưởng Viện Nghiên cứu phát triển nông thôn"]
+        );
+        // A verb before any closing mark: the sentence moved on, the title ends as before.
+        let p = one(
+            "Ông Vũ Minh Đức, Giám đốc Sở Y tế kiểm tra công tác phòng dịch tại huyện, nhắc nhở các cơ sở.",
+            "Vũ Minh Đức",
+        );
+        assert_eq!(p.titles, vec!["Giám đốc Sở Y tế"]);
+    }
+
+    #[test]
+    fn former_office_holders_and_the_national_assembly() {
+        let p = one(
+            "Buổi lễ có sự tham dự của cựu Tổng thống Bill Clinton và nhiều khách mời.",
+            "Bill Clinton",
+        );
+        assert_eq!(p.titles, vec!["cựu Tổng thống"]);
+        // "hội" before a name usually names an association; not after "Quốc" in a title.
+        let p = one(
+            "Phó Chủ tịch Quốc hội Trần Văn Bình cho biết kỳ họp sẽ kéo dài 20 ngày.",
+            "Trần Văn Bình",
+        );
+        assert_eq!(p.titles, vec!["Phó Chủ tịch Quốc hội"]);
+    }
+
+    #[test]
+    fn a_name_ends_before_the_word_that_opens_the_next_sentence() {
+        let ps =
+            people("Bộ trưởng Nguyễn Văn Thắng Ngoài ra, các đại biểu đã thảo luận về ngân sách.");
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Nguyễn Văn Thắng"]);
     }
 
     #[test]
