@@ -118,6 +118,53 @@ fn title_shortly_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
     })
 }
 
+/// How far before a name a title may start and still be the name's ("Tư lệnh hải quân
+/// Trung Quốc Shen Jinlong", "người phát ngôn Điện Kremlin Dmitry Peskov").
+const HOLDER_WINDOW: usize = 8;
+
+/// A title head starting in the clause shortly before `i`, with only the body it heads
+/// between them: its start and the title as written ("Tư lệnh hải quân Trung Quốc").
+/// The title is cut to its head when other lower-case words come between ("Cựu Tổng
+/// thống thuộc phe bảo thủ Nicolas Sarkozy" gives "Cựu Tổng thống").
+fn title_holding(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<(usize, String)> {
+    let from = i.saturating_sub(HOLDER_WINDOW);
+    let k = (from..i).find(|&k| {
+        !toks[k..i].iter().any(Tok::is_punct) && {
+            let words = lower(&toks[k..i]);
+            lx.titles_lower
+                .iter()
+                .any(|p| p.len() < words.len() && p[..] == words[..p.len()])
+        }
+    })?;
+    // "Cựu Tổng thống", "Phó Thủ tướng": a prefix belongs to the title.
+    let k = if k > 0 && super::TITLE_PREFIXES.contains(&toks[k - 1].text) {
+        k - 1
+    } else {
+        k
+    };
+    let pre = usize::from(super::TITLE_PREFIXES.contains(&toks[k].text));
+    let words = lower(&toks[k + pre..i]);
+    let head = pre
+        + lx.titles_lower
+            .iter()
+            .filter(|p| p.len() < words.len() && p[..] == words[..p.len()])
+            .map(Vec::len)
+            .max()?;
+    // The body after the head: capitalised words, or one lower-case service word
+    // before them ("hải quân Trung Quốc", "phát ngôn Điện Kremlin").
+    let body = &toks[k + head..i];
+    let lower_run = body
+        .iter()
+        .take_while(|t| !(t.is_cap() || t.is_upper()))
+        .count();
+    let whole = lower_run <= 2
+        && body[lower_run..]
+            .iter()
+            .all(|t| t.is_cap() || t.is_upper() || t.text == "và");
+    let end = if whole { i } else { k + head };
+    Some((k, join(&toks[k..end])))
+}
+
 /// True when a speech verb follows at `j` (maybe after "đã", "vừa").
 fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
     if toks.get(j).is_some_and(|t| BEFORE_VERB.contains(&t.text)) {
@@ -147,14 +194,25 @@ fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
     after_cap || not_a_person_words(toks, i, j, lx)
 }
 
-/// True when the words of `i..j` make it a known place or country, a club or company,
-/// or a Vietnamese name written like Latin words.
+/// True when the words of `i..j` make it a known place or country, a club or company
+/// (also when more of a company's name is glued on after it), or a Vietnamese name
+/// written like Latin words.
 fn not_a_person_words(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
     let name = join(&toks[i..j]);
-    toks[i..j]
-        .iter()
-        .filter(|t| t.text != "-")
-        .all(|t| vietnamese_syllable(t.text))
+    // "Nissan Sales & Marketing", "Acme Co.op": a run glued to more of a company's name.
+    let glued_on = toks.get(j).is_some_and(|t| {
+        t.text == "&"
+            || (t.is_punct()
+                && !t.space_before
+                && toks
+                    .get(j + 1)
+                    .is_some_and(|n| !n.space_before && !n.is_punct()))
+    });
+    glued_on
+        || toks[i..j]
+            .iter()
+            .filter(|t| t.text != "-")
+            .all(|t| vietnamese_syllable(t.text))
         || lx.places.contains(&name)
         || toks[i..j].iter().any(|t| lx.org_words.contains(t.text))
         || (i..j).any(|k| phrase_at(&toks[k..j], &lx.countries).is_some())
@@ -224,6 +282,8 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             continue;
         }
         if not_a_person(toks, i, j, lx) && !in_list {
+            out.extend(holder(toks, i, j, lx));
+            listed_after = None;
             i = j;
             continue;
         }
@@ -258,11 +318,51 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
                 .filter(|t| t.text == "," || t.text == "và")
                 .map(|_| j + 1);
         } else {
+            out.extend(holder(toks, i, j, lx));
             listed_after = None;
         }
         i = j;
     }
     out
+}
+
+/// "người phát ngôn Điện Kremlin Dmitry Peskov", "Giám đốc điều hành Tesla và SpaceX
+/// Elon Musk": the last two foreign words of the run `i..j`, after a title and the body
+/// it heads, are the title's holder.
+fn holder(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> Option<Mention> {
+    let starts: Vec<usize> = (i..j)
+        .filter(|&k| is_foreign_word(&toks[k]) && (k == i || toks[k].space_before))
+        .collect();
+    if starts.len() < 2 {
+        return None;
+    }
+    // "Quốc vương Saudi Arabia Salman bin Abdul-Aziz Al Saud": after a country, the
+    // rest of the run (read on past the four words a run stops at) is the name.
+    let after_country = (i..j).find_map(|k| phrase_at(&toks[k..j], &lx.countries).map(|n| k + n));
+    let (start, j) = match after_country {
+        Some(s) if s < j => {
+            let mut e = j;
+            while toks.get(e).is_some_and(|t| {
+                t.space_before && (is_foreign_word(t) || PARTICLES.contains(&t.text))
+            }) && e - s < 8
+            {
+                e = hyphen_tail(toks, e + 1);
+            }
+            (s, e)
+        }
+        _ => (starts[starts.len() - 2], j),
+    };
+    if j - start < 2 || not_a_person_words(toks, start, j, lx) {
+        return None;
+    }
+    let (_, title) = title_holding(toks, start, lx)?;
+    Some(Mention {
+        name: join(&toks[start..j]),
+        rank: None,
+        titles: vec![title],
+        group: None,
+        at: start,
+    })
 }
 
 #[cfg(test)]
@@ -280,6 +380,34 @@ mod tests {
 
     fn just(text: &str) -> Vec<String> {
         names(text).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn the_holder_after_a_title_and_the_body_it_heads() {
+        assert_eq!(
+            names("Hôm qua, người phát ngôn Nhà Trắng Sean Parker khẳng định điều đó."),
+            vec![(
+                "Sean Parker".to_string(),
+                vec!["người phát ngôn Nhà Trắng".to_string()]
+            )]
+        );
+        assert_eq!(
+            names("Giám đốc điều hành Acme và Zenith John Carter, cùng có mặt tại buổi lễ."),
+            vec![(
+                "John Carter".to_string(),
+                vec!["Giám đốc điều hành Acme và Zenith".to_string()]
+            )]
+        );
+        // After a country inside the run, the rest is the name, however long.
+        assert_eq!(
+            just("Thái tử Saudi Arabia Faisal bin Khalid Al Saud phát biểu tại hội nghị."),
+            vec!["Faisal bin Khalid Al Saud"]
+        );
+        // A run glued to more of a company's name is the company.
+        assert_eq!(
+            just("Ông là phó chủ tịch của Acme Sales & Marketing tại châu Á."),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -110,7 +110,7 @@ static ENGLISH: std::sync::LazyLock<english::Rules> =
     std::sync::LazyLock::new(english::Rules::default);
 
 /// Prefixes that may stand before any title head.
-const TITLE_PREFIXES: &[&str] = &[
+pub(super) const TITLE_PREFIXES: &[&str] = &[
     "Phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân", "Cựu", "cựu",
 ];
 
