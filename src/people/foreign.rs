@@ -100,7 +100,7 @@ fn lower(toks: &[Tok]) -> Vec<String> {
 }
 
 /// True when a person word ends right before `i`.
-fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
+pub(super) fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
     (1..=3).filter(|&n| n <= i).any(|n| {
         let words = lower(&toks[i - n..i]);
         lx.person_words.contains(&words)

@@ -111,7 +111,7 @@ static ENGLISH: std::sync::LazyLock<english::Rules> =
 
 /// Prefixes that may stand before any title head.
 pub(super) const TITLE_PREFIXES: &[&str] = &[
-    "Phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân", "Cựu", "cựu",
+    "Phó", "phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân", "Cựu", "cựu",
 ];
 
 /// Words for a unit of local government: the capitalised words after one name the place
@@ -248,7 +248,11 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         }
         let (rank, mut titles, cue_before) = before_name(&toks, i, lx);
         let after = titles_after(&toks, end, lx);
-        let cue = cue_before || !after.is_empty() || end - i >= 3;
+        // A person word ("lão ngư", "NTK", "cầu thủ") marks even a two-word name.
+        let cue = cue_before
+            || !after.is_empty()
+            || end - i >= 3
+            || foreign::person_word_before(&toks, i, lx);
         // "Chủ tịch Hồ Chí Minh": a name that is also a place is a person right after a
         // bare title head (not "TP", not "Chủ tịch UBND TP").
         if lx.places.contains(&name) {
@@ -532,6 +536,22 @@ fn title_head_ci(toks: &[Tok], lower: &[std::borrow::Cow<'_, str>], lx: &Lexicon
         .map(|p| pre + p.len())
 }
 
+/// A title head in any case at the start of `toks` ("phát ngôn viên", "phó chủ tịch").
+fn lower_title_head(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
+    let n = toks.len().min(8);
+    let lower: Vec<String> = toks[..n].iter().map(|t| t.text.to_lowercase()).collect();
+    let mut pre = 0;
+    while pre < 2 && pre < n && TITLE_PREFIXES.contains(&toks[pre].text) {
+        pre += 1;
+    }
+    let rest = &lower[pre..];
+    lx.titles_lower
+        .iter()
+        .filter(|p| p.len() <= rest.len() && p.iter().zip(rest).all(|(w, t)| w == t))
+        .map(|p| pre + p.len())
+        .max()
+}
+
 /// [`title_head_ci`] for a title written after a name ("Phó chủ tịch UBND TP").
 fn title_head_any(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
     let n = toks.len().min(8);
@@ -771,6 +791,15 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
         if let Some(h) = title_head(&toks[k..i], lx) {
             if title_end(toks, k, h, lx) == i {
                 return (None, titles_chained_before(toks, k, i, lx), true);
+            }
+        }
+    }
+    // A title written in lower case right before the name ("phát ngôn viên Lục Khảng",
+    // "phó chủ tịch UBND TP Lê Văn Khoa"): only when it runs exactly up to the name.
+    for k in w..i {
+        if let Some(h) = lower_title_head(&toks[k..i], lx) {
+            if title_end(toks, k, h, lx) == i {
+                return (None, vec![join(&toks[k..i])], true);
             }
         }
     }
@@ -1029,6 +1058,28 @@ mod tests {
             "Trần Văn Bình",
         );
         assert_eq!(p.titles, vec!["Phó Chủ tịch Quốc hội"]);
+    }
+
+    #[test]
+    fn a_lower_case_title_or_a_person_word_marks_a_two_word_name() {
+        let p = one(
+            "Theo phát ngôn viên Lý Cường của Bộ Ngoại giao, hai bên sẽ gặp nhau.",
+            "Lý Cường",
+        );
+        assert_eq!(p.titles, vec!["phát ngôn viên"]);
+        let p = one(
+            "Hôm qua, phó chủ tịch UBND huyện Đặng Văn Mười đã kiểm tra đê.",
+            "Đặng Văn Mười",
+        );
+        assert_eq!(p.titles, vec!["phó chủ tịch UBND huyện"]);
+        let p = one(
+            "Ngó sang bên phải, lão ngư Trần Sáu cùng bạn thuyền đã sửa soạn xong.",
+            "Trần Sáu",
+        );
+        assert!(p.titles.is_empty());
+        // Without a cue, a two-word name is still left out.
+        assert!(people("Trên phố Trần Hưng có nhiều cửa hàng.").is_empty());
+        assert!(people("Hôm nay Trần Sáu đi chợ.").is_empty());
     }
 
     #[test]
