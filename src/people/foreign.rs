@@ -75,14 +75,30 @@ pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
             break;
         }
     }
-    // "Al Rawashdeh", "Abu Amara": one family name with its article, not a full name.
-    let article_only = words == 2 && SURNAME_ARTICLES.contains(&toks[i].text);
+    // "Al Rawashdeh", "Abu Amara": one family name with its article, not a full name
+    // (nor are "Los Blancos", "La Liga"); "Sir Alex" is a given name with an honorific.
+    let article_only = words == 2
+        && (SURNAME_ARTICLES.contains(&toks[i].text) || HONORIFICS.contains(&toks[i].text));
+    if words == 4 && doubled(toks, i, j) {
+        // "Rhian Sugden Rhian Sugden": a heading run into its first sentence.
+        return Some(i + (j - i) / 2);
+    }
     (words >= 2 && !article_only).then_some(j)
+}
+
+/// Honorifics written before a given name.
+const HONORIFICS: &[&str] = &["Sir", "Dame", "Lord", "Lady"];
+
+/// True when the tokens `i..j` are the same words twice.
+fn doubled(toks: &[Tok], i: usize, j: usize) -> bool {
+    let n = j - i;
+    n % 2 == 0 && (0..n / 2).all(|k| toks[i + k].text == toks[i + n / 2 + k].text)
 }
 
 /// Capitalised articles that form one family name with the next word.
 const SURNAME_ARTICLES: &[&str] = &[
-    "Al", "El", "Abu", "Bin", "Ben", "Ibn", "Van", "De", "Da", "Di", "Le", "La", "Dos",
+    "Al", "El", "Abu", "Bin", "Ben", "Ibn", "Van", "De", "Da", "Di", "Le", "La", "Dos", "Los",
+    "Las", "Les",
 ];
 
 /// True when the lower-cased words before a name end a company post ("giám đốc",
@@ -176,12 +192,35 @@ fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
         .any(|v| v.len() <= rest.len() && v[..] == rest[..v.len()])
 }
 
-/// "(SN 1963", "(27 tuổi": an age in brackets after the name.
+/// "(SN 1963", "(27 tuổi", ", 29 tuổi,", "năm nay 30 tuổi": an age after the name.
 fn age_after(toks: &[Tok], j: usize) -> bool {
-    toks.get(j).is_some_and(|t| t.text == "(")
+    let text = |k: usize| toks.get(k).map_or("", |t| t.text);
+    let number = |k: usize| toks.get(k).is_some_and(Tok::is_number);
+    (text(j) == "(" && (number(j + 1) || matches!(text(j + 1), "SN" | "sinh")))
+        || (text(j) == "," && number(j + 1) && text(j + 2) == "tuổi")
+        || (text(j) == "năm" && text(j + 1) == "nay" && number(j + 2) && text(j + 3) == "tuổi")
+}
+
+/// Words that mark what comes before them as the subject of a sentence: aspect and
+/// adverbs before its verb ("Mike Tyson lại chê", "Jose Mourinho rất muốn").
+const SUBJECT_MARKERS: &[&str] = &[
+    "đã", "vừa", "đang", "sẽ", "cũng", "từng", "lại", "rất", "vẫn", "không", "chưa", "đều", "mới",
+    "luôn",
+];
+
+/// True when the run `i..j` opens a clause and is its subject: a person acting, since
+/// clubs and companies with such two-word names are caught as organisations first.
+fn subject_of_clause(toks: &[Tok], i: usize, j: usize) -> bool {
+    let opens = i == 0
+        || matches!(
+            toks[i - 1].text,
+            "." | "!" | "?" | ":" | ";" | "\"" | "“" | "‘" | "'"
+        );
+    opens
+        && (2..=3).contains(&(j - i))
         && toks
-            .get(j + 1)
-            .is_some_and(|t| t.is_number() || t.text == "SN" || t.text == "sinh")
+            .get(j)
+            .is_some_and(|t| SUBJECT_MARKERS.contains(&t.text))
 }
 
 /// True when the run `i..j` cannot be a person: part of a longer proper noun, or see
@@ -189,7 +228,11 @@ fn age_after(toks: &[Tok], j: usize) -> bool {
 fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
     let after_cap = i > 0 && {
         let p = &toks[i - 1];
-        (p.is_cap() || p.is_upper() || is_foreign_word(p)) && !lx.intro.contains(p.text)
+        (p.is_cap() || p.is_upper() || is_foreign_word(p))
+            && !lx.intro.contains(p.text)
+            // "Như Josephine Law", "Theo Alice Ross": a word opening the sentence.
+            && !super::SENTENCE_OPENERS.contains(&p.text)
+            && p.text != "Như"
     };
     after_cap || not_a_person_words(toks, i, j, lx)
 }
@@ -295,7 +338,10 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             || ranked_item(toks, i, j)
             || title_shortly_before(toks, i, lx)
             || (!org_before(toks, i)
-                && (speech_after(toks, j, lx) || age_after(toks, j) || !titles.is_empty()));
+                && (speech_after(toks, j, lx)
+                    || age_after(toks, j)
+                    || subject_of_clause(toks, i, j)
+                    || !titles.is_empty()));
         if person {
             // "Giám đốc điều hành Disney Bob Iger": after a company post, a three-word
             // run starts with the company.
@@ -411,6 +457,26 @@ mod tests {
     }
 
     #[test]
+    fn the_subject_of_a_clause_and_an_age_after_a_comma() {
+        assert_eq!(
+            just("Trận đấu kết thúc. Carlos Mendes lại chê lối chơi của đối thủ."),
+            vec!["Carlos Mendes"]
+        );
+        assert_eq!(
+            just("Như Hannah Brooks, 31 tuổi, một kế toán tại Sydney, cho hay."),
+            vec!["Hannah Brooks"]
+        );
+        assert_eq!(
+            just("Người mẫu Lara Finch Lara Finch năm nay 28 tuổi."),
+            vec!["Lara Finch"]
+        );
+        // Mid-sentence, or a nickname with its article, or a given name after "Sir".
+        assert!(just("Trận này Carlos Mendes lại chê.").is_empty());
+        assert!(just("Đêm qua. Los Blancos đã thắng đậm.").is_empty());
+        assert!(just("Hôm qua. Sir Alex đã đến sân.").is_empty());
+    }
+
+    #[test]
     fn a_person_word_before_the_name() {
         assert_eq!(
             just("Trong đội hình có tiền vệ ngôi sao Joel Matip đang thi đấu cho Liverpool."),
@@ -424,8 +490,9 @@ mod tests {
 
     #[test]
     fn a_speech_verb_after_the_name() {
+        // "đã" alone, mid-sentence, is no cue (at a sentence start it marks a subject).
         assert_eq!(
-            just("Boris Becker đã hết lời ngợi ca."),
+            just("Theo tin, Boris Becker đã hết lời ngợi ca."),
             Vec::<String>::new()
         );
         assert_eq!(

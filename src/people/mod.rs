@@ -590,7 +590,7 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
 
 /// Capitalised words that open a sentence and are never given names: where a full stop
 /// is missing ("... Nguyễn Hạnh Phúc Ngoài Bộ trưởng ..."), the name ends before them.
-const SENTENCE_OPENERS: &[&str] = &[
+pub(super) const SENTENCE_OPENERS: &[&str] = &[
     "Ngoài", "Trong", "Sau", "Theo", "Tại", "Khi", "Nếu", "Với", "Vì", "Để", "Còn", "Cũng", "Đây",
     "Đó", "Những", "Các", "Một", "Nhưng", "Tuy", "Hôm", "Ngày", "Chiều", "Trước", "Đến", "Là",
     "Và",
