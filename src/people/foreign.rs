@@ -86,6 +86,15 @@ pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
     (words >= 2 && !article_only).then_some(j)
 }
 
+/// A word for a place that the capitalised words after it name ("huyện", "phố", "bang").
+fn is_place_word(t: &Tok) -> bool {
+    super::PLACE_UNITS.contains(&t.text)
+        || matches!(
+            t.text,
+            "đường" | "Đường" | "đảo" | "sông" | "núi" | "hồ" | "bang" | "vùng" | "khu" | "Phố"
+        )
+}
+
 /// Honorifics written before a given name.
 const HONORIFICS: &[&str] = &["Sir", "Dame", "Lord", "Lady"];
 
@@ -234,7 +243,9 @@ fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
             && !super::SENTENCE_OPENERS.contains(&p.text)
             && p.text != "Như"
     };
-    after_cap || not_a_person_words(toks, i, j, lx)
+    // "huyện Krông Búk", "phố Wall": a place word before the run.
+    let place = i > 0 && is_place_word(&toks[i - 1]);
+    after_cap || place || not_a_person_words(toks, i, j, lx)
 }
 
 /// True when the words of `i..j` make it a known place or country, a club or company
@@ -398,7 +409,8 @@ fn holder(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> Option<Mention> {
         }
         _ => (starts[starts.len() - 2], j),
     };
-    if j - start < 2 || not_a_person_words(toks, start, j, lx) {
+    let place = start > 0 && is_place_word(&toks[start - 1]);
+    if j - start < 2 || place || not_a_person_words(toks, start, j, lx) {
         return None;
     }
     let (_, title) = title_holding(toks, start, lx)?;
@@ -449,6 +461,8 @@ mod tests {
             just("Thái tử Saudi Arabia Faisal bin Khalid Al Saud phát biểu tại hội nghị."),
             vec!["Faisal bin Khalid Al Saud"]
         );
+        // A place word before the run: the body's seat, not its head.
+        assert!(just("Trưởng Công an huyện Krông Pắc đã xác nhận.").is_empty());
         // A run glued to more of a company's name is the company.
         assert_eq!(
             just("Ông là phó chủ tịch của Acme Sales & Marketing tại châu Á."),

@@ -18,7 +18,7 @@ pub use lexicon::Lexicon;
 use tokens::{Tok, tokenize};
 
 /// Words before a name that make it a place, street or organisation rather than a person.
-const NOT_PERSON_BEFORE: &[&str] = &[
+pub(super) const NOT_PERSON_BEFORE: &[&str] = &[
     "đường",
     "Đường",
     "phố",
@@ -117,7 +117,7 @@ pub(super) const TITLE_PREFIXES: &[&str] = &[
 /// Words for a unit of local government: the capitalised words after one name the place
 /// ("UBND xã Ninh Sở", "Bí thư Tỉnh ủy tỉnh Quảng Trị"), even when they look like a
 /// two-word personal name.
-const PLACE_UNITS: &[&str] = &[
+pub(super) const PLACE_UNITS: &[&str] = &[
     "xã",
     "phường",
     "huyện",
@@ -255,7 +255,8 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             || foreign::person_word_before(&toks, i, lx);
         // "Chủ tịch Hồ Chí Minh": a name that is also a place is a person right after a
         // bare title head (not "TP", not "Chủ tịch UBND TP").
-        if lx.places.contains(&name) {
+        // A two-word place after a title is its jurisdiction ("Chủ tịch Hà Nội").
+        if lx.places.contains(&name) && end - i >= 3 {
             if let Some(t) = bare_title_before(&toks, i, lx) {
                 out.push(Mention {
                     name,
@@ -320,6 +321,16 @@ fn is_credit(toks: &[Tok], i: usize, end: usize) -> bool {
     // The passage is the name alone (a byline line), maybe with a full stop.
     let rest_empty = toks[end..].iter().all(Tok::is_punct);
     if i == 0 && rest_empty {
+        return true;
+    }
+    // A byline closing the text after its last sentence ("... được giải tỏa. Lã Nghĩa
+    // Hiếu"), or before a photo credit ("Hoàng Cường Ảnh: Carscoop").
+    let after_sentence = i > 0 && matches!(toks[i - 1].text, "." | "!" | "?" | "”" | "\"");
+    let credit_next = toks.get(end).is_some_and(|t| {
+        CREDIT_WORDS.contains(&t.text.to_lowercase().as_str())
+            && toks.get(end + 1).is_some_and(|c| c.text == ":")
+    });
+    if after_sentence && (rest_empty || credit_next) {
         return true;
     }
     // "Ảnh: NAME", "Ảnh NAME", "Theo NAME" right before, in this clause.
@@ -584,6 +595,11 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     {
         end += 1;
     }
+    // "Đinh Văn P", "Nguyễn Thị Kiều O": a name cut to its initial keeps the person
+    // unnamed (suspects, minors); such names are not participants.
+    if end - i >= 2 && toks[end - 1].text.chars().count() == 1 {
+        return None;
+    }
     // "Kim Jong-un": a hyphenated tail belongs to the name.
     (end - i >= 2).then(|| foreign::hyphen_tail(toks, end))
 }
@@ -593,7 +609,7 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
 pub(super) const SENTENCE_OPENERS: &[&str] = &[
     "Ngoài", "Trong", "Sau", "Theo", "Tại", "Khi", "Nếu", "Với", "Vì", "Để", "Còn", "Cũng", "Đây",
     "Đó", "Những", "Các", "Một", "Nhưng", "Tuy", "Hôm", "Ngày", "Chiều", "Trước", "Đến", "Là",
-    "Và",
+    "Và", "Dù", "Ảnh", "Nguồn", "Video",
 ];
 
 fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
@@ -1080,6 +1096,17 @@ mod tests {
         // Without a cue, a two-word name is still left out.
         assert!(people("Trên phố Trần Hưng có nhiều cửa hàng.").is_empty());
         assert!(people("Hôm nay Trần Sáu đi chợ.").is_empty());
+    }
+
+    #[test]
+    fn bylines_initials_and_jurisdictions_are_not_participants() {
+        // A byline closing the text, and one before a photo credit.
+        assert!(people("Ùn tắc trên quốc lộ đã được giải tỏa. Trần Minh Khoa").is_empty());
+        assert!(people("Hãng sẽ mở thêm đại lý. Phạm Quang Vinh Ảnh: Reuters").is_empty());
+        // Suspects and minors named by an initial.
+        assert!(people("Nghi phạm Lê Văn T đã bị bắt giữ.").is_empty());
+        // A two-word place after a title is the jurisdiction.
+        assert!(people("Chủ tịch Hà Nội nêu rõ yêu cầu.").is_empty());
     }
 
     #[test]
