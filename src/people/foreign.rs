@@ -178,6 +178,17 @@ fn title_holding(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<(usize, String)
     // The body after the head: capitalised words, or one lower-case service word
     // before them ("hải quân Trung Quốc", "phát ngôn Điện Kremlin").
     let body = &toks[k + head..i];
+    // "HLV Wenger lẫn 2 ngôi sao Arsenal là Mesut Oezil": a name right after the title
+    // is its holder, and what follows is another clause.
+    if body.len() >= 2
+        && body[0].is_cap()
+        && !(body[1].is_cap() || body[1].is_upper() || body[1].text == "và")
+    {
+        return None;
+    }
+    if body.iter().any(|t| t.is_number() || t.text == "là") {
+        return None;
+    }
     let lower_run = body
         .iter()
         .take_while(|t| !(t.is_cap() || t.is_upper()))
@@ -461,6 +472,8 @@ mod tests {
             just("Thái tử Saudi Arabia Faisal bin Khalid Al Saud phát biểu tại hội nghị."),
             vec!["Faisal bin Khalid Al Saud"]
         );
+        // The title's own holder comes right after it; a later name is not its holder.
+        assert!(names("HLV Wenger lẫn 2 ngôi sao Arsenal là Mesut Oezil").is_empty());
         // A place word before the run: the body's seat, not its head.
         assert!(just("Trưởng Công an huyện Krông Pắc đã xác nhận.").is_empty());
         // A run glued to more of a company's name is the company.

@@ -109,9 +109,11 @@ pub(super) const NOT_PERSON_BEFORE: &[&str] = &[
 static ENGLISH: std::sync::LazyLock<english::Rules> =
     std::sync::LazyLock::new(english::Rules::default);
 
-/// Prefixes that may stand before any title head.
+/// Prefixes that may stand before any title head. In lower case, "tân" (newly
+/// elected) describes the holder and "quyền" is mostly "the right of", so only their
+/// capitalised forms ("Quyền Bộ trưởng") belong to a title.
 pub(super) const TITLE_PREFIXES: &[&str] = &[
-    "Phó", "phó", "Nguyên", "nguyên", "Quyền", "quyền", "Tân", "tân", "Cựu", "cựu",
+    "Phó", "phó", "Nguyên", "nguyên", "Quyền", "Tân", "Cựu", "cựu",
 ];
 
 /// Words for a unit of local government: the capitalised words after one name the place
