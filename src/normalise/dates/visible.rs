@@ -134,6 +134,7 @@ static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         (?:\s*(?:,|-|–|\||@|/|T|at|um|à|às|alle|ore|a\s+las|lúc|kl\.?|om)?\s*)
         (?P<h>[0-9]{1,2})[:h.](?P<m>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]+)?)?
         (?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?
+        (?:\s*(?P<vn>sáng|trưa|chiều|tối|đêm)(?:[^\p{L}]|$))?
         (?:\s*(?:Uhr|h)\b)?
         (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<oh>[+\-][0-9]{1,2})(?::?(?P<om>[0-9]{2}))?\s*\)?
           |(?P<oh2>[+\-][0-9]{2}):?(?P<om2>[0-9]{2})
@@ -357,6 +358,14 @@ fn with_time(text: &str, date: NaiveDate, start: usize, end: usize) -> Shown {
         Some(a) if a == "a" && h == 12 => h = 0,
         _ => {}
     }
+    // Vietnamese names the part of the day after a 12-hour time: "11:05 tối" is 23:05,
+    // "2:30 chiều" 14:30, "1:00 trưa" 13:00, "11 giờ đêm" 23:00 (but "2:00 đêm" stays).
+    match c.name("vn").map(|v| v.as_str().to_lowercase()) {
+        Some(v) if matches!(v.as_str(), "chiều" | "tối") && h < 12 => h += 12,
+        Some(v) if v == "đêm" && (6..12).contains(&h) => h += 12,
+        Some(v) if v == "trưa" && h < 5 => h += 12,
+        _ => {}
+    }
     let Some(time) = NaiveTime::from_hms_opt(h as u32, m as u32, num("s").unwrap_or(0) as u32)
     else {
         return shown;
@@ -445,6 +454,16 @@ mod tests {
         let s = first("2014-07-19T10:15:00+02:00", DayOrder::DayFirst).unwrap();
         assert_eq!(s.time, NaiveTime::from_hms_opt(10, 15, 0));
         assert_eq!(s.offset, Some(7200));
+        let s = first(
+            "Cập nhật thứ hai, ngày 24/12/2012 11:05 tối",
+            DayOrder::DayFirst,
+        )
+        .unwrap();
+        assert_eq!(s.time.map(|t| t.to_string()).as_deref(), Some("23:05:00"));
+        let s = first("ngày 03/05/2013 2:30 chiều", DayOrder::DayFirst).unwrap();
+        assert_eq!(s.time.map(|t| t.to_string()).as_deref(), Some("14:30:00"));
+        let s = first("ngày 03/05/2013 9:15 sáng", DayOrder::DayFirst).unwrap();
+        assert_eq!(s.time.map(|t| t.to_string()).as_deref(), Some("09:15:00"));
         let s = first("17/09/2020 15:19 (GMT+7)", DayOrder::DayFirst).unwrap();
         assert_eq!(s.offset, Some(7 * 3600));
     }

@@ -386,8 +386,10 @@ fn prefer_shown(cands: &mut [Candidate]) {
 
 /// Vietnamese pages state times in Asia/Ho_Chi_Minh; other pages without an offset are read as UTC.
 pub fn page_zone(meta: &Meta, text: &str) -> FixedOffset {
+    // The text wins over the declaration: CMS templates declare "en-us" on Vietnamese
+    // pages, but no page not in Vietnamese is full of Vietnamese-only letters.
     if language(meta).to_ascii_lowercase().starts_with("vi")
-        || (language(meta).is_empty() && crate::normalise::language::looks_vietnamese(text))
+        || crate::normalise::language::looks_vietnamese(text)
     {
         dates::vietnam()
     } else {
