@@ -213,7 +213,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         h1,
         body: content.roots.first().copied(),
         url: site_url,
-        zone: dates::page_zone(&meta, &text),
+        // Judged on the article's own words: a page's first kilobytes may be all markup.
+        zone: dates::page_zone(&meta, &article_sample(&title, &paragraphs)),
         order: dates::day_order(&meta),
         fetched_at: raw.fetched_at,
         source: &decoded.text,
@@ -296,6 +297,19 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         html_bytes: raw.bytes.len(),
         fetched_at: raw.fetched_at,
     })
+}
+
+/// The headline and the first paragraphs, for judging the article's language.
+fn article_sample(title: &str, paragraphs: &[String]) -> String {
+    let mut s = title.to_string();
+    for p in paragraphs {
+        if s.len() > 4000 {
+            break;
+        }
+        s.push(' ');
+        s.push_str(p);
+    }
+    s
 }
 
 /// What [`read_body`] finds in the body containers.
