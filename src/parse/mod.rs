@@ -341,7 +341,8 @@ fn read_body<'a>(
         .or_else(|| meta_title(meta));
     let lead_el = rules
         .and_then(|r| rules::first(html, &r.lead))
-        .or_else(|| find_lead(html, bp, h1, content));
+        .or_else(|| find_lead(html, bp, h1, content))
+        .or_else(|| lead_by_description(html, meta, bp, h1, content));
     let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
     let mut skip: HashSet<NodeId> = HashSet::default();
     if let Some(l) = lead_el {
@@ -741,6 +742,114 @@ fn find_lead<'a>(
     None
 }
 
+/// How many blocks after the headline may stand before an unmarked lead (a date line,
+/// share buttons).
+const LEAD_MAX_BLOCKS_AFTER_H1: usize = 4;
+
+/// The standfirst written as the page's declared description: a block right after the
+/// headline whose text the description repeats ("<h3>(NLĐO) - Cho rằng ...</h3>",
+/// "<div class="baiviet-head-noidung">", an unnamed `<p>` under a NYT headline). Many
+/// portals mark their sapo with no class a rule could know, but their CMS copies it
+/// into `<meta name="description">`. The block must stand outside the body: a
+/// description that repeats the body's first paragraph does not make that paragraph a
+/// lead.
+fn lead_by_description<'a>(
+    doc: &'a Html,
+    meta: &Meta,
+    bp: &Boilerplate,
+    h1: Option<ElementRef<'a>>,
+    content: &Content<'a>,
+) -> Option<ElementRef<'a>> {
+    let h1 = h1?;
+    let description = meta.description.as_deref()?;
+    let vietnamese = crate::normalise::language::looks_vietnamese(description);
+    let described = title_words(description);
+    let want = shingles3(&described);
+    if want.len() < 6 {
+        return None;
+    }
+    let in_body = |el: ElementRef<'_>| {
+        content
+            .roots
+            .iter()
+            .any(|r| el.ancestors().any(|a| a.id() == r.id()))
+    };
+    let mut blocks = 0;
+    let mut after = false;
+    for node in doc.tree.root().descendants() {
+        if node.id() == h1.id() {
+            after = true;
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if !after || bp.contains(node.id()) || h1.ancestors().any(|a| a.id() == node.id()) {
+            continue;
+        }
+        let name = el.value().name();
+        if !matches!(
+            name,
+            "p" | "div" | "h2" | "h3" | "h4" | "span" | "strong" | "b"
+        ) {
+            continue;
+        }
+        let text = text_of(el);
+        if text.chars().count() < 30 {
+            continue;
+        }
+        // A block holding other blocks is a wrapper, not the lead itself.
+        if el.children().filter_map(ElementRef::wrap).any(|c| {
+            matches!(
+                c.value().name(),
+                "p" | "div" | "h2" | "h3" | "h4" | "table" | "ul"
+            )
+        }) {
+            continue;
+        }
+        blocks += 1;
+        if blocks > LEAD_MAX_BLOCKS_AFTER_H1 {
+            return None;
+        }
+        // In the body, only a heading or bold block is taken out of it as the lead, and
+        // only as a Vietnamese sapo: opening with the portal's source tag ("<h3>(NLĐO)
+        // -") or on a Vietnamese page, where the sapo set apart under the headline is a
+        // convention (elsewhere a bold first paragraph is as often the story's start).
+        // An agency's dateline paragraph ("(ANSA) - ROMA") stays in the body.
+        let set_apart = matches!(name, "h2" | "h3" | "h4" | "strong" | "b");
+        if in_body(el) && !(set_apart && (vietnamese || opens_with_source_tag(&text))) {
+            continue;
+        }
+        // The description repeats the block, maybe cut short or with words of its own
+        // in front (the URL slug): most three-word runs of one are in the other.
+        let words = title_words(&text);
+        let got = shingles3(&words);
+        let shared = got.intersection(&want).count();
+        let share = shared as f64 / got.len().min(want.len()).max(1) as f64;
+        if shared >= 4 && share >= 0.75 {
+            return Some(el);
+        }
+    }
+    None
+}
+
+/// Runs of three words, for comparing a block with the declared description.
+fn shingles3(words: &[String]) -> HashSet<(&str, &str, &str)> {
+    words
+        .windows(3)
+        .map(|w| (w[0].as_str(), w[1].as_str(), w[2].as_str()))
+        .collect()
+}
+
+/// "(NLĐO) - Cho rằng...", "(TNO) TAND...", "(Dân trí) -": a short tag in brackets
+/// naming the source opens the sapo on Vietnamese portals.
+fn opens_with_source_tag(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('(')
+        && t.find(')')
+            .is_some_and(|close| (2..=24).contains(&t[..close].chars().count()))
+}
+
 /// A lead is one block of text; an element named like one ("editorial-teaser") that
 /// holds several paragraphs of prose is the story itself, or a list of teasers.
 fn holds_paragraphs(el: ElementRef<'_>) -> bool {
@@ -1029,6 +1138,50 @@ mod tests {
             fetched_at: chrono::Utc::now(),
             bytes: html.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn a_standfirst_the_description_repeats_is_the_lead() {
+        let para = "The council voted on Tuesday night after a long debate about the costs of the new building and the staff it will need over the coming ten years. ";
+        let stand = "The city's oldest library will close for two years while a new wing is built on the site of the old car park.";
+        // An unnamed paragraph under the headline, outside the story's container.
+        let html = format!(
+            r#"<html><head><title>Library to close</title><meta name="description" content="{stand}"></head><body>
+            <header><h1>Library to close for two years</h1><p class="x1">{stand}</p></header>
+            <article><p>{para}</p><p>{para}</p><p>{para}</p></article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(stand));
+        assert!(!doc.paragraphs.iter().any(|p| p == stand));
+        // The same words as the first paragraph of the story stay in the body.
+        let html = format!(
+            r#"<html><head><title>Library to close</title><meta name="description" content="{stand}"></head><body>
+            <article><h1>Library to close for two years</h1><h2>{stand}</h2><p>{para}</p><p>{para}</p><p>{para}</p></article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead, None);
+        assert_eq!(doc.paragraphs.first().map(String::as_str), Some(stand));
+    }
+
+    #[test]
+    fn a_vietnamese_sapo_inside_the_body_is_the_lead_but_a_dateline_is_not() {
+        let para = "Theo cơ quan công an, đối tượng đã nhiều lần đến nhà chủ nợ để đòi tiền nhưng không được trả, sau đó hai bên xảy ra cự cãi và xô xát ngay trước cửa nhà. ";
+        let sapo = "(ABC) - Cho rằng chủ nợ không chịu trả tiền, một thanh niên đã mang dao đến nhà người này để nói chuyện.";
+        let html = format!(
+            r#"<html><head><title>Mang dao đi đòi nợ</title><meta name="description" content="{sapo}"></head><body>
+            <div class="ct"><h1>Mang dao đi đòi nợ</h1><p class="t">Thứ Tư, 26/12/2012 17:14</p><h3>{sapo}</h3><p>{para}</p><p>{para}</p><p>{para}</p></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(sapo));
+        // An agency's dateline paragraph is the story's first paragraph.
+        let first = "(XYZ) - ROMA, 28 LUG - The referee for the Sunday match was named today by the league, which also named the officials for the other games of the round.";
+        let html = format!(
+            r#"<html><head><title>Referees named</title><meta name="description" content="The referee for the Sunday match was named today by the league, which also named the officials for the other games of the round."></head><body>
+            <article><h1>Referees named</h1><p>{first}</p><p>{para}</p></article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead, None);
+        assert_eq!(doc.paragraphs.first().map(String::as_str), Some(first));
     }
 
     #[test]
