@@ -985,6 +985,7 @@ fn category(
             || h.contains("bread-crumb")
             || el.value().attrs().any(|(name, value)| match name {
                 "itemtype" => value.contains("BreadcrumbList"),
+                "itemprop" => value == "breadcrumb",
                 "aria-label" => value.to_ascii_lowercase().contains("breadcrumb"),
                 _ => false,
             });
@@ -1011,26 +1012,80 @@ fn category(
     if let Some(last) = meta.ld.breadcrumb.iter().rev().find(|s| usable(s)) {
         return Some(last.clone());
     }
+    // "News", "Article": a CMS default that names no section.
+    let generic = |s: &str| {
+        matches!(
+            s.to_lowercase().as_str(),
+            "news" | "tin tức" | "article" | "articles" | "general" | "uncategorized" | "default"
+        )
+    };
     if let Some(s) = meta
         .section
         .clone()
         .or_else(|| meta.ld.section.clone())
-        .filter(|s| usable(s))
+        .filter(|s| usable(s) && !generic(s))
     {
         return Some(s);
     }
-    // A category label in the article's meta line ("Sức khoẻ 17/09/2020 - 15:19").
-    scope
+    // A category label in the article's meta line ("Sức khoẻ 17/09/2020 - 15:19"); its
+    // first label when it holds widgets too ("Chính trị - Xã hội" before "Cỡ chữ: A- A+").
+    let labelled = scope
         .descendants()
         .filter_map(ElementRef::wrap)
         .find(|e| {
             let h = bp.hints(*e);
-            (h.contains("cate") || h.contains("section") || h.contains("chuyen-muc"))
+            (h.contains("cate")
+                || h.contains("section")
+                || h.contains("chuyen-muc")
+                || h.contains("chuyenmuc"))
                 && !h.contains("related")
                 && !h.contains("box-category")
         })
+        .map(first_label)
+        .filter(|t| usable(t) && t.chars().count() <= 40);
+    labelled.or_else(|| active_menu_item(doc, bp).filter(|t| usable(t) && !generic(t)))
+}
+
+/// The text of an element's first labelled child (a link, a span, a heading), else all
+/// its text.
+fn first_label(e: ElementRef<'_>) -> String {
+    e.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|c| matches!(c.value().name(), "a" | "span" | "h2" | "h3" | "strong"))
         .map(text_of)
-        .filter(|t| usable(t) && t.chars().count() <= 40)
+        .find(|t| !t.is_empty())
+        .unwrap_or_else(|| text_of(e))
+}
+
+/// The section a portal's menu marks as the current one (`li class="active"`,
+/// "menusub_active", "current"), the deepest when a sub-menu marks one too: where many
+/// portals say which section an article is in when they have no breadcrumb.
+fn active_menu_item(doc: &Html, bp: &Boilerplate) -> Option<String> {
+    let marked = |e: &ElementRef<'_>| {
+        e.value().classes().any(|c| {
+            let c = c.to_ascii_lowercase();
+            matches!(
+                c.as_str(),
+                "active" | "current" | "selected" | "current-menu-item"
+            ) || c.ends_with("_active")
+                || c.ends_with("-active")
+        })
+    };
+    let in_menu = |e: &ElementRef<'_>| {
+        e.ancestors().filter_map(ElementRef::wrap).take(6).any(|a| {
+            a.value().name() == "nav" || {
+                let h = bp.hints(a);
+                h.contains("menu") || h.contains("nav")
+            }
+        })
+    };
+    doc.root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| matches!(e.value().name(), "li" | "a") && marked(e) && in_menu(e))
+        .map(first_label)
+        .filter(|t| (2..=40).contains(&t.chars().count()))
+        .last()
 }
 
 /// Removes short first or last paragraphs that only state when the story was published
@@ -1182,6 +1237,35 @@ mod tests {
         let doc = parse_page(&page(&html)).unwrap();
         assert_eq!(doc.lead, None);
         assert_eq!(doc.paragraphs.first().map(String::as_str), Some(first));
+    }
+
+    #[test]
+    fn the_section_from_the_menu_a_crumb_or_a_label_with_widgets() {
+        let para = "Nhiều nghệ sĩ đã tham gia chương trình từ thiện tổ chức tại nhà hát lớn thành phố vào tối qua, thu hút hàng nghìn khán giả đến xem và ủng hộ. ";
+        let story = format!(
+            "<h1>Đêm nhạc từ thiện thu hút khán giả</h1><p>{para}</p><p>{para}</p><p>{para}</p>"
+        );
+        let section = |extra: &str, body_extra: &str| {
+            let html = format!(
+                r#"<html><head><title>Đêm nhạc</title><meta property="article:section" content="News">{extra}</head><body>{body_extra}<div class="detail">{story}</div></body></html>"#
+            );
+            parse_page(&page(&html)).unwrap().category
+        };
+        // "News" names no section; the menu's active item does.
+        let menu = r#"<ul class="menu"><li><a href="/">Trang chủ</a></li><li class="menusub_active"><a href="/giai-tri">Giải trí</a></li><li><a href="/the-thao">Thể thao</a></li></ul>"#;
+        assert_eq!(section("", menu).as_deref(), Some("Giải trí"));
+        assert_eq!(section("", ""), None);
+        // A crumb marked only by itemprop.
+        let crumb = r#"<div itemprop="breadcrumb"><a href="/giao-duc">Giáo dục - du học</a></div>"#;
+        assert_eq!(section("", crumb).as_deref(), Some("Giáo dục - du học"));
+        // A category label holding a font-size widget gives its first label only.
+        let html = format!(
+            r#"<html><head><title>Đêm nhạc</title></head><body><div class="detail"><div class="categories1"><span>Văn hóa</span><div class="font_sizer">Cỡ chữ : <a href="/x">A-</a> <a href="/y">A+</a></div></div>{story}</div></body></html>"#
+        );
+        assert_eq!(
+            parse_page(&page(&html)).unwrap().category.as_deref(),
+            Some("Văn hóa")
+        );
     }
 
     #[test]
