@@ -461,15 +461,36 @@ pub fn split_trailing_byline(paragraphs: &mut Vec<String>) -> Vec<String> {
     while paragraphs.len() > 1 && names.len() < 6 {
         let Some(last) = paragraphs.last() else { break };
         let Some(core) = byline_core(last) else { break };
+        // "Theo Infonet": a credit names its source, one word or more; a bare line
+        // needs a full name to be taken for a byline rather than a stray label.
+        let credited = is_credit_line(last);
         let found: Vec<String> = split_names(&core)
             .into_iter()
-            .filter(|n| n.split_whitespace().count() >= 2)
+            .filter(|n| credited || n.split_whitespace().count() >= 2)
             .collect();
         names.splice(0..0, found);
         paragraphs.pop();
     }
     names
 }
+
+/// "Theo X", "Tin, ảnh: X": a line that credits someone.
+fn is_credit_line(line: &str) -> bool {
+    let t = line.trim().trim_start_matches('(').to_lowercase();
+    t.starts_with("theo ") || CREDIT_PREFIXES.iter().any(|p| t.starts_with(p))
+}
+
+/// Words before the names of who reported and photographed ("Tin, ảnh: Vũ Phương Thảo").
+const CREDIT_PREFIXES: &[&str] = &[
+    "tin, ảnh:",
+    "tin và ảnh:",
+    "bài, ảnh:",
+    "bài và ảnh:",
+    "bài:",
+    "tin:",
+    "thực hiện:",
+    "nhóm thực hiện:",
+];
 
 /// The names part of a byline line, or `None` when the line reads like text.
 fn byline_core(line: &str) -> Option<String> {
@@ -480,6 +501,19 @@ fn byline_core(line: &str) -> Option<String> {
     {
         return None;
     }
+    let lower = t.to_lowercase();
+    let t = match CREDIT_PREFIXES.iter().find(|p| lower.starts_with(*p)) {
+        // The prefixes are ASCII-cased the same in both forms, so byte lengths agree.
+        Some(p) if t.is_char_boundary(p.len()) => t[p.len()..].trim(),
+        _ => t,
+    };
+    // "Minh Nguyễn/Vcamp.vn", "Sầm Hoa (Vietnamnet/Reuters)": the outlet after the
+    // name is not a person.
+    let t = match (t.find('('), t.ends_with(')')) {
+        (Some(open), true) if open > 0 => t[..open].trim(),
+        _ => t,
+    };
+    let t = t.split('/').next().unwrap_or(t).trim();
     let mut core = t.to_string();
     for mark in ["(tổng hợp)", "(Tổng hợp)", "(tổng hợp", "tổng hợp"] {
         core = core.replace(mark, " ");
@@ -513,6 +547,32 @@ fn byline_core(line: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::record::RawPage;
+
+    #[test]
+    fn credit_lines_closing_the_body_name_their_authors() {
+        let byline = |last: &str| {
+            let mut ps = vec!["Câu chuyện kết thúc ở đây.".to_string(), last.to_string()];
+            let names = split_trailing_byline(&mut ps);
+            (names, ps.len())
+        };
+        assert_eq!(
+            byline("Theo Lan Chi/Tuoitre.vn"),
+            (vec!["Lan Chi".to_string()], 1)
+        );
+        assert_eq!(
+            byline("Tin, ảnh: Trần Văn Bảo"),
+            (vec!["Trần Văn Bảo".to_string()], 1)
+        );
+        assert_eq!(
+            byline("Theo Hoài Nam (Reuters/AFP)"),
+            (vec!["Hoài Nam".to_string()], 1)
+        );
+        // "Theo X" credits its source even in one word; a bare word is no byline name.
+        assert_eq!(byline("Theo Infonet"), (vec!["Infonet".to_string()], 1));
+        assert_eq!(byline("VnEconomy"), (vec![], 1));
+        // A sentence is not a byline.
+        assert_eq!(byline("Theo ông Nam, việc này cần làm ngay."), (vec![], 2));
+    }
 
     /// Authors of a made-up article page with `head` in its `<head>` and `byline` between
     /// the headline and the body.

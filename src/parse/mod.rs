@@ -409,6 +409,13 @@ fn is_widget_label(p: &str) -> bool {
         "share",
         "share this",
         "share this article",
+        "tin tức gần đây",
+        "tin liên quan",
+        "tin mới",
+        "tin khác",
+        "các tin khác",
+        "xem thêm",
+        "bình luận",
     ];
     let t = p.trim().trim_end_matches(':').trim();
     t.len() <= 24 && LABELS.contains(&t.to_lowercase().as_str())
