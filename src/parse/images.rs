@@ -164,7 +164,7 @@ fn real_src(
     let v = img.value();
     if let Some(src) = v.attr("src") {
         if !is_placeholder(src, src_count.get(src).copied().unwrap_or(0)) {
-            if let Some(abs) = resolve(base, src) {
+            if let Some(abs) = locate(base, src) {
                 return Some(abs);
             }
         }
@@ -177,12 +177,25 @@ fn real_src(
             Some(value.trim().to_string())
         };
         if let Some(c) = candidate.filter(|c| !is_placeholder(c, 0)) {
-            if let Some(abs) = resolve(base, &c) {
+            if let Some(abs) = locate(base, &c) {
                 return Some(abs);
             }
         }
     }
     None
+}
+
+/// The image's address: absolute against the page's base, or as written when a saved
+/// page gives no address to resolve against (an image with a relative address is still
+/// the article's image, and its caption still its text).
+fn locate(base: Option<&Url>, src: &str) -> Option<String> {
+    match base {
+        Some(_) => resolve(base, src),
+        None => resolve(None, src).or_else(|| {
+            let s = src.trim();
+            (!s.is_empty() && !s.starts_with('#')).then(|| s.to_string())
+        }),
+    }
 }
 
 /// The widest candidate of a `srcset` ("a.jpg 480w, b.jpg 960w").
@@ -340,6 +353,17 @@ fn next_caption_block(block: ElementRef<'_>) -> Option<String> {
     let name = next.value().name();
     let text = text_of(next);
     let len = text.chars().count();
+    // A picture table's row of text under the image's row ("<tr><td><img></td></tr>
+    // <tr><td class="Image">caption</td></tr>"): however it is styled, it is the caption.
+    if name == "tr"
+        && block.value().name() == "tr"
+        && (1..=500).contains(&len)
+        && !next
+            .descendants()
+            .any(|d| matches!(d.value(), scraper::Node::Element(e) if e.name() == "img"))
+    {
+        return Some(text);
+    }
     if len == 0 || len > 300 {
         return None;
     }
@@ -464,6 +488,29 @@ mod tests {
         );
         assert_eq!(imgs.len(), 2);
         assert!(imgs.iter().all(|i| i.caption.as_deref() == Some("Album")));
+    }
+
+    #[test]
+    fn a_saved_page_without_an_address_keeps_relative_image_addresses() {
+        let doc = Html::parse_document(
+            r#"<div><figure><img src="/Files/a/1.jpg"><figcaption>Toàn cảnh buổi lễ</figcaption></figure><img src="data:image/gif;base64,R0lG"></div>"#,
+        );
+        let bp = Boilerplate::of(&doc);
+        let imgs = extract(&doc, doc.root_element(), &bp, None, None);
+        assert_eq!(imgs.len(), 1);
+        assert_eq!(imgs[0].src, "/Files/a/1.jpg");
+        assert_eq!(imgs[0].caption.as_deref(), Some("Toàn cảnh buổi lễ"));
+    }
+
+    #[test]
+    fn picture_table_with_its_caption_in_the_next_row() {
+        let imgs = images_of(
+            r#"<div><table class="showborder"><tr><td><p align="center"><img src="https://c.vn/1.jpg" alt=""></p></td></tr><tr><td class="Image">Người đẹp bước lên sân khấu trao lại vương miện, tối 19/12.</td></tr></table></div>"#,
+        );
+        assert_eq!(
+            imgs[0].caption.as_deref(),
+            Some("Người đẹp bước lên sân khấu trao lại vương miện, tối 19/12.")
+        );
     }
 
     #[test]

@@ -1090,6 +1090,13 @@ fn active_menu_item(doc: &Html, bp: &Boilerplate) -> Option<String> {
         .descendants()
         .filter_map(ElementRef::wrap)
         .filter(|e| matches!(e.value().name(), "li" | "a") && marked(e) && in_menu(e))
+        // A section is a link somewhere ("Guest", a login tab, is not).
+        .filter(|e| {
+            e.value().name() == "a"
+                || e.descendants()
+                    .filter_map(ElementRef::wrap)
+                    .any(|a| a.value().name() == "a")
+        })
         .map(first_label)
         .filter(|t| (2..=40).contains(&t.chars().count()))
         .last()
