@@ -801,17 +801,18 @@ fn lead_by_description<'a>(
         ) {
             continue;
         }
-        let text = text_of(el);
-        if text.chars().count() < 30 {
-            continue;
-        }
-        // A block holding other blocks is a wrapper, not the lead itself.
+        // A block holding other blocks is a wrapper, not the lead itself (asked first:
+        // the text of a wrapper can be the whole page).
         if el.children().filter_map(ElementRef::wrap).any(|c| {
             matches!(
                 c.value().name(),
                 "p" | "div" | "h2" | "h3" | "h4" | "table" | "ul"
             )
         }) {
+            continue;
+        }
+        let text = text_of(el);
+        if text.chars().count() < 30 {
             continue;
         }
         blocks += 1;
