@@ -757,9 +757,9 @@ const LEAD_MAX_BLOCKS_AFTER_H1: usize = 4;
 /// headline whose text the description repeats ("<h3>(NLĐO) - Cho rằng ...</h3>",
 /// "<div class="baiviet-head-noidung">", an unnamed `<p>` under a NYT headline). Many
 /// portals mark their sapo with no class a rule could know, but their CMS copies it
-/// into `<meta name="description">`. The block must stand outside the body: a
-/// description that repeats the body's first paragraph does not make that paragraph a
-/// lead.
+/// into `<meta name="description">`. Outside the body such a block is the lead; inside
+/// it, only a Vietnamese sapo set apart as a heading or in bold is (see below): a
+/// description that repeats the body's first paragraph does not make it a lead.
 fn lead_by_description<'a>(
     doc: &'a Html,
     meta: &Meta,

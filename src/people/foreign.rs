@@ -137,9 +137,7 @@ pub(super) fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
 fn title_shortly_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
     (i.saturating_sub(4)..i).any(|k| {
         let words = lower(&toks[k..i]);
-        lx.titles_lower
-            .iter()
-            .any(|p| p.len() <= words.len() && p[..] == words[..p.len()])
+        lx.lower_title_len(&words, words.len()).is_some()
     })
 }
 
@@ -155,10 +153,9 @@ fn title_holding(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<(usize, String)
     let from = i.saturating_sub(HOLDER_WINDOW);
     let k = (from..i).find(|&k| {
         !toks[k..i].iter().any(Tok::is_punct) && {
+            // A title with at least one word after it.
             let words = lower(&toks[k..i]);
-            lx.titles_lower
-                .iter()
-                .any(|p| p.len() < words.len() && p[..] == words[..p.len()])
+            lx.lower_title_len(&words, words.len() - 1).is_some()
         }
     })?;
     // "Cựu Tổng thống", "Phó Thủ tướng": a prefix belongs to the title.
@@ -169,12 +166,7 @@ fn title_holding(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<(usize, String)
     };
     let pre = usize::from(super::TITLE_PREFIXES.contains(&toks[k].text));
     let words = lower(&toks[k + pre..i]);
-    let head = pre
-        + lx.titles_lower
-            .iter()
-            .filter(|p| p.len() < words.len() && p[..] == words[..p.len()])
-            .map(Vec::len)
-            .max()?;
+    let head = pre + lx.lower_title_len(&words, words.len().saturating_sub(1))?;
     // The body after the head: capitalised words, or one lower-case service word
     // before them ("hải quân Trung Quốc", "phát ngôn Điện Kremlin").
     let body = &toks[k + head..i];

@@ -60,6 +60,18 @@ fn lower(list: &[Vec<String>]) -> Vec<Vec<String>> {
 }
 
 impl Lexicon {
+    /// The length of the longest title in [`Lexicon::titles_lower`] that the lower-cased
+    /// `words` start with, among titles of at most `max` words.
+    pub fn lower_title_len<S: AsRef<str>>(&self, words: &[S], max: usize) -> Option<usize> {
+        self.titles_lower
+            .iter()
+            .filter(|p| {
+                p.len() <= max.min(words.len()) && p.iter().zip(words).all(|(w, t)| w == t.as_ref())
+            })
+            .map(Vec::len)
+            .max()
+    }
+
     /// The Vietnamese lists shipped with newsmill.
     pub fn vietnamese() -> Self {
         let mut lx = Lexicon {

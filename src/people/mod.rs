@@ -558,11 +558,7 @@ fn lower_title_head(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
         pre += 1;
     }
     let rest = &lower[pre..];
-    lx.titles_lower
-        .iter()
-        .filter(|p| p.len() <= rest.len() && p.iter().zip(rest).all(|(w, t)| w == t))
-        .map(|p| pre + p.len())
-        .max()
+    lx.lower_title_len(rest, rest.len()).map(|n| pre + n)
 }
 
 /// [`title_head_ci`] for a title written after a name ("Phó chủ tịch UBND TP").
