@@ -9,6 +9,9 @@
 
 mod names;
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use scraper::{ElementRef, Html, Node};
 
 use super::content::{Boilerplate, Content};
@@ -324,6 +327,14 @@ fn short_text(el: ElementRef<'_>) -> Option<String> {
 const AUTHOR_HINTS: &[&str] = &[
     "author", "byline", "by-line", "writer", "reporter", "tac-gia", "tacgia",
 ];
+/// [`AUTHOR_HINTS`] as one automaton: every element with hint text is asked, and seven
+/// substring searches each cost more than one pass of a DFA.
+static AUTHOR_HINT_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(AUTHOR_HINTS)
+        .expect("the author hint words build an automaton")
+});
 const NOT_NAME_HINTS: &[&str] = &[
     "avatar", "img", "image", "photo", "comment", "bio", "desc", "about", "social", "share",
     "follow", "twitter", "email", "mail", "more", "other",
@@ -338,7 +349,7 @@ fn is_byline_element(el: ElementRef<'_>, h: &str) -> bool {
         return false;
     }
     let hinted = !h.is_empty()
-        && AUTHOR_HINTS.iter().any(|w| h.contains(w))
+        && AUTHOR_HINT_WORDS.is_match(h)
         && !NOT_NAME_HINTS.iter().any(|w| h.contains(w));
     hinted || declares_author(el)
 }

@@ -141,9 +141,6 @@ impl Boilerplate {
     }
 }
 
-/// True for an element that says in microdata that it is the article or its body
-/// (`itemprop="articleBody"`, `itemtype=".../BlogPosting"`): whatever its class names
-/// say ("entry author-jane"), it is not boilerplate.
 /// A block with little prose of its own, or mostly links: what a sidebar box holds.
 /// Decides blocks only weakly named as boilerplate ([`hints::is_weak_boilerplate`]).
 fn looks_like_a_box(st: NodeStats) -> bool {
@@ -190,15 +187,20 @@ fn story_holders(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) 
     holders
 }
 
+/// True for an element that says in microdata that it is the article or its body
+/// (`itemprop="articleBody"`, `itemtype=".../BlogPosting"`): whatever its class names
+/// say ("entry author-jane"), it is not boilerplate.
+///
+/// Asked of every element of a page, so it walks the attributes once by name rather
+/// than looking two names up (each lookup interns its name).
 pub fn declares_article(el: ElementRef<'_>) -> bool {
-    let v = el.value();
-    v.attr("itemprop")
-        .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "articleBody"))
-        || v.attr("itemtype").is_some_and(|t| {
-            ["Article", "BlogPosting", "NewsArticle", "Report"]
-                .iter()
-                .any(|k| t.trim_end_matches('/').ends_with(k))
-        })
+    el.value().attrs().any(|(name, value)| match name {
+        "itemprop" => value.split_ascii_whitespace().any(|p| p == "articleBody"),
+        "itemtype" => ["Article", "BlogPosting", "NewsArticle", "Report"]
+            .iter()
+            .any(|k| value.trim_end_matches('/').ends_with(k)),
+        _ => false,
+    })
 }
 
 /// Text measures of one subtree, computed for every node in one pass so that scoring

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use scraper::ElementRef;
 
 /// Blocks that are never article text, whatever else their name says.
@@ -112,7 +112,9 @@ pub fn class_weight(h: &str) -> f64 {
 
 /// Every long negative word in one automaton: a block's hints are scanned once.
 static NEGATIVE: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(STRONG_NEGATIVE.iter().chain(OTHER_STORIES))
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(STRONG_NEGATIVE.iter().chain(OTHER_STORIES))
         .expect("the negative hint words build an automaton")
 });
 
@@ -163,7 +165,10 @@ fn is_boilerplate_hint(h: &str) -> bool {
 }
 
 static OTHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(OTHER_STORIES).expect("the other-stories words build an automaton")
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(OTHER_STORIES)
+        .expect("the other-stories words build an automaton")
 });
 
 /// True for blocks that list other stories (related, most read, sidebars, comments):
@@ -179,7 +184,10 @@ pub fn names_other_stories(h: &str) -> bool {
 
 /// True when an element's hint text `h` names it as the article's lead.
 pub fn is_lead(h: &str) -> bool {
+    // Most elements' names hold no lead word at all: one automaton pass turns them away
+    // before the finer checks below.
     if h.is_empty()
+        || !LEAD_WORDS.is_match(h)
         || h.contains("caption")
         || h.contains("image")
         || h.contains("photo")
@@ -198,6 +206,14 @@ pub fn is_lead(h: &str) -> bool {
     })
 }
 
+/// [`LEAD`] as one automaton, as substrings (the short ones are then checked as tokens).
+static LEAD_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(LEAD)
+        .expect("the lead words build an automaton")
+});
+
 /// Names of image captions.
 #[rustfmt::skip]
 const CAPTION: &[&str] = &[
@@ -205,8 +221,12 @@ const CAPTION: &[&str] = &[
     "expnoedit", "pic-desc", "legend",
 ];
 
-static CAPTIONS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(CAPTION).expect("the caption words build an automaton"));
+static CAPTIONS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(CAPTION)
+        .expect("the caption words build an automaton")
+});
 
 /// True when an element (with hint text `h`) is an image caption.
 pub fn is_caption(el: ElementRef<'_>, h: &str) -> bool {

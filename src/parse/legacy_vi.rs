@@ -142,9 +142,10 @@ fn census(text: &str) -> (usize, usize) {
 /// Up to [`SAMPLE_BYTES`] of the page from its `<body>`: enough text to tell, without
 /// reading the whole of a page made mostly of scripts.
 fn sample(text: &str) -> &str {
-    let start = text
-        .find("<body")
-        .or_else(|| text.find("<BODY"))
+    // memchr's SIMD search: the head before `<body` can be most of a page's bytes.
+    let bytes = text.as_bytes();
+    let start = memchr::memmem::find(bytes, b"<body")
+        .or_else(|| memchr::memmem::find(bytes, b"<BODY"))
         .unwrap_or(0);
     let mut end = (start + SAMPLE_BYTES).min(text.len());
     while !text.is_char_boundary(end) {

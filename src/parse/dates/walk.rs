@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use ego_tree::NodeId;
 use rustc_hash::FxHashSet as HashSet;
 use scraper::ElementRef;
@@ -36,7 +36,9 @@ mod names {
 }
 
 static NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(names::WORDS.iter().map(|(w, _)| w))
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(names::WORDS.iter().map(|(w, _)| w))
         .expect("the date name words build an automaton")
 });
 
