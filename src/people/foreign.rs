@@ -143,14 +143,19 @@ fn title_shortly_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
 
 /// How far before a name a title may start and still be the name's ("Tư lệnh hải quân
 /// Trung Quốc Shen Jinlong", "người phát ngôn Điện Kremlin Dmitry Peskov").
-const HOLDER_WINDOW: usize = 8;
+pub(super) const HOLDER_WINDOW: usize = 8;
 
 /// A title head starting in the clause shortly before `i`, with only the body it heads
 /// between them: its start and the title as written ("Tư lệnh hải quân Trung Quốc").
 /// The title is cut to its head when other lower-case words come between ("Cựu Tổng
 /// thống thuộc phe bảo thủ Nicolas Sarkozy" gives "Cựu Tổng thống").
-fn title_holding(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<(usize, String)> {
-    let from = i.saturating_sub(HOLDER_WINDOW);
+pub(super) fn title_holding(
+    toks: &[Tok],
+    i: usize,
+    lx: &Lexicon,
+    window: usize,
+) -> Option<(usize, String)> {
+    let from = i.saturating_sub(window);
     let k = (from..i).find(|&k| {
         !toks[k..i].iter().any(Tok::is_punct) && {
             // A title with at least one word after it.
@@ -194,7 +199,7 @@ fn title_holding(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<(usize, String)
 }
 
 /// True when a speech verb follows at `j` (maybe after "đã", "vừa").
-fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
+pub(super) fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
     if toks.get(j).is_some_and(|t| BEFORE_VERB.contains(&t.text)) {
         j += 1;
     }
@@ -205,7 +210,7 @@ fn speech_after(toks: &[Tok], mut j: usize, lx: &Lexicon) -> bool {
 }
 
 /// "(SN 1963", "(27 tuổi", ", 29 tuổi,", "năm nay 30 tuổi": an age after the name.
-fn age_after(toks: &[Tok], j: usize) -> bool {
+pub(super) fn age_after(toks: &[Tok], j: usize) -> bool {
     let text = |k: usize| toks.get(k).map_or("", |t| t.text);
     let number = |k: usize| toks.get(k).is_some_and(Tok::is_number);
     (text(j) == "(" && (number(j + 1) || matches!(text(j + 1), "SN" | "sinh")))
@@ -416,7 +421,7 @@ fn holder(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> Option<Mention> {
     if j - start < 2 || place || not_a_person_words(toks, start, j, lx) {
         return None;
     }
-    let (_, title) = title_holding(toks, start, lx)?;
+    let (_, title) = title_holding(toks, start, lx, HOLDER_WINDOW)?;
     Some(Mention {
         name: join(&toks[start..j]),
         rank: None,

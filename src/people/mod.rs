@@ -241,6 +241,11 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             i += 1;
             continue;
         };
+        // "Quảng Ninh Lê Hồng Thắng": a surname that ends a place name is the place's.
+        if i > 0 && lx.places.contains(&join(&toks[i - 1..=i])) {
+            i += 1;
+            continue;
+        }
         let name = join(&toks[i..end]);
         // Credits and bylines name who made the photo or wrote the piece, not who took
         // part: "(Ảnh: Nguyễn Văn A)", "Theo Nguyễn Văn A", a passage that is only a name.
@@ -250,11 +255,21 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         }
         let (rank, mut titles, cue_before) = before_name(&toks, i, lx);
         let after = titles_after(&toks, end, lx);
-        // A person word ("lão ngư", "NTK", "cầu thủ") marks even a two-word name.
+        // A person word ("lão ngư", "NTK", "cầu thủ") marks even a two-word name, and so
+        // does what the sentence says next: a speech verb ("Võ Quang cho biết") or an
+        // age ("Từ Duy (23 tuổi)").
         let cue = cue_before
             || !after.is_empty()
             || end - i >= 3
-            || foreign::person_word_before(&toks, i, lx);
+            || foreign::person_word_before(&toks, i, lx)
+            || foreign::speech_after(&toks, end, lx)
+            || foreign::age_after(&toks, end);
+        // "Giám đốc cảng vụ đường thủy nội địa Quảng Ninh Lê Hồng Thắng": a full name
+        // after a title and the body it heads is the title's holder, although a
+        // capitalised word stands right before it.
+        let holding = (end - i >= 3 && i > 0 && toks[i - 1].is_cap())
+            .then(|| foreign::title_holding(&toks, i, lx, VI_HOLDER_WINDOW))
+            .flatten();
         // "Chủ tịch Hồ Chí Minh": a name that is also a place is a person right after a
         // bare title head (not "TP", not "Chủ tịch UBND TP").
         // A two-word place after a title is its jurisdiction ("Chủ tịch Hà Nội").
@@ -271,7 +286,10 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
                 continue;
             }
         }
-        if cue && !excluded(&toks, i, &name, lx) {
+        if cue && (holding.is_some() || !excluded(&toks, i, &name, lx)) {
+            if let (Some((k, _)), true, true) = (&holding, titles.is_empty(), after.is_empty()) {
+                titles.push(join(&toks[*k..i]));
+            }
             if titles.is_empty() {
                 titles = after;
             } else {
@@ -602,6 +620,10 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     (end - i >= 2).then(|| foreign::hyphen_tail(toks, end))
 }
 
+/// How far before a Vietnamese full name the title it holds may start: Vietnamese
+/// titles spell out their body ("Giám đốc cảng vụ đường thủy nội địa Quảng Ninh").
+const VI_HOLDER_WINDOW: usize = 12;
+
 /// Capitalised words that open a sentence and are never given names: where a full stop
 /// is missing ("... Nguyễn Hạnh Phúc Ngoài Bộ trưởng ..."), the name ends before them.
 pub(super) const SENTENCE_OPENERS: &[&str] = &[
@@ -619,8 +641,23 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
         let prev = &toks[i - 1];
         // "phố Nguyễn Trãi", "Hội Nguyễn ..." name places and bodies, but "Chủ tịch Quốc
         // hội Nguyễn Thị Kim Ngân" is a title ending at the name.
+        // "Lý Văn Trọng (hay còn gọi là Lưu Bị, 35 tuổi)": an alias is the same person.
+        let alias = i >= 2
+            && matches!(
+                (toks[i - 2].text, prev.text),
+                ("gọi", "là") | ("biệt", "danh") | ("bí", "danh") | ("tức", "là")
+            );
+        if alias {
+            return true;
+        }
+        // "mang tên Nguyễn Trãi" names a street or school after a person, but "cháu bé
+        // tên Lại Quang Hưng" names the child.
+        let named_after = prev.text != "tên"
+            || (i >= 2 && matches!(toks[i - 2].text, "mang" | "Mang" | "đặt" | "lấy"));
         if prev.is_number()
-            || (NOT_PERSON_BEFORE.contains(&prev.text) && !is_title_word_end(toks, i, lx))
+            || (NOT_PERSON_BEFORE.contains(&prev.text)
+                && named_after
+                && !is_title_word_end(toks, i, lx))
         {
             return true;
         }
@@ -1242,6 +1279,42 @@ mod tests {
         ] {
             assert!(people(text).is_empty(), "{text:?} gave {:?}", people(text));
         }
+    }
+
+    #[test]
+    fn a_two_word_name_is_marked_by_a_speech_verb_or_an_age() {
+        one(
+            "Trưởng ban Trần Hải nghỉ hưu. Đỗ Quyên cho biết đã nộp đơn.",
+            "Đỗ Quyên",
+        );
+        one("Cửa hàng do Từ Mạnh (27 tuổi) quản lý.", "Từ Mạnh");
+        // With neither, two capitalised words stay unnamed.
+        assert!(people("Hôm qua Đỗ Quyên về quê.").is_empty());
+    }
+
+    #[test]
+    fn a_child_named_with_ten_is_a_person_but_a_school_named_after_one_is_not() {
+        one("Bé gái tên Lại Minh Thư (5 tuổi) được cứu.", "Lại Minh Thư");
+        assert!(people("Trường mang tên Trần Quốc Toản đón học sinh.").is_empty());
+    }
+
+    #[test]
+    fn an_alias_is_not_another_person() {
+        let ps = people("Công an bắt Lý Văn Tâm (còn gọi là Trần Bá Hổ, 40 tuổi).");
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Lý Văn Tâm"]);
+    }
+
+    #[test]
+    fn a_full_name_after_a_long_title_and_its_province_holds_the_title() {
+        let p = one(
+            "Giám đốc sở giao thông vận tải tỉnh Bắc Ninh Hoàng Văn Sơn cho biết sẽ sửa đường.",
+            "Hoàng Văn Sơn",
+        );
+        assert_eq!(
+            p.titles,
+            vec!["Giám đốc sở giao thông vận tải tỉnh Bắc Ninh"]
+        );
     }
 
     #[test]
