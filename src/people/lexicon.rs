@@ -29,6 +29,9 @@ pub struct Lexicon {
     pub speech_verbs: Vec<Vec<String>>,
     /// Words that make a run of foreign words a club, company, body or place.
     pub org_words: HashSet<String>,
+    /// Common given names of languages written in Latin letters: a run of foreign
+    /// words that starts with one is a person unless something marks it otherwise.
+    pub given_names: HashSet<String>,
 }
 
 pub(super) fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
@@ -87,6 +90,7 @@ impl Lexicon {
             person_words: phrases(include_str!("lexicon/vi/person_words.txt")),
             speech_verbs: phrases(include_str!("lexicon/vi/speech_verbs.txt")),
             org_words: lines(include_str!("lexicon/vi/org_words.txt")).collect(),
+            given_names: lines(include_str!("lexicon/intl/given_names.txt")).collect(),
             titles_lower: Vec::new(),
         };
         lx.titles_lower = lower(&lx.titles);
@@ -99,7 +103,7 @@ impl Lexicon {
 
     /// Adds entries (as in the data files) to one list: `surnames`, `ranks`, `titles`,
     /// `title_words`, `intro`, `places`, `countries`, `roles`, `organisations`, `person_words`,
-    /// `speech_verbs` or `org_words`.
+    /// `speech_verbs`, `org_words` or `given_names`.
     /// Returns false for an unknown list name.
     pub fn extend(&mut self, list: &str, entries: &[String]) -> bool {
         let data = entries.join("\n");
@@ -113,6 +117,7 @@ impl Lexicon {
             "person_words" => add_phrases(&mut self.person_words, &data.to_lowercase()),
             "speech_verbs" => add_phrases(&mut self.speech_verbs, &data.to_lowercase()),
             "org_words" => self.org_words.extend(lines(&data)),
+            "given_names" => self.given_names.extend(lines(&data)),
             "title_words" => self.title_words.extend(
                 lines(&data)
                     .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()),

@@ -452,6 +452,9 @@ const ORG_NOUNS: &[&str] = &[
     "CLB",
     "đội",
     "đội bóng",
+    "thương hiệu",
+    "nhãn hiệu",
+    "nhãn hàng",
 ];
 
 /// True when an organisation noun comes earlier in the same clause as `start`.
