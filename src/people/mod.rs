@@ -235,6 +235,8 @@ fn merge(people: &mut Vec<Participant>, m: Mention, place: TextPlace) {
 fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
     let toks = tokenize(text);
     let mut out = Vec::new();
+    // Two-word names with nothing around them to say they are people.
+    let mut unmarked: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let Some(end) = name_at(&toks, i, lx) else {
@@ -260,7 +262,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         // age ("Từ Duy (23 tuổi)").
         let cue = cue_before
             || !after.is_empty()
-            || end - i >= 3
+            || (end - i >= 3 && !in_street_list(&toks, i))
             || foreign::person_word_before(&toks, i, lx)
             || foreign::speech_after(&toks, end, lx)
             || foreign::age_after(&toks, end);
@@ -307,8 +309,39 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
                 group: None,
                 at: i,
             });
+        } else if !cue && !excluded(&toks, i, &name, lx) {
+            unmarked.push((i, end));
         }
         i = end;
+    }
+    // "như Châu Tấn, Phạm Băng Băng, Triệu Vy": a two-word name listed next to a
+    // person (a comma or "và" between) is one of the people listed.
+    let mut found: Vec<(usize, usize)> = out
+        .iter()
+        .map(|m| (m.at, m.at + m.name.split(' ').count()))
+        .collect();
+    let mut grew = true;
+    while grew {
+        grew = false;
+        unmarked.retain(|&(i, end)| {
+            let sep = |k: usize| toks.get(k).is_some_and(|t| t.text == "," || t.text == "và");
+            let listed = !in_street_list(&toks, i)
+                && found.iter().any(|&(a, b)| {
+                    (sep(end) && a == end + 1) || (i >= 1 && sep(i - 1) && b + 1 == i)
+                });
+            if listed {
+                out.push(Mention {
+                    name: join(&toks[i..end]),
+                    rank: None,
+                    titles: Vec::new(),
+                    group: None,
+                    at: i,
+                });
+                found.push((i, end));
+                grew = true;
+            }
+            !listed
+        });
     }
     out.extend(foreign_mentions(&toks, lx));
     out.extend(foreign::cued(&toks, lx));
@@ -322,6 +355,29 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             .map(|(_, g)| g.clone());
     }
     out
+}
+
+/// True when the clause before `i` speaks of streets or places ("các tuyến đường lớn
+/// như Nguyễn Huệ, Trần Phú, Đoàn Hữu Trưng"): names listed there are streets named
+/// after people, not people.
+fn in_street_list(toks: &[Tok], i: usize) -> bool {
+    const STREET_WORDS: &[&str] = &[
+        "đường",
+        "phố",
+        "tuyến",
+        "ngã",
+        "quận",
+        "phường",
+        "huyện",
+        "xã",
+        "hẻm",
+        "ngõ",
+    ];
+    toks[i.saturating_sub(15)..i]
+        .iter()
+        .rev()
+        .take_while(|t| !matches!(t.text, "." | ";" | "!" | "?" | ":"))
+        .any(|t| STREET_WORDS.contains(&t.text))
 }
 
 /// Words that introduce a credit or a source, before a colon or on their own.
@@ -1299,6 +1355,17 @@ mod tests {
     fn a_child_named_with_ten_is_a_person_but_a_school_named_after_one_is_not() {
         one("Bé gái tên Lại Minh Thư (5 tuổi) được cứu.", "Lại Minh Thư");
         assert!(people("Trường mang tên Trần Quốc Toản đón học sinh.").is_empty());
+    }
+
+    #[test]
+    fn two_word_names_listed_with_a_person_are_people_but_streets_are_not() {
+        let ps = people("Nhiều sao nữ như Trương Mỹ Lệ, Lưu Hà và Triệu Vân đều góp mặt.");
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Trương Mỹ Lệ", "Lưu Hà", "Triệu Vân"]);
+        assert!(
+            people("Xe cộ đông trên các tuyến đường như Trần Hưng Đạo, Lê Lai, Võ Văn Kiệt.")
+                .is_empty()
+        );
     }
 
     #[test]
