@@ -286,7 +286,11 @@ fn report(summary: &crate::pipeline::RunSummary, quiet: bool) -> i32 {
     if !quiet {
         println!("{}", summary.render());
     }
-    if summary.interrupted { 1 } else { 0 }
+    if summary.interrupted || summary.failed() {
+        1
+    } else {
+        0
+    }
 }
 
 /// Progress bars only for a person at a terminal.

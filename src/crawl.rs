@@ -57,6 +57,22 @@ fn hex(v: u128) -> String {
     format!("{v:032x}")
 }
 
+/// Why a crawl failed when discovery could read none of the site's sitemaps, feeds
+/// or listings (nothing listening, a wrong host, every address answering 404): it found
+/// no URLs because it could not look, which a scheduler must see as a failure rather
+/// than as a quiet day.
+fn unreachable_site(found: &discover::Discovered) -> Option<String> {
+    let (url, reason, detail) = found.errors.first()?;
+    (found.articles == 0 && found.errors.len() >= found.documents).then(|| {
+        format!(
+            "the site could not be reached: none of its {} sitemaps, feeds or listings could be read \
+             (first: {url}: {reason}: {detail}); check that the site is up and that the pipeline's \
+             addresses are right",
+            found.documents
+        )
+    })
+}
+
 /// Crawls the site of `cfg`.
 pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     let started = Utc::now();
@@ -152,6 +168,10 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         .iter()
         .map(|(u, r, d)| format!("{u}: {r}: {d}"))
         .collect();
+    sink.crawl.failure = unreachable_site(&found);
+    if let Some(reason) = &sink.crawl.failure {
+        tracing::error!("{reason}");
+    }
     let pb = pipeline::progress_bar(frontier_len, opts.progress);
 
     // Fetch tasks feed the CPU stages through a bounded channel.
@@ -211,7 +231,9 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         extra_files.push(("warc".to_string(), w.commit()?));
     }
     // Only now that the files are in place does the state say these pages are done.
-    state.commit(if pipeline::cancelled() {
+    state.commit(if sink.crawl.failure.is_some() {
+        "failed"
+    } else if pipeline::cancelled() {
         "interrupted"
     } else {
         "completed"

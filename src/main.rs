@@ -4,6 +4,8 @@
 use clap::Parser;
 use newsmill::cli::{self, Cli};
 use newsmill::error::UsageError;
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 fn main() {
@@ -23,9 +25,13 @@ fn main() {
     };
     let filter = EnvFilter::try_from_env("NEWSMILL_LOG")
         .unwrap_or_else(|_| EnvFilter::new(format!("newsmill={level}")));
+    // Colour only for a person at a terminal: logs kept by cron or a scheduler must not
+    // carry escape codes (and NO_COLOR turns colour off everywhere).
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_target(false)
         .init();
     match cli::run(cli) {

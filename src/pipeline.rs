@@ -60,6 +60,11 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
+    /// True when the run failed as a whole (see [`CrawlReport::failure`]).
+    pub fn failed(&self) -> bool {
+        self.crawl.as_ref().is_some_and(|k| k.failure.is_some())
+    }
+
     /// A few lines for people: what came in, what went out, what was left out and why.
     pub fn render(&self) -> String {
         let c = &self.counts;
@@ -77,6 +82,9 @@ impl RunSummary {
                 ""
             }
         );
+        if let Some(reason) = self.crawl.as_ref().and_then(|k| k.failure.as_ref()) {
+            s.push_str(&format!("  FAILED      {reason}\n"));
+        }
         if let Some(k) = &self.crawl {
             let failed: Vec<String> = k
                 .failed_by_reason
@@ -370,9 +378,19 @@ pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    // The rate is whole pages a second, and the message (rejects so far) brings its own
+    // separator, so an empty one leaves no stray comma behind.
     let style = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {per_sec}, {msg}",
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} pages, {rate}{msg}",
     )
+    .map(|s| {
+        s.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} pages/s", state.per_sec());
+            },
+        )
+    })
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     pb
@@ -494,7 +512,7 @@ impl Sink {
             }
             pb.inc(1);
             if self.counts.rejects > 0 {
-                pb.set_message(format!("{} rejects", self.counts.rejects));
+                pb.set_message(format!(", {} rejects", self.counts.rejects));
             }
             if self.counts.pages_in % TRIM_EVERY == 0 {
                 release_freed_memory();
@@ -671,7 +689,9 @@ pub fn finish(
         schema_version: SCHEMA_VERSION,
         command: info.command.to_string(),
         arguments: info.arguments.to_vec(),
-        status: if interrupted {
+        status: if sink.crawl.failure.is_some() {
+            "failed"
+        } else if interrupted {
             "interrupted"
         } else {
             "completed"

@@ -95,9 +95,18 @@ pub fn frontier(
     std::thread::Builder::new()
         .name("newsmill-frontier".into())
         .spawn(move || {
+            // A run with a limit takes the pages it has not finished yet first, newest
+            // first, and only then looks again at pages done before: otherwise each run
+            // would spend its whole limit revalidating the same newest pages (all 304s)
+            // and never reach the rest.
+            let order = if limit.is_some() {
+                "status NOT IN ('discovered', 'failed'), published DESC, rowid"
+            } else {
+                "published DESC, rowid"
+            };
             let sql = format!(
                 "SELECT url, {KNOWN_COLUMNS} FROM urls WHERE {FRONTIER}
-             ORDER BY published DESC, rowid LIMIT ?3"
+             ORDER BY {order} LIMIT ?3"
             );
             let result = (|| -> rusqlite::Result<()> {
                 let mut stmt = conn.prepare(&sql)?;

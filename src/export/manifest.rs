@@ -40,6 +40,11 @@ pub struct CrawlReport {
     pub requests: u64,
     /// Sitemaps, feeds and listings that could not be read.
     pub discovery_errors: Vec<String>,
+    /// Why the run failed, when it did: a crawl that could read none of the site's
+    /// sitemaps, feeds or listings found nothing because it could not look, and must
+    /// not pass for a run that found the site unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
 }
 
 /// One JSON file per run under `runs/`.
@@ -50,7 +55,8 @@ pub struct Manifest {
     pub schema_version: u32,
     pub command: String,
     pub arguments: Vec<String>,
-    /// `completed`, or `interrupted` when Ctrl-C stopped intake early.
+    /// `completed`; `interrupted` when Ctrl-C stopped intake early; `failed` when a
+    /// crawl could not reach its site (see [`CrawlReport::failure`]).
     pub status: &'static str,
     pub started_at: String,
     pub finished_at: String,

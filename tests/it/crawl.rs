@@ -284,6 +284,56 @@ fn second_run_is_incremental_and_a_changed_page_is_exported_again() {
 }
 
 #[test]
+fn an_unreachable_site_fails_the_run_with_its_reason() {
+    // A port nothing listens on: bound, then closed.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pipeline = write_pipeline(
+        tmp.path(),
+        &format!(
+            r#"[site]
+id = "down"
+domains = ["127.0.0.1"]
+
+[discovery]
+feeds = ["http://127.0.0.1:{port}/rss.xml"]
+allow = ['/tin-tuc/']
+
+[fetch]
+allow_private_addresses = true
+connect_timeout_secs = 2
+retries = 0
+backoff_secs = 0.05
+
+[output]
+dir = "{out}"
+"#,
+            out = out.display()
+        ),
+    );
+    let o = bin().arg("run").arg(&pipeline).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("FAILED") && stdout.contains("could not be reached"),
+        "{stdout}"
+    );
+    // Off a terminal, log lines carry no colour codes.
+    assert!(
+        stderr.contains("rss.xml") && !stderr.contains('\u{1b}'),
+        "{stderr:?}"
+    );
+    let m = &manifests(&out)[0];
+    assert_eq!(m["status"], "failed");
+    assert!(m["crawl"]["failure"].as_str().unwrap().contains("rss.xml"));
+}
+
+#[test]
 fn limit_and_ignore_state() {
     let server = Server::start(HashMap::new());
     portal::install(&server, 30, 0);
@@ -292,7 +342,17 @@ fn limit_and_ignore_state() {
     let pipeline = write_pipeline(tmp.path(), &portal::pipeline(&server, &out, ""));
     run_pipeline(&pipeline, &["--limit", "10"]);
     assert_eq!(rows(&out, "articles").len(), 10);
-    // The rest are fetched next time; the first ten are unchanged.
+    // A second limited run moves on to the next ten instead of asking for the same ten
+    // newest pages again.
+    run_pipeline(&pipeline, &["--limit", "10"]);
+    assert_eq!(rows(&out, "articles").len(), 20);
+    let m = manifests(&out);
+    let second = m
+        .iter()
+        .find(|m| m["crawl"]["new"] == 10 && m["crawl"]["unchanged"] == 0)
+        .map(|m| m["crawl"].clone());
+    assert!(second.is_some(), "{m:?}");
+    // The rest are fetched next time; the first twenty are unchanged.
     run_pipeline(&pipeline, &[]);
     assert_eq!(rows(&out, "articles").len(), 30);
     // --ignore-state fetches and exports everything again.
@@ -357,7 +417,11 @@ fn private_addresses_are_refused_unless_allowed() {
         "allow_private_addresses = false",
     );
     let pipeline = write_pipeline(tmp.path(), &text);
-    run_pipeline(&pipeline, &[]);
+    // Nothing of the site could be read: the run fails and says why.
+    let o = bin().arg("run").arg(&pipeline).arg("-q").output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("allow_private_addresses"), "{stderr}");
     assert!(
         server.requested().is_empty(),
         "connected to a loopback address: {:?}",
