@@ -177,8 +177,10 @@ pub(super) fn title_holding(
     let body = &toks[k + head..i];
     // "HLV Wenger lẫn 2 ngôi sao Arsenal là Mesut Oezil": a name right after the title
     // is its holder, and what follows is another clause.
+    // A Vietnamese body name goes on in lower case ("Hạ viện", "Bộ binh"); a foreign
+    // word followed by lower case is a name already.
     if body.len() >= 2
-        && body[0].is_cap()
+        && is_foreign_word(&body[0])
         && !(body[1].is_cap() || body[1].is_upper() || body[1].text == "và")
     {
         return None;
@@ -190,10 +192,17 @@ pub(super) fn title_holding(
         .iter()
         .take_while(|t| !(t.is_cap() || t.is_upper()))
         .count();
-    let whole = lower_run <= 2
-        && body[lower_run..]
-            .iter()
-            .all(|t| t.is_cap() || t.is_upper() || t.text == "và");
+    // "Hạ viện", "Bộ binh": a short Vietnamese body name, capitalised then in lower
+    // case, is all of the title's body too.
+    let short_body_name = (2..=3).contains(&body.len())
+        && body[0].is_cap()
+        && !is_foreign_word(&body[0])
+        && !body.iter().any(Tok::is_punct);
+    let whole = short_body_name
+        || (lower_run <= 2
+            && body[lower_run..]
+                .iter()
+                .all(|t| t.is_cap() || t.is_upper() || t.text == "và"));
     let end = if whole { i } else { k + head };
     Some((k, join(&toks[k..end])))
 }
@@ -313,6 +322,14 @@ fn starts_with_given_name(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> boo
     (2..=3).contains(&(j - i)) && lx.given_names.contains(toks[i].text)
 }
 
+/// A rank written right before `i` ("Thượng tướng Oleg Salyukov", "Đại tá John Smith").
+fn rank_before(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
+    (1..=3)
+        .filter(|&n| n <= i)
+        .find(|&n| phrase_at(&toks[i - n..i], &lx.ranks) == Some(n))
+        .map(|n| join(&toks[i - n..i]))
+}
+
 /// "5. Antoine Griezmann (Atletico Madrid)": a ranking's item, a name then its club.
 fn ranked_item(toks: &[Tok], i: usize, j: usize) -> bool {
     i >= 2
@@ -360,6 +377,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         // A person word right before is the strongest cue; the others do not hold after
         // an organisation noun earlier in the clause ("hãng X Y cho biết").
         let person = in_list
+            || rank_before(toks, i, lx).is_some()
             || person_word_before(toks, i, lx)
             || ranked_item(toks, i, j)
             || title_shortly_before(toks, i, lx)
@@ -390,7 +408,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             };
             out.push(Mention {
                 name: join(&toks[first..j]),
-                rank: None,
+                rank: rank_before(toks, first, lx),
                 titles,
                 group: None,
                 at: i,

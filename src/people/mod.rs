@@ -675,6 +675,11 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     if end - i >= 2 && toks[end - 1].text.chars().count() == 1 {
         return None;
     }
+    // "TP Hà Nội Nguyễn Đức Chung": a place that starts like a name, with more
+    // capitalised words after it, is the place; the name starts after it.
+    if end - i > 2 && lx.places.contains(&join(&toks[i..i + 2])) {
+        return None;
+    }
     // "Kim Jong-un": a hyphenated tail belongs to the name.
     (end - i >= 2).then(|| foreign::hyphen_tail(toks, end))
 }
@@ -796,8 +801,12 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
         }
         let place_run = PLACE_UNITS.contains(&toks[e - 1].text)
             && toks[e..].iter().take_while(|n| n.is_cap()).count() <= 2;
+        // "Chi cục Thủy sản Hà Nội Hoàng Tiến Minh": a place that starts like a name
+        // ("Hà Nội") is still the body's seat; the name after it ends the title.
+        let place_first = toks.len() >= e + 2 && lx.places.contains(&join(&toks[e..e + 2]));
         if t.is_punct()
             || (!place_run
+                && !place_first
                 && name_at(toks, e, lx)
                     .is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end]))))
         {
@@ -987,9 +996,15 @@ fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
     let in_body_name = (e.saturating_sub(4).max(k)..e).any(|o| {
         toks[o].is_cap() && phrase_at(&toks[o..e], &lx.organisations).is_some_and(|n| o + n < e)
     });
-    if !in_body_name {
-        return e;
-    }
+    // Elsewhere an appositive title goes on in lower case only when a comma, a dash or
+    // a bracket closes it ("ông A – Bí thư tỉnh ủy tỉnh Quảng Trị – tuyên bố"): a full
+    // stop after lower-case words means the sentence went on with its predicate ("ông
+    // A, Bí thư Tỉnh ủy chủ trì hội nghị.").
+    let closers: &[&str] = if in_body_name {
+        &[",", ".", ";", ":", "-", "–", ")"]
+    } else {
+        &[",", "-", "–", ")"]
+    };
     let mut j = e;
     while j < toks.len() && j - e <= MAX_WORDS {
         let t = &toks[j];
@@ -998,22 +1013,28 @@ fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
         }
         // "phát", "nhận", "báo", "chia" start nouns too ("phát triển"); as verbs they
         // come as the speech verbs checked below.
-        let verb =
-            ENDS_TITLE.contains(&t.text) && !matches!(t.text, "phát" | "nhận" | "báo" | "chia");
+        // "Trưởng phòng CSGT công an tỉnh này,": a demonstrative right before the
+        // closing mark ends the title, it does not start a clause.
+        let demonstrative = matches!(t.text, "này" | "đó")
+            && toks.get(j + 1).is_some_and(|n| closers.contains(&n.text));
+        let verb = ENDS_TITLE.contains(&t.text)
+            && !demonstrative
+            && !matches!(t.text, "phát" | "nhận" | "báo" | "chia");
+        // An intro word ("anh", "bà") opens a new name, but not inside a proper noun
+        // ("huyện Đông Anh").
         if verb
-            || lx.intro.contains(t.text)
+            || (lx.intro.contains(t.text) && !toks[j - 1].is_cap())
             || phrase_at(&toks[j..], &lx.speech_verbs).is_some()
             || title_head(&toks[j..], lx).is_some()
-            || name_at(toks, j, lx).is_some_and(|end| end - j >= 2)
+            // "huyện Đông Anh": after a unit word, a name is the unit's place.
+            || (!PLACE_UNITS.contains(&toks[j - 1].text)
+                && name_at(toks, j, lx).is_some_and(|end| end - j >= 2))
         {
             return e;
         }
         j += 1;
     }
-    let closed = j > e
-        && toks
-            .get(j)
-            .is_some_and(|t| matches!(t.text, "," | "." | ";" | ":" | "-" | "–" | ")"));
+    let closed = j > e && toks.get(j).is_some_and(|t| closers.contains(&t.text));
     if closed { j } else { e }
 }
 
@@ -1366,6 +1387,43 @@ mod tests {
             people("Xe cộ đông trên các tuyến đường như Trần Hưng Đạo, Lê Lai, Võ Văn Kiệt.")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn an_appositive_title_runs_in_lower_case_to_the_mark_that_closes_it() {
+        let p = one(
+            "Ông Trần Văn Lâm – Bí thư huyện ủy huyện Đông Anh – phát biểu.",
+            "Trần Văn Lâm",
+        );
+        assert_eq!(p.titles, vec!["Bí thư huyện ủy huyện Đông Anh"]);
+        let p = one(
+            "Ông Lê Văn Tâm, Trưởng phòng CSGT công an tỉnh này, cho biết.",
+            "Lê Văn Tâm",
+        );
+        assert_eq!(p.titles, vec!["Trưởng phòng CSGT công an tỉnh này"]);
+        // A full stop after lower-case words: the sentence went on, not the title.
+        let p = one(
+            "Ông Trần Văn Minh, Bí thư Tỉnh ủy chủ trì hội nghị.",
+            "Trần Văn Minh",
+        );
+        assert_eq!(p.titles, vec!["Bí thư Tỉnh ủy"]);
+    }
+
+    #[test]
+    fn a_place_that_starts_like_a_name_stays_in_the_title() {
+        let p = one(
+            "Chủ tịch UBND TP Hà Nội Nguyễn Đức Khang cho biết.",
+            "Nguyễn Đức Khang",
+        );
+        assert_eq!(p.titles, vec!["Chủ tịch UBND TP Hà Nội"]);
+    }
+
+    #[test]
+    fn a_foreign_name_after_a_rank_or_a_short_body_name() {
+        let p = one("Đứng đầu là Thượng tướng Ivan Petrov.", "Ivan Petrov");
+        assert_eq!(p.rank.as_deref(), Some("Thượng tướng"));
+        let p = one("Phát ngôn viên Hạ viện Tom Harlow tuyên bố.", "Tom Harlow");
+        assert_eq!(p.titles, vec!["Phát ngôn viên Hạ viện"]);
     }
 
     #[test]
