@@ -443,15 +443,15 @@ pub fn load(path: &Path) -> Result<Loaded, UsageError> {
             .unwrap_or("dedupe");
         return Err(err(key, e));
     }
-    if let Some(since) = &pipeline.discovery.since {
-        if parse_since(since, Utc::now()).is_none() {
-            return Err(err(
-                "since",
-                format!(
-                    "{since:?} is neither a window like \"7d\"/\"24h\" nor a date like \"2024-01-31\""
-                ),
-            ));
-        }
+    if let Some(since) = &pipeline.discovery.since
+        && parse_since(since, Utc::now()).is_none()
+    {
+        return Err(err(
+            "since",
+            format!(
+                "{since:?} is neither a window like \"7d\"/\"24h\" nor a date like \"2024-01-31\""
+            ),
+        ));
     }
     for (key, list) in [
         ("sitemaps", &pipeline.discovery.sitemaps),

@@ -96,6 +96,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         .state
         .clone()
         .unwrap_or_else(|| out.join("state.sqlite"));
+    let _lock = crate::state::StateLock::acquire(&state_path)?;
     let mut state = State::open(&state_path, &run_id)?;
     let mut ctx = StageContext::new(opts.normalise).with_pipeline(&cfg)?;
     ctx.minhash = crate::dedupe::Hasher::new(cfg.pipeline.dedupe.params());

@@ -307,10 +307,10 @@ pub async fn discover(
         if !cfg.in_scope(&u) || !cfg.is_article(&e.url) {
             return;
         }
-        if let (Some(s), Some(p)) = (since, e.published) {
-            if p < s {
-                return;
-            }
+        if let (Some(s), Some(p)) = (since, e.published)
+            && p < s
+        {
+            return;
         }
         let key = xxhash_rust::xxh3::xxh3_128(e.url.as_bytes());
         match seen.get(&key) {

@@ -227,12 +227,12 @@ impl Fetcher {
             match self.raw_get(&robots_url, None, 0).await {
                 Fetched::Page { page, .. } => {
                     let robot = Robot::new(&agent, &page.bytes).ok().map(Arc::new);
-                    if let (Some(r), Ok(u)) = (&robot, Url::parse(&robots_url)) {
-                        if let (Some(delay), Some(host)) = (r.delay, u.host_str()) {
-                            let gate = self.gate(host);
-                            let mut iv = gate.interval.lock().unwrap_or_else(|p| p.into_inner());
-                            *iv = (*iv).max(Duration::from_secs_f64(delay.max(0.0) as f64));
-                        }
+                    if let (Some(r), Ok(u)) = (&robot, Url::parse(&robots_url))
+                        && let (Some(delay), Some(host)) = (r.delay, u.host_str())
+                    {
+                        let gate = self.gate(host);
+                        let mut iv = gate.interval.lock().unwrap_or_else(|p| p.into_inner());
+                        *iv = (*iv).max(Duration::from_secs_f64(delay.max(0.0) as f64));
                     }
                     robot
                 }
@@ -268,19 +268,18 @@ impl Fetcher {
                 status: None,
             };
         }
-        if self.cfg.pipeline.fetch.obey_robots {
-            if let Some(robot) = self.robot(&parsed).await {
-                if !robot.allowed(url) {
-                    return Fetched::Failed {
-                        reason: "robots_disallowed",
-                        detail: format!(
-                            "robots.txt of {} disallows {url}",
-                            parsed.origin().ascii_serialization()
-                        ),
-                        status: None,
-                    };
-                }
-            }
+        if self.cfg.pipeline.fetch.obey_robots
+            && let Some(robot) = self.robot(&parsed).await
+            && !robot.allowed(url)
+        {
+            return Fetched::Failed {
+                reason: "robots_disallowed",
+                detail: format!(
+                    "robots.txt of {} disallows {url}",
+                    parsed.origin().ascii_serialization()
+                ),
+                status: None,
+            };
         }
         let f = &self.cfg.pipeline.fetch;
         let mut attempt = 0;

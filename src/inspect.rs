@@ -44,14 +44,14 @@ pub fn render(dir: &Path, sample_rows: usize, only: Option<&str>) -> Result<Stri
         ))
         .into());
     }
-    if let Some(t) = only {
-        if !TABLES.contains(&t) {
-            return Err(UsageError(format!(
-                "unknown table {t:?}; tables are {}",
-                TABLES.join(", ")
-            ))
-            .into());
-        }
+    if let Some(t) = only
+        && !TABLES.contains(&t)
+    {
+        return Err(UsageError(format!(
+            "unknown table {t:?}; tables are {}",
+            TABLES.join(", ")
+        ))
+        .into());
     }
     let mut out = String::new();
     let runs = dir.join("runs");

@@ -514,7 +514,7 @@ impl Sink {
             if self.counts.rejects > 0 {
                 pb.set_message(format!(", {} rejects", self.counts.rejects));
             }
-            if self.counts.pages_in % TRIM_EVERY == 0 {
+            if self.counts.pages_in.is_multiple_of(TRIM_EVERY) {
                 release_freed_memory();
             }
         }

@@ -67,6 +67,56 @@ pub struct Update {
 /// earlier runs (never fetched, or failed fewer than ?2 times).
 const FRONTIER: &str = "kind = 'article' AND (seen_run = ?1 OR status = 'discovered' OR (status = 'failed' AND attempts < ?2))";
 
+/// An exclusive lock on a crawl state for the length of a run (`STATE.lock` beside it).
+/// Two runs of one pipeline sharing a state file would each commit over the other's
+/// pages (the later one failed at its end with "database is locked" and kept none of its
+/// files); the second run is turned away before it touches anything. The operating
+/// system releases the lock when the process ends, however it ends, so a killed run
+/// leaves no stale lock behind.
+pub struct StateLock {
+    _file: std::fs::File,
+}
+
+impl StateLock {
+    pub fn acquire(state: &Path) -> Result<Self> {
+        let mut name = state.as_os_str().to_owned();
+        name.push(".lock");
+        let path = std::path::PathBuf::from(name);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                crate::error::UsageError(format!(
+                    "--state {}: its folder cannot be created: {e}; choose a writable place",
+                    state.display()
+                ))
+            })?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| {
+                crate::error::UsageError(format!(
+                    "--state {}: cannot open its lock file {}: {e}; choose a writable place",
+                    state.display(),
+                    path.display()
+                ))
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(StateLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(crate::error::UsageError(format!(
+                "another newsmill run is using the crawl state {} (locked through {}); wait for it \
+                 to finish, or give this run its own --state and --out",
+                state.display(),
+                path.display()
+            ))
+            .into()),
+            Err(std::fs::TryLockError::Error(e)) => Err(anyhow::Error::new(e)
+                .context(format!("cannot lock the crawl state {}", state.display()))),
+        }
+    }
+}
+
 /// One URL of the frontier and what earlier runs knew of it.
 #[derive(Debug, Clone)]
 pub struct FrontierRow {

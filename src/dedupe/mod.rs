@@ -278,12 +278,11 @@ impl Deduper {
         history: &mut Option<&mut dyn History>,
     ) -> anyhow::Result<Cow<'_, [u16]>> {
         let own: &[u16] = self.entries.get(seq).map_or(&[], |e| &e.signature);
-        if own.is_empty() {
-            if let Some(h) = history.as_deref_mut() {
-                if let Some(s) = h.signature(seq)? {
-                    return Ok(Cow::Owned(s.into_vec()));
-                }
-            }
+        if own.is_empty()
+            && let Some(h) = history.as_deref_mut()
+            && let Some(s) = h.signature(seq)?
+        {
+            return Ok(Cow::Owned(s.into_vec()));
         }
         Ok(Cow::Borrowed(own))
     }
@@ -391,11 +390,11 @@ impl Deduper {
                 ));
                 continue;
             }
-            if let Some(h) = history.as_deref_mut().filter(|_| earlier) {
-                if let Some(of) = h.by_body(e.body, &e.article_id)? {
-                    verdicts.push(dup(&of, "exact", 1.0));
-                    continue;
-                }
+            if let Some(h) = history.as_deref_mut().filter(|_| earlier)
+                && let Some(of) = h.by_body(e.body, &e.article_id)?
+            {
+                verdicts.push(dup(&of, "exact", 1.0));
+                continue;
             }
             // 3. Nearly the same text: candidates from the bands, verified on the
             // signature. The most similar wins; on a tie, earlier runs first, then the

@@ -512,10 +512,11 @@ fn fill_gaps<'a>(
         if child.id() == first {
             inside = true;
         }
-        if inside && !bp.contains(child.id()) {
-            if let Some(el) = ElementRef::wrap(child) {
-                out.push(el);
-            }
+        if inside
+            && !bp.contains(child.id())
+            && let Some(el) = ElementRef::wrap(child)
+        {
+            out.push(el);
         }
         if child.id() == last {
             break;

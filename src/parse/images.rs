@@ -162,12 +162,11 @@ fn real_src(
     base: Option<&Url>,
 ) -> Option<String> {
     let v = img.value();
-    if let Some(src) = v.attr("src") {
-        if !is_placeholder(src, src_count.get(src).copied().unwrap_or(0)) {
-            if let Some(abs) = locate(base, src) {
-                return Some(abs);
-            }
-        }
+    if let Some(src) = v.attr("src")
+        && !is_placeholder(src, src_count.get(src).copied().unwrap_or(0))
+        && let Some(abs) = locate(base, src)
+    {
+        return Some(abs);
     }
     for attr in LAZY_ATTRS {
         let Some(value) = v.attr(attr) else { continue };
@@ -176,10 +175,10 @@ fn real_src(
         } else {
             Some(value.trim().to_string())
         };
-        if let Some(c) = candidate.filter(|c| !is_placeholder(c, 0)) {
-            if let Some(abs) = locate(base, &c) {
-                return Some(abs);
-            }
+        if let Some(c) = candidate.filter(|c| !is_placeholder(c, 0))
+            && let Some(abs) = locate(base, &c)
+        {
+            return Some(abs);
         }
     }
     None

@@ -331,37 +331,37 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
             }
             let t = types(v);
             out.types.extend(t.iter().cloned());
-            if t.iter().any(|t| t == "person") {
-                if let (Some(id), Some(name)) = (
+            if t.iter().any(|t| t == "person")
+                && let (Some(id), Some(name)) = (
                     o.get("@id").and_then(Value::as_str),
                     o.get("name").and_then(as_text),
-                ) {
-                    out.people.push((id.to_string(), name));
-                }
+                )
+            {
+                out.people.push((id.to_string(), name));
             }
             if t.iter().any(|t| t == "webpage") && out.page_author_refs.is_empty() {
                 out.page_author_refs = ld_refs(o.get("author"));
             }
-            if t.iter().any(|t| t == "breadcrumblist") {
-                if let Some(Value::Array(items)) = o.get("itemListElement") {
-                    let mut named: Vec<(i64, String)> = items
-                        .iter()
-                        .filter_map(|i| {
-                            let pos = i
-                                .get("position")
-                                .and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok()))
-                                .unwrap_or(0);
-                            let name = i
-                                .get("name")
-                                .or_else(|| i.get("item").and_then(|it| it.get("name")))
-                                .and_then(as_text)?;
-                            Some((pos, name))
-                        })
-                        .collect();
-                    named.sort_by_key(|(p, _)| *p);
-                    if out.breadcrumb.is_empty() {
-                        out.breadcrumb = named.into_iter().map(|(_, n)| n).collect();
-                    }
+            if t.iter().any(|t| t == "breadcrumblist")
+                && let Some(Value::Array(items)) = o.get("itemListElement")
+            {
+                let mut named: Vec<(i64, String)> = items
+                    .iter()
+                    .filter_map(|i| {
+                        let pos = i
+                            .get("position")
+                            .and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok()))
+                            .unwrap_or(0);
+                        let name = i
+                            .get("name")
+                            .or_else(|| i.get("item").and_then(|it| it.get("name")))
+                            .and_then(as_text)?;
+                        Some((pos, name))
+                    })
+                    .collect();
+                named.sort_by_key(|(p, _)| *p);
+                if out.breadcrumb.is_empty() {
+                    out.breadcrumb = named.into_iter().map(|(_, n)| n).collect();
                 }
             }
             // An article may sit inside the page object (`WebPage.mainEntity`).

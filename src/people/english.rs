@@ -99,27 +99,27 @@ impl Rules {
         let mut i = 0;
         while i < toks.len() {
             // "President Joe Biden"
-            if let Some(t) = self.title_at(&toks, i) {
-                if let Some(e) = name_at(&toks, i + t) {
-                    out.push(Found {
-                        name: join(&toks[i + t..e]),
-                        titles: vec![join(&toks[i..i + t])],
-                    });
-                    i = e;
-                    continue;
-                }
+            if let Some(t) = self.title_at(&toks, i)
+                && let Some(e) = name_at(&toks, i + t)
+            {
+                out.push(Found {
+                    name: join(&toks[i + t..e]),
+                    titles: vec![join(&toks[i..i + t])],
+                });
+                i = e;
+                continue;
             }
             // "Jane Doe, the chief executive of Acme,"
             let starts = i == 0 || !is_name_word(&toks[i - 1]);
-            if let Some(e) = name_at(&toks, i).filter(|_| starts) {
-                if let Some(role) = self.appositive(&toks, e) {
-                    out.push(Found {
-                        name: join(&toks[i..e]),
-                        titles: vec![role],
-                    });
-                    i = e;
-                    continue;
-                }
+            if let Some(e) = name_at(&toks, i).filter(|_| starts)
+                && let Some(role) = self.appositive(&toks, e)
+            {
+                out.push(Found {
+                    name: join(&toks[i..e]),
+                    titles: vec![role],
+                });
+                i = e;
+                continue;
             }
             i += 1;
         }

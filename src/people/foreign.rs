@@ -101,7 +101,7 @@ const HONORIFICS: &[&str] = &["Sir", "Dame", "Lord", "Lady"];
 /// True when the tokens `i..j` are the same words twice.
 fn doubled(toks: &[Tok], i: usize, j: usize) -> bool {
     let n = j - i;
-    n % 2 == 0 && (0..n / 2).all(|k| toks[i + k].text == toks[i + n / 2 + k].text)
+    n.is_multiple_of(2) && (0..n / 2).all(|k| toks[i + k].text == toks[i + n / 2 + k].text)
 }
 
 /// Capitalised articles that form one family name with the next word.
@@ -351,10 +351,10 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             i += 1;
             continue;
         };
-        if i >= list_end {
-            if let Some(e) = opens_list_of_names(toks, i, lx) {
-                list_end = e;
-            }
+        if i >= list_end
+            && let Some(e) = opens_list_of_names(toks, i, lx)
+        {
+            list_end = e;
         }
         let in_list = listed_after == Some(i) || i < list_end;
         // "chị Thanh Vân": a Vietnamese given name written like Latin words.

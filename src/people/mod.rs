@@ -275,18 +275,19 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         // "Chủ tịch Hồ Chí Minh": a name that is also a place is a person right after a
         // bare title head (not "TP", not "Chủ tịch UBND TP").
         // A two-word place after a title is its jurisdiction ("Chủ tịch Hà Nội").
-        if lx.places.contains(&name) && end - i >= 3 {
-            if let Some(t) = bare_title_before(&toks, i, lx) {
-                out.push(Mention {
-                    name,
-                    rank: None,
-                    titles: vec![t],
-                    group: None,
-                    at: i,
-                });
-                i = end;
-                continue;
-            }
+        if lx.places.contains(&name)
+            && end - i >= 3
+            && let Some(t) = bare_title_before(&toks, i, lx)
+        {
+            out.push(Mention {
+                name,
+                rank: None,
+                titles: vec![t],
+                group: None,
+                at: i,
+            });
+            i = end;
+            continue;
         }
         if cue && (holding.is_some() || !excluded(&toks, i, &name, lx)) {
             if let (Some((k, _)), true, true) = (&holding, titles.is_empty(), after.is_empty()) {
@@ -897,29 +898,29 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
             if k + r == i {
                 return (Some(join(&toks[k..i])), vec![], true);
             }
-            if let Some(h) = title_head(&toks[k + r..i], lx) {
-                if title_end(toks, k + r, h, lx) == i {
-                    return (
-                        Some(join(&toks[k..k + r])),
-                        vec![join(&toks[k + r..i])],
-                        true,
-                    );
-                }
+            if let Some(h) = title_head(&toks[k + r..i], lx)
+                && title_end(toks, k + r, h, lx) == i
+            {
+                return (
+                    Some(join(&toks[k..k + r])),
+                    vec![join(&toks[k + r..i])],
+                    true,
+                );
             }
         }
-        if let Some(h) = title_head(&toks[k..i], lx) {
-            if title_end(toks, k, h, lx) == i {
-                return (None, titles_chained_before(toks, k, i, lx), true);
-            }
+        if let Some(h) = title_head(&toks[k..i], lx)
+            && title_end(toks, k, h, lx) == i
+        {
+            return (None, titles_chained_before(toks, k, i, lx), true);
         }
     }
     // A title written in lower case right before the name ("phát ngôn viên Lục Khảng",
     // "phó chủ tịch UBND TP Lê Văn Khoa"): only when it runs exactly up to the name.
     for k in w..i {
-        if let Some(h) = lower_title_head(&toks[k..i], lx) {
-            if title_end(toks, k, h, lx) == i {
-                return (None, vec![join(&toks[k..i])], true);
-            }
+        if let Some(h) = lower_title_head(&toks[k..i], lx)
+            && title_end(toks, k, h, lx) == i
+        {
+            return (None, vec![join(&toks[k..i])], true);
         }
     }
     (None, vec![], intro && w == i)

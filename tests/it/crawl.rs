@@ -334,6 +334,39 @@ dir = "{out}"
 }
 
 #[test]
+fn a_second_run_on_a_state_in_use_is_turned_away_and_touches_nothing() {
+    let server = Server::start(HashMap::new());
+    portal::install(&server, 5, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pipeline = write_pipeline(tmp.path(), &portal::pipeline(&server, &out, ""));
+    run_pipeline(&pipeline, &[]);
+    let files_before = crate::common::files_under(&out);
+    // This test process holds the state's lock, as a running crawl does.
+    std::fs::create_dir_all(&out).unwrap();
+    let lock = std::fs::File::create(out.join("state.sqlite.lock")).unwrap();
+    lock.lock().unwrap();
+    let requests_before = server.requested().len();
+    let o = bin().arg("run").arg(&pipeline).arg("-q").output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("another newsmill run is using the crawl state"),
+        "{stderr}"
+    );
+    assert_eq!(
+        server.requested().len(),
+        requests_before,
+        "the site was contacted"
+    );
+    assert_eq!(crate::common::files_under(&out), files_before);
+    // Once the other run is over, the next run goes ahead.
+    drop(lock);
+    run_pipeline(&pipeline, &[]);
+    assert_eq!(manifests(&out).len(), 2);
+}
+
+#[test]
 fn limit_and_ignore_state() {
     let server = Server::start(HashMap::new());
     portal::install(&server, 30, 0);

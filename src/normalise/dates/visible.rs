@@ -251,13 +251,12 @@ fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
     if let Some(c) = matches!(after_first, Some(b'/' | b'.' | b'-'))
         .then(|| NUM_AFTER.captures(after))
         .flatten()
+        && c[1] == c[3]
     {
-        if c[1] == c[3] {
-            let (mo, d) = (c[2].parse().ok()?, c[4].parse().ok()?);
-            if let Some(date) = NaiveDate::from_ymd_opt(y, mo, d) {
-                let end = ye + c.get(4).map_or(0, |m| m.end());
-                return Some(with_time(text, date, ys, end));
-            }
+        let (mo, d) = (c[2].parse().ok()?, c[4].parse().ok()?);
+        if let Some(date) = NaiveDate::from_ymd_opt(y, mo, d) {
+            let end = ye + c.get(4).map_or(0, |m| m.end());
+            return Some(with_time(text, date, ys, end));
         }
     }
     if let Some(c) = after
@@ -273,12 +272,11 @@ fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
     if let Some(c) = (after_first == Some(b'.'))
         .then(|| MONTH_AFTER.captures(after))
         .flatten()
+        && let Some(mo) = month(&c[1])
     {
-        if let Some(mo) = month(&c[1]) {
-            let date = NaiveDate::from_ymd_opt(y, mo, c[2].parse().ok()?)?;
-            let end = ye + c.get(2).map_or(0, |m| m.end()) + 1;
-            return Some(with_time(text, date, ys, end));
-        }
+        let date = NaiveDate::from_ymd_opt(y, mo, c[2].parse().ok()?)?;
+        let end = ye + c.get(2).map_or(0, |m| m.end()) + 1;
+        return Some(with_time(text, date, ys, end));
     }
     let from = ceil(text, ys.saturating_sub(40));
     let before = &text[from..ys];
@@ -314,21 +312,19 @@ fn at_year(text: &str, ys: usize, y: i32, order: DayOrder) -> Option<Shown> {
     if let Some(c) = word_last
         .then(|| DAY_MONTH_BEFORE.captures(before))
         .flatten()
+        && let Some(mo) = month(&c[2])
     {
-        if let Some(mo) = month(&c[2]) {
-            let date = NaiveDate::from_ymd_opt(y, mo, c[1].parse().ok()?)?;
-            return Some(with_time(text, date, from + c.get(1)?.start(), ye));
-        }
+        let date = NaiveDate::from_ymd_opt(y, mo, c[1].parse().ok()?)?;
+        return Some(with_time(text, date, from + c.get(1)?.start(), ye));
     }
     let day_last = last.is_ascii_digit() || last.is_alphabetic() || last == ',';
     if let Some(c) = day_last
         .then(|| MONTH_DAY_BEFORE.captures(before))
         .flatten()
+        && let Some(mo) = month(&c[1])
     {
-        if let Some(mo) = month(&c[1]) {
-            let date = NaiveDate::from_ymd_opt(y, mo, c[2].parse().ok()?)?;
-            return Some(with_time(text, date, from + c.get(1)?.start(), ye));
-        }
+        let date = NaiveDate::from_ymd_opt(y, mo, c[2].parse().ok()?)?;
+        return Some(with_time(text, date, from + c.get(1)?.start(), ye));
     }
     None
 }

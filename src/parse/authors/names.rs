@@ -204,12 +204,11 @@ fn strip_marker(text: &str) -> (&str, bool) {
     let mut label = None;
     for (words, (at, word)) in word_spans(text).enumerate().take(13) {
         // "ByJane Doe": the marker and the name in two elements with no space between.
-        if words == 0 {
-            if let Some(rest) = word.strip_prefix("By") {
-                if rest.chars().next().is_some_and(char::is_uppercase) {
-                    return (trim_separators(&text[at + 2..]), true);
-                }
-            }
+        if words == 0
+            && let Some(rest) = word.strip_prefix("By")
+            && rest.chars().next().is_some_and(char::is_uppercase)
+        {
+            return (trim_separators(&text[at + 2..]), true);
         }
         let lower = word.trim_end_matches(':').to_lowercase();
         let marker = MARKERS.contains(&lower.as_str())

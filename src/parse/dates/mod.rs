@@ -158,41 +158,38 @@ pub fn find(p: &Page<'_, '_>) -> Found {
     modified.extend(ld.date_modified.iter().cloned());
     modified.extend(p.meta.modified.iter().cloned());
     let url = p.url.and_then(url_date);
-    if let Some(UrlDate::Day(day)) = url {
-        if let Some(at) = p
+    if let Some(UrlDate::Day(day)) = url
+        && let Some(at) = p
             .zone
             .from_local_datetime(&day.and_time(Default::default()))
             .single()
-        {
-            cands.push(Candidate {
-                at,
-                timed: false,
-                stated: false,
-                source: "url",
-                weight: weight::URL,
-                shown: None,
-            });
-        }
+    {
+        cands.push(Candidate {
+            at,
+            timed: false,
+            stated: false,
+            source: "url",
+            weight: weight::URL,
+            shown: None,
+        });
     }
     walk::walk(p, &mut cands, &mut modified);
 
     settle_day_month(&mut cands);
     cands.retain(|c| dates::plausible(&c.at, p.fetched_at));
-    if cands.is_empty() {
-        if let Some((at, timed, stated)) =
+    if cands.is_empty()
+        && let Some((at, timed, stated)) =
             script::first_date(p.source).and_then(|(text, _)| machine(&text, p.zone))
-        {
-            if dates::plausible(&at, p.fetched_at) {
-                cands.push(Candidate {
-                    at,
-                    timed,
-                    stated,
-                    source: "script",
-                    weight: weight::SCRIPT,
-                    shown: None,
-                });
-            }
-        }
+        && dates::plausible(&at, p.fetched_at)
+    {
+        cands.push(Candidate {
+            at,
+            timed,
+            stated,
+            source: "script",
+            weight: weight::SCRIPT,
+            shown: None,
+        });
     }
     // A URL month confirms the visible dates that fall in it.
     if let Some(UrlDate::Month(y, m)) = url {
@@ -324,10 +321,11 @@ fn settle_day_month(cands: &mut [Candidate]) {
         let Some(swapped) = NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()) else {
             continue;
         };
-        if machine.contains(&swapped) && !machine.contains(&d) {
-            if let Some(at) = c.at.checked_add_signed(swapped - d) {
-                c.at = at;
-            }
+        if machine.contains(&swapped)
+            && !machine.contains(&d)
+            && let Some(at) = c.at.checked_add_signed(swapped - d)
+        {
+            c.at = at;
         }
     }
 }

@@ -35,12 +35,11 @@ pub(super) fn url_date(url: &str) -> Option<UrlDate> {
     let b = path.as_bytes();
     for r in visible::digit_runs(path) {
         let (run, i) = (&path[r.clone()], r.end);
-        if run.len() == 8 {
-            if let Ok(d) = NaiveDate::parse_from_str(run, "%Y%m%d") {
-                if d.year() >= dates::EARLIEST_YEAR {
-                    return Some(UrlDate::Day(d));
-                }
-            }
+        if run.len() == 8
+            && let Ok(d) = NaiveDate::parse_from_str(run, "%Y%m%d")
+            && d.year() >= dates::EARLIEST_YEAR
+        {
+            return Some(UrlDate::Day(d));
         }
         // "/2016/12/": a year, a separator and a month of one or two digits, then a separator.
         if run.len() == 4 && b.get(i) == Some(&b'/') {

@@ -171,10 +171,10 @@ fn in_other_stories(p: &Page<'_, '_>, chain: &Chain, el: ElementRef<'_>) -> bool
                 .iter()
                 .any(|b| !(inside && layout_only(*b, p.bp.hints(*b))));
         }
-        if let Some(a) = ElementRef::wrap(a) {
-            if hints::is_other_stories(a, p.bp.hints(a)) {
-                blocks.push(a);
-            }
+        if let Some(a) = ElementRef::wrap(a)
+            && hints::is_other_stories(a, p.bp.hints(a))
+        {
+            blocks.push(a);
         }
     }
     !blocks.is_empty()
@@ -279,29 +279,29 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
                     && t.len() >= 10
                     && t.as_bytes()[..4].iter().all(u8::is_ascii_digit)
             }));
-        if let Some(text) = attr_value {
-            if let Some((at, timed, stated)) = machine(text, p.zone) {
-                if updated {
-                    modified.push(text.to_string());
-                }
-                let weight = match prop_kind {
-                    Some(true) => weight::MICRODATA,
-                    _ => time_weight(published, inside, true),
-                };
-                cands.push(Candidate {
-                    at,
-                    timed,
-                    stated,
-                    source: if prop_kind.is_some() {
-                        "microdata"
-                    } else {
-                        "time"
-                    },
-                    weight: weight + if updated { weight::UPDATED } else { 0 },
-                    shown: None,
-                });
-                continue;
+        if let Some(text) = attr_value
+            && let Some((at, timed, stated)) = machine(text, p.zone)
+        {
+            if updated {
+                modified.push(text.to_string());
             }
+            let weight = match prop_kind {
+                Some(true) => weight::MICRODATA,
+                _ => time_weight(published, inside, true),
+            };
+            cands.push(Candidate {
+                at,
+                timed,
+                stated,
+                source: if prop_kind.is_some() {
+                    "microdata"
+                } else {
+                    "time"
+                },
+                weight: weight + if updated { weight::UPDATED } else { 0 },
+                shown: None,
+            });
+            continue;
         }
         let text = text_of(el);
         if text.is_empty() || text.chars().count() > 200 {
@@ -317,17 +317,18 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
         let Some((s, marked)) = found else {
             // A relative date ("3 giờ trước") is resolved against the fetch time; only
             // inside the article, since lists of other stories say "2 giờ trước" too.
-            if inside && (date_named || is_time) {
-                if let Some(at) = dates::parse_relative(&text, p.fetched_at) {
-                    cands.push(Candidate {
-                        at: at.with_timezone(&p.zone),
-                        timed: true,
-                        stated: true,
-                        source: "visible",
-                        weight: weight::NAMED + 6,
-                        shown: Some(text.clone()),
-                    });
-                }
+            if inside
+                && (date_named || is_time)
+                && let Some(at) = dates::parse_relative(&text, p.fetched_at)
+            {
+                cands.push(Candidate {
+                    at: at.with_timezone(&p.zone),
+                    timed: true,
+                    stated: true,
+                    source: "visible",
+                    weight: weight::NAMED + 6,
+                    shown: Some(text.clone()),
+                });
             }
             continue;
         };
