@@ -232,13 +232,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         extra_files.push(("warc".to_string(), w.commit()?));
     }
     // Only now that the files are in place does the state say these pages are done.
-    state.commit(if sink.crawl.failure.is_some() {
-        "failed"
-    } else if pipeline::cancelled() {
-        "interrupted"
-    } else {
-        "completed"
-    })?;
+    state.commit(pipeline::run_status(sink.crawl.failure.is_some()))?;
     let info = ManifestInfo {
         out: &out,
         run_id: &run_id,

@@ -659,6 +659,18 @@ pub struct ManifestInfo<'a> {
 }
 
 /// Writes the run manifest and returns the summary.
+/// How a run ended, as its manifest and its crawl state record it: `failed` (see
+/// [`CrawlReport::failure`]), `interrupted` by Ctrl-C, or `completed`.
+pub fn run_status(failed: bool) -> &'static str {
+    if failed {
+        "failed"
+    } else if cancelled() {
+        "interrupted"
+    } else {
+        "completed"
+    }
+}
+
 pub fn finish(
     info: ManifestInfo<'_>,
     sink: Sink,
@@ -689,13 +701,7 @@ pub fn finish(
         schema_version: SCHEMA_VERSION,
         command: info.command.to_string(),
         arguments: info.arguments.to_vec(),
-        status: if sink.crawl.failure.is_some() {
-            "failed"
-        } else if interrupted {
-            "interrupted"
-        } else {
-            "completed"
-        },
+        status: run_status(sink.crawl.failure.is_some()),
         started_at: info.started.to_rfc3339(),
         finished_at: Utc::now().to_rfc3339(),
         wall_seconds: info.wall_seconds,

@@ -376,8 +376,9 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         let titles = titles_after(toks, j, lx);
         // A person word right before is the strongest cue; the others do not hold after
         // an organisation noun earlier in the clause ("hãng X Y cho biết").
+        let rank = rank_before(toks, i, lx);
         let person = in_list
-            || rank_before(toks, i, lx).is_some()
+            || rank.is_some()
             || person_word_before(toks, i, lx)
             || ranked_item(toks, i, j)
             || title_shortly_before(toks, i, lx)
@@ -408,7 +409,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             };
             out.push(Mention {
                 name: join(&toks[first..j]),
-                rank: rank_before(toks, first, lx),
+                rank: rank.filter(|_| first == i),
                 titles,
                 group: None,
                 at: i,

@@ -235,7 +235,9 @@ fn merge(people: &mut Vec<Participant>, m: Mention, place: TextPlace) {
 fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
     let toks = tokenize(text);
     let mut out = Vec::new();
-    // Two-word names with nothing around them to say they are people.
+    // Token spans of the names found so far, and of two-word names with nothing around
+    // them to say they are people.
+    let mut found: Vec<(usize, usize)> = Vec::new();
     let mut unmarked: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -286,6 +288,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
                 group: None,
                 at: i,
             });
+            found.push((i, end));
             i = end;
             continue;
         }
@@ -310,6 +313,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
                 group: None,
                 at: i,
             });
+            found.push((i, end));
         } else if !cue && !excluded(&toks, i, &name, lx) {
             unmarked.push((i, end));
         }
@@ -317,10 +321,6 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
     }
     // "như Châu Tấn, Phạm Băng Băng, Triệu Vy": a two-word name listed next to a
     // person (a comma or "và" between) is one of the people listed.
-    let mut found: Vec<(usize, usize)> = out
-        .iter()
-        .map(|m| (m.at, m.at + m.name.split(' ').count()))
-        .collect();
     let mut grew = true;
     while grew {
         grew = false;
@@ -802,12 +802,10 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
         }
         let place_run = PLACE_UNITS.contains(&toks[e - 1].text)
             && toks[e..].iter().take_while(|n| n.is_cap()).count() <= 2;
-        // "Chi cục Thủy sản Hà Nội Hoàng Tiến Minh": a place that starts like a name
-        // ("Hà Nội") is still the body's seat; the name after it ends the title.
-        let place_first = toks.len() >= e + 2 && lx.places.contains(&join(&toks[e..e + 2]));
+        // A place that starts like a name ("Chi cục Thủy sản Hà Nội Hoàng Tiến Minh") is
+        // no name to [`name_at`]: the title runs through it to the name after it.
         if t.is_punct()
             || (!place_run
-                && !place_first
                 && name_at(toks, e, lx)
                     .is_some_and(|end| end - e >= 2 && !lx.places.contains(&join(&toks[e..end]))))
         {
