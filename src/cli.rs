@@ -115,6 +115,63 @@ pub enum Command {
         #[arg(long)]
         pipeline: Option<PathBuf>,
     },
+    /// Export one table of a dataset for analysts (CSV, JSON Lines or Parquet): the
+    /// newest version of each article, duplicates left out, filtered.
+    Export {
+        /// Dataset folder written by `newsmill extract` or `newsmill run`.
+        dir: PathBuf,
+        /// Output file (.csv, .jsonl or .parquet), or `-` for standard output with --format.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The table: articles, or images / participants with their article's url,
+        /// title, site and published_at on each row.
+        #[arg(short, long, value_enum, default_value_t = crate::select::Table::Articles)]
+        table: crate::select::Table,
+        /// Output format, when the file name does not say it.
+        #[arg(long, value_enum)]
+        format: Option<crate::select::Format>,
+        /// Start a CSV with a UTF-8 byte order mark (Excel needs it to show accents).
+        #[arg(long)]
+        bom: bool,
+        /// Only these sites (repeat or separate with commas).
+        #[arg(long, value_delimiter = ',')]
+        site: Vec<String>,
+        /// Only articles published on or after this day (2024-03-01) or instant (RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only articles published on or before this day (the whole day) or instant.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only these languages (ISO 639-1, e.g. vi,en).
+        #[arg(long, value_delimiter = ',')]
+        lang: Vec<String>,
+        /// Only these kinds of article (text, photo, video, live).
+        #[arg(long, value_delimiter = ',')]
+        kind: Vec<String>,
+        /// Only articles whose title, lead or body contains this text, ignoring case and
+        /// accents ("bo truong" finds "Bộ trưởng").
+        #[arg(long)]
+        contains: Option<String>,
+        /// Only articles naming this person among their participants (accents ignored;
+        /// "Messi" finds "Lionel Messi").
+        #[arg(long)]
+        person: Option<String>,
+        /// Only articles of at least this many words.
+        #[arg(long)]
+        min_words: Option<i32>,
+        /// Only these columns, in this order (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        columns: Option<Vec<String>>,
+        /// At most this many rows.
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Every version of each article, not only the newest.
+        #[arg(long)]
+        all_versions: bool,
+        /// Keep articles the dedupe stage found to be copies.
+        #[arg(long)]
+        include_duplicates: bool,
+    },
     /// Show the tables of a dataset: files, row counts, schema and sample rows.
     Inspect {
         /// Dataset folder written by `newsmill extract`.
@@ -254,6 +311,62 @@ pub fn run(cli: Cli) -> Result<i32> {
                     );
                     return Ok(1);
                 }
+            }
+            Ok(0)
+        }
+        Command::Export {
+            dir,
+            out,
+            table,
+            format,
+            bom,
+            site,
+            since,
+            until,
+            lang,
+            kind,
+            contains,
+            person,
+            min_words,
+            columns,
+            limit,
+            all_versions,
+            include_duplicates,
+        } => {
+            use crate::select::filter::{fold, parse_bound};
+            let filters = crate::select::Filters {
+                sites: site,
+                since: since
+                    .map(|s| parse_bound("--since", &s, false))
+                    .transpose()?,
+                until: until
+                    .map(|s| parse_bound("--until", &s, true))
+                    .transpose()?,
+                languages: lang,
+                kinds: kind,
+                contains: contains.map(|c| fold(&c)).filter(|c| !c.trim().is_empty()),
+                person: person.map(|p| fold(&p)).filter(|p| !p.trim().is_empty()),
+                min_words,
+            };
+            let opts = crate::select::Options {
+                format: crate::select::Format::resolve(&out, format)?,
+                dir,
+                table,
+                out,
+                bom,
+                filters,
+                columns,
+                limit,
+                keep: crate::select::Keep {
+                    all_versions,
+                    duplicates: include_duplicates,
+                },
+                progress: show_progress(cli.quiet),
+            };
+            let summary = crate::select::run(&opts)?;
+            if !cli.quiet {
+                // Standard error: standard output may be the export itself.
+                eprintln!("{}", summary.render(&opts));
             }
             Ok(0)
         }

@@ -21,6 +21,7 @@ pub mod parse;
 pub mod people;
 pub mod pipeline;
 pub mod record;
+pub mod select;
 pub mod sources;
 pub mod state;
 pub mod warc;
