@@ -128,11 +128,10 @@ fn read_all(dir: &Path) -> (Duration, usize) {
     let mut rows = 0;
     for f in newsmill::inspect::table_files(dir, "articles").unwrap() {
         let file = std::fs::File::open(&f).unwrap();
-        let reader =
-            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-                .unwrap()
-                .build()
-                .unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
         for b in reader {
             rows += b.unwrap().num_rows();
         }
@@ -170,11 +169,14 @@ fn main() {
                 .arg("-q"),
         );
         assert!(ok, "export failed");
-        let lines = std::io::BufRead::lines(std::io::BufReader::new(
-            std::fs::File::open(&out).unwrap(),
-        ))
-        .count();
-        assert_eq!(lines - 1, kept, "rows exported: newest versions without copies");
+        let lines =
+            std::io::BufRead::lines(std::io::BufReader::new(std::fs::File::open(&out).unwrap()))
+                .count();
+        assert_eq!(
+            lines - 1,
+            kept,
+            "rows exported: newest versions without copies"
+        );
         let first = *first_peak.get_or_insert(peak);
         println!(
             "{:>10} {:>10} {:>9.1} {:>9.1} {:>9.1} {:>10.1} {:>8.2}",

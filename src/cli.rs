@@ -76,6 +76,13 @@ pub enum Command {
         threads: Option<usize>,
         #[arg(long, value_enum, default_value_t = ToneStyle::Old)]
         tone_style: ToneStyle,
+        /// Exit with code 3 when the run's quality drifted from its last runs (a field
+        /// filled far less often: see the pipeline's [alerts]).
+        #[arg(long)]
+        fail_on_drift: bool,
+        /// Print the summary as JSON on standard output, for a scheduler.
+        #[arg(long)]
+        json: bool,
     },
     /// Find duplicates across a whole dataset (every run's articles), writing a new
     /// duplicates file and leaving the other files untouched.
@@ -227,6 +234,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             warc,
             threads,
             tone_style,
+            fail_on_drift,
+            json,
         } => {
             let cfg = crate::config::load(&pipeline)?;
             let opts = crate::crawl::RunOptions {
@@ -242,7 +251,18 @@ pub fn run(cli: Cli) -> Result<i32> {
                 arguments: std::env::args().collect(),
             };
             let summary = crate::crawl::run(cfg, &opts)?;
-            Ok(report(&summary, cli.quiet))
+            let code = if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+                report(&summary, true)
+            } else {
+                report(&summary, cli.quiet)
+            };
+            // A failed run says so first; drift only matters for a run that worked.
+            Ok(if code == 0 && fail_on_drift && !summary.drift.is_empty() {
+                3
+            } else {
+                code
+            })
         }
         Command::Dedupe {
             dir,

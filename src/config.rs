@@ -32,6 +32,37 @@ pub struct Pipeline {
     /// Near-duplicate detection and URL identity.
     #[serde(default)]
     pub dedupe: Dedupe,
+    /// When a run's quality profile warns of a redesign (see `drift`).
+    #[serde(default)]
+    pub alerts: Alerts,
+}
+
+/// Drift thresholds: a run warns when a field's fill share falls by more than
+/// `max_drop` below the median of the pipeline's last `window` runs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alerts {
+    /// Earlier runs the median is taken over (default 5).
+    pub window: usize,
+    /// Largest fall of a share (date, authors, lead, images, participants), or rise of
+    /// the rejected share, that passes without a warning (default 0.2: 20 points).
+    pub max_drop: f64,
+    /// Largest relative fall of the median body words that passes (default 0.5).
+    pub max_words_drop: f64,
+    /// Runs with fewer new or changed articles are neither judged nor used as history
+    /// (default 10): three articles say little about a template.
+    pub min_articles: u64,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            window: 5,
+            max_drop: 0.2,
+            max_words_drop: 0.5,
+            min_articles: 10,
+        }
+    }
 }
 
 /// How copies are recognised: MinHash over word shingles, banded for LSH.

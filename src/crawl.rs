@@ -243,6 +243,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         threads,
         written: &written,
         extra_files,
+        alerts: Some(&cfg.pipeline.alerts),
     };
     pipeline::finish(info, sink, &ctx, true)
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod crawl;
 pub mod dedupe;
 pub mod discover;
+pub mod drift;
 pub mod error;
 pub mod eval;
 pub mod export;

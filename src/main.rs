@@ -1,5 +1,6 @@
 //! The `newsmill` binary: parse flags, run, map the outcome to an exit code
-//! (0 success, 1 a failed run, 2 bad usage or configuration).
+//! (0 success, 1 a failed run, 2 bad usage or configuration, 3 a run that drifted
+//! with `--fail-on-drift`).
 
 use clap::Parser;
 use newsmill::cli::{self, Cli};

@@ -48,7 +48,7 @@ pub struct ExtractOptions {
 }
 
 /// What a run did, for the summary and the caller's exit code.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RunSummary {
     pub run_id: String,
     pub counts: Counts,
@@ -57,6 +57,8 @@ pub struct RunSummary {
     pub crawl: Option<CrawlReport>,
     pub wall_seconds: f64,
     pub interrupted: bool,
+    /// Drift warnings: fields this run filled far less often than its last runs.
+    pub drift: Vec<String>,
 }
 
 impl RunSummary {
@@ -123,6 +125,9 @@ impl RunSummary {
         ));
         for (reason, n) in &self.rejects_by_reason {
             s.push_str(&format!("    {reason:<18}{n}\n"));
+        }
+        for w in &self.drift {
+            s.push_str(&format!("  DRIFT       {w}\n"));
         }
         s.push_str(&format!(
             "  wall time   {:.2} s ({rate:.1} pages/s)",
@@ -405,6 +410,8 @@ pub struct Sink {
     pub rejects_by_reason: BTreeMap<String, u64>,
     pub duplicates_by_method: BTreeMap<String, u64>,
     pub crawl: CrawlReport,
+    /// What the drift check compares (see `drift`).
+    pub profile: crate::drift::ProfileCounts,
     dedupe: Deduper,
     /// What the export and the counts need to take back an article found to be a copy.
     exported: Vec<Exported>,
@@ -426,6 +433,7 @@ impl Sink {
             rejects_by_reason: BTreeMap::new(),
             duplicates_by_method: BTreeMap::new(),
             crawl: CrawlReport::default(),
+            profile: Default::default(),
             dedupe: Deduper::new(dedupe),
             exported: Vec::new(),
         }
@@ -546,6 +554,7 @@ impl Sink {
                 self.counts.articles += 1;
                 self.counts.images += a.images.len() as u64;
                 self.counts.participants += a.participants.len() as u64;
+                self.profile.add(a);
                 exporter.article(a)?;
                 // With a crawl state the dedupe entry, URL and source wait on disk.
                 let origin = match state.as_deref_mut() {
@@ -656,6 +665,8 @@ pub struct ManifestInfo<'a> {
     pub threads: usize,
     pub written: &'a crate::export::Written,
     pub extra_files: Vec<(String, PathBuf)>,
+    /// A crawl's drift thresholds: its profile is compared with its last runs'.
+    pub alerts: Option<&'a crate::config::Alerts>,
 }
 
 /// Writes the run manifest and returns the summary.
@@ -695,6 +706,21 @@ pub fn finish(
         );
     }
     let crawl_report = crawl.then(|| sink.crawl.clone());
+    let profile = sink.profile.profile(
+        sink.counts.pages_in - sink.counts.unchanged,
+        &sink.rejects_by_reason,
+    );
+    // Compared before this run's manifest exists, so only earlier runs are history.
+    let drift = match info.alerts {
+        Some(alerts) if sink.crawl.failure.is_none() && !interrupted => {
+            let earlier = crate::drift::history(info.out, &sink.crawl.site, alerts);
+            crate::drift::compare(&profile, &earlier, alerts)
+        }
+        _ => vec![],
+    };
+    for w in &drift {
+        tracing::warn!("drift: {w}");
+    }
     let manifest = Manifest {
         run_id: info.run_id.to_string(),
         newsmill_version: env!("CARGO_PKG_VERSION"),
@@ -711,6 +737,8 @@ pub fn finish(
         duplicates_by_method: sink.duplicates_by_method.clone(),
         stage_seconds: ctx.clock.seconds(),
         crawl: crawl_report.clone(),
+        profile: Some(profile),
+        drift: drift.clone(),
         files,
     };
     manifest.write(info.out)?;
@@ -722,6 +750,7 @@ pub fn finish(
         crawl: crawl_report,
         wall_seconds: info.wall_seconds,
         interrupted,
+        drift,
     })
 }
 
@@ -807,6 +836,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
         threads,
         written: &written,
         extra_files: vec![],
+        alerts: None,
     };
     finish(info, sink, &ctx, false)
 }

@@ -152,6 +152,7 @@ pub fn run(
         threads,
         written: &written,
         extra_files: vec![],
+        alerts: None,
     };
     pipeline::finish(info, sink, &ctx, false)
 }

@@ -70,6 +70,12 @@ pub struct Manifest {
     /// Crawl figures (`newsmill run` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlReport>,
+    /// The quality profile of this run's articles, for drift checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::drift::Profile>,
+    /// Drift warnings against the last runs of the same pipeline.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<String>,
     /// Relative paths of the files this run wrote, by table.
     pub files: BTreeMap<String, String>,
 }

@@ -3,9 +3,9 @@
 //! nothing Arrow does).
 
 use anyhow::{Context, Result};
+use arrow_array::TimestampMicrosecondArray;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, BooleanArray, Datum, Int32Array, RecordBatch, Scalar, StringArray};
-use arrow_array::TimestampMicrosecondArray;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -82,10 +82,18 @@ impl Filters {
         if self.since.is_some() || self.until.is_some() {
             let published = col("published_at")?;
             if let Some(t) = self.since {
-                m = &m & &truthy(&arrow_ord::cmp::gt_eq(published, &timestamp(published.as_ref(), t)?)?);
+                m = &m
+                    & &truthy(&arrow_ord::cmp::gt_eq(
+                        published,
+                        &timestamp(published.as_ref(), t)?,
+                    )?);
             }
             if let Some(t) = self.until {
-                m = &m & &truthy(&arrow_ord::cmp::lt(published, &timestamp(published.as_ref(), t)?)?);
+                m = &m
+                    & &truthy(&arrow_ord::cmp::lt(
+                        published,
+                        &timestamp(published.as_ref(), t)?,
+                    )?);
             }
         }
         if let Some(n) = self.min_words {
@@ -189,7 +197,9 @@ pub fn names(participant: &str, asked_folded: &str) -> bool {
 pub fn parse_bound(flag: &str, text: &str, end: bool) -> Result<i64> {
     if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         let d = if end { d.succ_opt().unwrap_or(d) } else { d };
-        let t = d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_micros());
+        let t = d
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp_micros());
         if let Some(t) = t {
             return Ok(t);
         }
@@ -273,8 +283,18 @@ mod tests {
                 "Giá vàng",
                 "Bão số 3",
             ])),
-            Arc::new(StringArray::from(vec![None, Some("BỘ TRƯỞNG nói"), None, None])),
-            Arc::new(StringArray::from(vec!["một hai", "ba", "bốn", "năm sáu bảy"])),
+            Arc::new(StringArray::from(vec![
+                None,
+                Some("BỘ TRƯỞNG nói"),
+                None,
+                None,
+            ])),
+            Arc::new(StringArray::from(vec![
+                "một hai",
+                "ba",
+                "bốn",
+                "năm sáu bảy",
+            ])),
             Arc::new(Int32Array::from(vec![2, 1, 1, 3])),
         ];
         RecordBatch::try_new(Arc::new(schema), cols).unwrap()

@@ -220,8 +220,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let schema = chosen_schema(opts.table, opts.columns.as_deref())?;
     let articles = crate::inspect::table_files(&opts.dir, "articles")?;
     let duplicates = crate::inspect::table_files(&opts.dir, "duplicates")?;
-    let selection =
-        versions::select(&articles, &duplicates, opts.keep, versions::CHUNK_ENTRIES)?;
+    let selection = versions::select(&articles, &duplicates, opts.keep, versions::CHUNK_ENTRIES)?;
     let mut summary = Summary {
         older_versions: selection.older_versions,
         duplicates: selection.duplicates,
@@ -231,7 +230,11 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let full = full_schema(opts.table);
     // The article's columns as images and participants rows carry them.
     let article_part = Arc::new(Schema::new(
-        full.fields().iter().take(1 + ARTICLE_COLUMNS.len()).cloned().collect::<Vec<_>>(),
+        full.fields()
+            .iter()
+            .take(1 + ARTICLE_COLUMNS.len())
+            .cloned()
+            .collect::<Vec<_>>(),
     ));
 
     // Columns read from the articles files.
@@ -402,15 +405,22 @@ mod tests {
         let names: Vec<&str> = s.fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(
             &names[..6],
-            &["article_id", "url", "title", "site", "published_at", "position"]
+            &[
+                "article_id",
+                "url",
+                "title",
+                "site",
+                "published_at",
+                "position"
+            ]
         );
         assert!(s.fields().iter().all(|f| f.is_nullable()));
     }
 
     #[test]
     fn unknown_columns_are_a_usage_error_naming_the_known_ones() {
-        let e = chosen_schema(Table::Articles, Some(&["title".into(), "bodyy".into()]))
-            .unwrap_err();
+        let e =
+            chosen_schema(Table::Articles, Some(&["title".into(), "bodyy".into()])).unwrap_err();
         assert!(e.is::<UsageError>());
         assert!(e.to_string().contains("body,"), "{e}");
         let s = chosen_schema(Table::Participants, Some(&["name".into(), "url".into()])).unwrap();

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_array::types::TimestampMicrosecondType;
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 
@@ -101,7 +101,8 @@ impl Output {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            let f = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+            let f =
+                File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
             (
                 Box::new(BufWriter::with_capacity(1 << 16, f)),
                 Some((tmp, out.to_path_buf())),
@@ -211,7 +212,8 @@ impl Drop for Output {
 /// Timestamps in "UTC" relabelled "+00:00", the same instants: Arrow's text writers
 /// format offset zones without a time-zone database.
 fn offset_time_zones(batch: &RecordBatch) -> Result<RecordBatch> {
-    let named = |t: &DataType| matches!(t, DataType::Timestamp(_, Some(tz)) if tz.as_ref() == "UTC");
+    let named =
+        |t: &DataType| matches!(t, DataType::Timestamp(_, Some(tz)) if tz.as_ref() == "UTC");
     if !batch.schema().fields().iter().any(|f| named(f.data_type())) {
         return Ok(batch.clone());
     }
@@ -224,7 +226,9 @@ fn offset_time_zones(batch: &RecordBatch) -> Result<RecordBatch> {
                     .as_primitive::<TimestampMicrosecondType>()
                     .clone()
                     .with_timezone("+00:00");
-                fields.push(Arc::new(f.as_ref().clone().with_data_type(t.data_type().clone())));
+                fields.push(Arc::new(
+                    f.as_ref().clone().with_data_type(t.data_type().clone()),
+                ));
                 columns.push(Arc::new(t) as ArrayRef);
             }
             _ => {

@@ -335,7 +335,9 @@ mod tests {
         let mut x = 7u64;
         for i in 0..5000u32 {
             // A small LCG: ids repeat, so groups span chunks.
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             input.push(Entry {
                 id: (x >> 54) as u128,
                 file: i % 7,

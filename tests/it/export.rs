@@ -63,7 +63,13 @@ fn jsonl(o: &Output) -> Vec<Value> {
 fn urls(rows: &[Value]) -> Vec<String> {
     let mut u: Vec<String> = rows
         .iter()
-        .map(|r| r["url"].as_str().unwrap().trim_start_matches(BASE).to_string())
+        .map(|r| {
+            r["url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches(BASE)
+                .to_string()
+        })
         .collect();
     u.sort();
     u
@@ -116,7 +122,10 @@ fn filters_pick_articles_by_date_text_person_and_site() {
     assert!(window.contains(&article_path(3)));
     assert!(!window.contains(&article_path(1)) && !window.contains(&article_path(4)));
     // "y tế" is story 1's topic (topics go by i % 6).
-    assert_eq!(with(&["--contains", "KE HOACH Y TE"]), vec![article_path(1)]);
+    assert_eq!(
+        with(&["--contains", "KE HOACH Y TE"]),
+        vec![article_path(1)]
+    );
     assert!(with(&["--contains", "khong co dau"]).is_empty());
     // Story 3 quotes Phạm Quốc Dũng (people of i % 6 == 3).
     assert_eq!(with(&["--person", "pham quoc dung"]), vec![article_path(3)]);
@@ -181,7 +190,10 @@ fn parquet_exports_read_back_with_the_columns_asked_for() {
             .iter()
             .map(|f| f.name().clone())
             .collect();
-        assert_eq!(&names[..5], &["article_id", "url", "title", "site", "published_at"]);
+        assert_eq!(
+            &names[..5],
+            &["article_id", "url", "title", "site", "published_at"]
+        );
         let c = batch.column_by_name("caption").unwrap().as_string::<i32>();
         let t = batch.column_by_name("title").unwrap().as_string::<i32>();
         for i in 0..batch.num_rows() {
@@ -206,10 +218,16 @@ fn bad_requests_exit_2_with_what_to_do_and_leave_no_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = two_runs(tmp.path());
     for (args, says) in [
-        (vec!["--out", "x.xlsx"], "name the file .csv, .jsonl or .parquet"),
+        (
+            vec!["--out", "x.xlsx"],
+            "name the file .csv, .jsonl or .parquet",
+        ),
         (vec!["--out", "-"], "needs --format"),
         (vec!["--out", "a.csv", "--since", "last week"], "give a day"),
-        (vec!["--out", "a.csv", "--columns", "title,nope"], "has no column \"nope\""),
+        (
+            vec!["--out", "a.csv", "--columns", "title,nope"],
+            "has no column \"nope\"",
+        ),
     ] {
         let o = bin()
             .current_dir(tmp.path())

@@ -13,6 +13,7 @@ mod corpus;
 mod crawl;
 mod dataset;
 mod dedupe;
+mod drift;
 mod export;
 mod photo;
 mod portal;
