@@ -49,10 +49,13 @@ pub enum Command {
         #[arg(long)]
         pipeline: Option<PathBuf>,
     },
-    /// Crawl a site from its pipeline file: discover, fetch, extract, export.
+    /// Crawl a site from its pipeline file: discover, fetch, extract, export. Several
+    /// files, or a folder of them, run each site with its own state and dataset,
+    /// concurrently, and end with one table.
     Run {
-        /// Pipeline file (see pipelines/).
-        pipeline: PathBuf,
+        /// Pipeline files or folders of them (see pipelines/).
+        #[arg(required = true)]
+        pipeline: Vec<PathBuf>,
         /// Dataset folder (default: the pipeline's output.dir).
         #[arg(short, long)]
         out: Option<PathBuf>,
@@ -83,6 +86,12 @@ pub enum Command {
         /// Print the summary as JSON on standard output, for a scheduler.
         #[arg(long)]
         json: bool,
+        /// With several pipelines: sites crawled at the same time.
+        #[arg(long, default_value_t = 4)]
+        parallel: usize,
+        /// With several pipelines: article requests in flight across all sites.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
     },
     /// Find duplicates across a whole dataset (every run's articles), writing a new
     /// duplicates file and leaving the other files untouched.
@@ -236,8 +245,40 @@ pub fn run(cli: Cli) -> Result<i32> {
             tone_style,
             fail_on_drift,
             json,
+            parallel,
+            connections,
         } => {
-            let cfg = crate::config::load(&pipeline)?;
+            if crate::batch::is_batch(&pipeline) {
+                if out.is_some() || state.is_some() {
+                    return Err(crate::error::UsageError(
+                        "--out and --state name one site's dataset and state; with several \
+                         pipelines each uses its own output.dir (and OUT/state.sqlite)"
+                            .into(),
+                    )
+                    .into());
+                }
+                let files = crate::batch::pipeline_files(&pipeline)?;
+                let sites = crate::batch::load_all(&files)?;
+                let opts = crate::crawl::RunOptions {
+                    since,
+                    limit,
+                    ignore_state,
+                    warc,
+                    threads: threads.unwrap_or_else(default_threads),
+                    normalise: NormaliseOptions { tone_style },
+                    progress: false,
+                    arguments: std::env::args().collect(),
+                    ..Default::default()
+                };
+                let results = crate::batch::run(sites, &opts, parallel, connections);
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&results)?);
+                } else if !cli.quiet {
+                    print!("{}", crate::batch::table(&results));
+                }
+                return Ok(crate::batch::exit_code(&results, fail_on_drift));
+            }
+            let cfg = crate::config::load(&pipeline[0])?;
             let opts = crate::crawl::RunOptions {
                 out,
                 state,
@@ -249,6 +290,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 normalise: NormaliseOptions { tone_style },
                 progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
+                budget: None,
             };
             let summary = crate::crawl::run(cfg, &opts)?;
             let code = if json {

@@ -44,6 +44,9 @@ pub struct RunOptions {
     pub normalise: NormaliseOptions,
     pub progress: bool,
     pub arguments: Vec<String>,
+    /// Connections shared with other sites' runs (`newsmill run pipelines/`): every
+    /// article request holds one of these as well as one of the site's own.
+    pub budget: Option<Arc<Semaphore>>,
 }
 
 /// One URL to fetch and what earlier runs knew of it.
@@ -178,6 +181,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     // Fetch tasks feed the CPU stages through a bounded channel.
     let concurrency = cfg.pipeline.fetch.concurrency;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Work>(concurrency * 2);
+    let budget = opts.budget.clone();
     let producer = {
         let fetcher = fetcher.clone();
         runtime.spawn(async move {
@@ -191,9 +195,17 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
                 let Ok(permit) = gate.clone().acquire_owned().await else {
                     break;
                 };
+                let shared = match &budget {
+                    Some(b) => match b.clone().acquire_owned().await {
+                        Ok(p) => Some(p),
+                        Err(_) => break,
+                    },
+                    None => None,
+                };
                 let (fetcher, tx) = (fetcher.clone(), tx.clone());
                 tasks.spawn(async move {
                     let work = fetch_one(&fetcher, t).await;
+                    drop(shared);
                     let _ = tx.send(work).await;
                     drop(permit);
                 });

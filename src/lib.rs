@@ -6,6 +6,7 @@
 //! [`people`] finds who took part, [`dedupe`] drops repeats and [`export`] writes
 //! Parquet. [`pipeline`] wires them with bounded channels; [`cli`] only parses flags.
 
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod crawl;

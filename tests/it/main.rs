@@ -8,11 +8,13 @@
 
 mod authors;
 mod bad_input;
+mod batch;
 mod common;
 mod corpus;
 mod crawl;
 mod dataset;
 mod dedupe;
+mod deploy;
 mod drift;
 mod export;
 mod photo;
