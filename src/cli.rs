@@ -188,6 +188,15 @@ pub enum Command {
         #[arg(long)]
         include_duplicates: bool,
     },
+    /// Write one self-contained HTML report of a dataset: articles per day and site,
+    /// rejects, fields filled run by run, people named most, duplicates.
+    Report {
+        /// Dataset folder written by `newsmill extract` or `newsmill run`.
+        dir: PathBuf,
+        /// The HTML file to write.
+        #[arg(short, long, default_value = "report.html")]
+        out: PathBuf,
+    },
     /// Show the tables of a dataset: files, row counts, schema and sample rows.
     Inspect {
         /// Dataset folder written by `newsmill extract`.
@@ -429,6 +438,18 @@ pub fn run(cli: Cli) -> Result<i32> {
             if !cli.quiet {
                 // Standard error: standard output may be the export itself.
                 eprintln!("{}", summary.render(&opts));
+            }
+            Ok(0)
+        }
+        Command::Report { dir, out } => {
+            let facts = crate::report::write(&dir, &out)?;
+            if !cli.quiet {
+                eprintln!(
+                    "wrote {} ({} articles, {} runs with a quality profile)",
+                    out.display(),
+                    facts.articles,
+                    facts.runs.len()
+                );
             }
             Ok(0)
         }

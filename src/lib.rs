@@ -23,6 +23,7 @@ pub mod parse;
 pub mod people;
 pub mod pipeline;
 pub mod record;
+pub mod report;
 pub mod select;
 pub mod sources;
 pub mod state;

@@ -20,5 +20,6 @@ mod export;
 mod photo;
 mod portal;
 mod props;
+mod report;
 mod seed;
 mod server;
