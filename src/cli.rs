@@ -331,6 +331,14 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Check { pipeline } => {
             let cfg = crate::config::load(&pipeline)?;
+            crate::pipeline::check_dir_could_be_created(
+                &cfg.out_dir,
+                &format!(
+                    "{}: output.dir {}",
+                    pipeline.display(),
+                    cfg.out_dir.display()
+                ),
+            )?;
             let p = &cfg.pipeline;
             println!(
                 "{}: ok (site {}, {} domains, {} sitemaps, {} feeds, {} listings, output {})",

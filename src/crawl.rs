@@ -81,7 +81,10 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     let started = Utc::now();
     let clock = Instant::now();
     let out = opts.out.clone().unwrap_or_else(|| cfg.out_dir.clone());
-    pipeline::check_out_dir(&out)?;
+    let out_named = match &opts.out {
+        Some(o) => format!("--out {}", o.display()),
+        None => format!("output.dir {} (of {})", out.display(), cfg.path.display()),
+    };
     let since_text = opts
         .since
         .clone()
@@ -99,7 +102,16 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         .state
         .clone()
         .unwrap_or_else(|| out.join("state.sqlite"));
-    let _lock = crate::state::StateLock::acquire(&state_path)?;
+    // An explicit --state is checked (and locked) before the dataset folder is made, so
+    // a bad --state leaves nothing behind; the default state lives in that folder.
+    let _lock = if opts.state.is_some() {
+        let lock = crate::state::StateLock::acquire(&state_path)?;
+        pipeline::check_dir(&out, &out_named)?;
+        lock
+    } else {
+        pipeline::check_dir(&out, &out_named)?;
+        crate::state::StateLock::acquire(&state_path)?
+    };
     let mut state = State::open(&state_path, &run_id)?;
     let mut ctx = StageContext::new(opts.normalise).with_pipeline(&cfg)?;
     ctx.minhash = crate::dedupe::Hasher::new(cfg.pipeline.dedupe.params());

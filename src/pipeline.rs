@@ -182,21 +182,50 @@ pub fn new_run_id() -> String {
 
 /// Makes sure `out` exists and is writable before any work starts.
 pub fn check_out_dir(out: &Path) -> Result<(), UsageError> {
+    check_dir(out, &format!("--out {}", out.display()))
+}
+
+/// Creates the dataset folder `out` and checks that files can be written in it;
+/// `what` names where the folder came from (`--out X`, or a pipeline's `output.dir`),
+/// so that the message points at what the user must change.
+pub fn check_dir(out: &Path, what: &str) -> Result<(), UsageError> {
     std::fs::create_dir_all(out).map_err(|e| {
         UsageError(format!(
-            "--out {} cannot be created: {e}; choose a writable folder",
-            out.display()
+            "{what} cannot be created: {e}; choose a writable folder"
         ))
     })?;
     let probe = out.join(format!(".newsmill-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(|e| {
         UsageError(format!(
-            "--out {} is not writable: {e}; choose a writable folder",
-            out.display()
+            "{what} is not writable: {e}; choose a writable folder"
         ))
     })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
+}
+
+/// Whether `dir` could be used as a dataset folder, without creating it: its nearest
+/// existing ancestor must be a folder that accepts files (for `newsmill check`).
+pub fn check_dir_could_be_created(dir: &Path, what: &str) -> Result<(), UsageError> {
+    let mut at = dir;
+    while !at.exists() {
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => return Ok(()),
+        }
+    }
+    if !at.is_dir() {
+        return Err(UsageError(format!(
+            "{what}: {} is not a folder; choose a writable folder",
+            at.display()
+        )));
+    }
+    tempfile::tempfile_in(at).map(drop).map_err(|e| {
+        UsageError(format!(
+            "{what} cannot be written: nothing can be created in {} ({e}); choose a writable folder",
+            at.display()
+        ))
+    })
 }
 
 /// CPU time per stage, summed over worker threads, in nanoseconds.

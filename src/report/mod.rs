@@ -92,6 +92,13 @@ pub fn gather(dir: &Path) -> Result<Facts> {
     let mut facts = Facts::default();
     let articles = crate::inspect::table_files(dir, "articles")?;
     let duplicates = crate::inspect::table_files(dir, "duplicates")?;
+    if articles.is_empty() {
+        return Err(UsageError(format!(
+            "{} is an empty dataset: articles/ holds no Parquet file yet (no run has finished in it)",
+            dir.display()
+        ))
+        .into());
+    }
     let selection = versions::select(
         &articles,
         &duplicates,

@@ -220,6 +220,13 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let schema = chosen_schema(opts.table, opts.columns.as_deref())?;
     let articles = crate::inspect::table_files(&opts.dir, "articles")?;
     let duplicates = crate::inspect::table_files(&opts.dir, "duplicates")?;
+    if articles.is_empty() {
+        return Err(UsageError(format!(
+            "{} is an empty dataset: articles/ holds no Parquet file yet (no run has finished in it)",
+            opts.dir.display()
+        ))
+        .into());
+    }
     let selection = versions::select(&articles, &duplicates, opts.keep, versions::CHUNK_ENTRIES)?;
     let mut summary = Summary {
         older_versions: selection.older_versions,

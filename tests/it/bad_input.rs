@@ -186,3 +186,75 @@ fn ctrl_c_leaves_only_complete_parquet_files() {
         assert!(articles < 600);
     }
 }
+
+/// A pipeline file of a site that is never contacted (the checks come first).
+fn pipeline_into(dir: &Path, out: &str) -> std::path::PathBuf {
+    let p = dir.join("site.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "[site]\nid = \"x\"\ndomains = [\"127.0.0.1\"]\n\n[discovery]\nfeeds = [\"http://127.0.0.1:9/rss.xml\"]\n\n[output]\ndir = \"{out}\"\n"
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn an_unusable_state_or_output_dir_is_named_exits_2_and_creates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let p = pipeline_into(tmp.path(), &out.display().to_string());
+    let o = crate::common::bin()
+        .args(["run", "-q"])
+        .arg(&p)
+        .args(["--state", "/proc/x/state.sqlite"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--state /proc/x/state.sqlite"), "{err}");
+    assert!(
+        !out.exists(),
+        "the dataset folder was created before failing"
+    );
+
+    // output.dir that cannot be: `check` says so, and `run` names output.dir, not --out.
+    let p = pipeline_into(tmp.path(), "/proc/x/data");
+    let o = crate::common::bin().arg("check").arg(&p).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("output.dir /proc/x/data"), "{err}");
+    let o = crate::common::bin()
+        .args(["run", "-q"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("output.dir /proc/x/data") && !err.contains("--out"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_and_report_on_an_empty_dataset_say_so_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("articles")).unwrap();
+    for args in [
+        vec!["export", "--out", "-", "--format", "csv"],
+        vec!["report", "--out", "r.html"],
+    ] {
+        let o = crate::common::bin()
+            .current_dir(tmp.path())
+            .arg(args[0])
+            .arg(tmp.path())
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("is an empty dataset"));
+        assert!(!tmp.path().join("r.html").exists());
+    }
+}
