@@ -7,6 +7,11 @@
 //! The baseline, measured in this process on the same files, is reading every
 //! articles file with the Parquet reader: the floor of any export.
 //!
+//! With `NEWSMILL_BENCH_PYTHON` naming a Python that has `duckdb`, DuckDB does the same
+//! (newest version per article, anti-join on `duplicates`, CSV; `benches/export_duckdb.py`)
+//! on the same files, one thread each (`newsmill export` has no thread flag: its reading
+//! and writing is one thread).
+//!
 //! `cargo bench --bench export` (NEWSMILL_BENCH_ROWS="100000 1000000" to choose sizes).
 
 use std::path::Path;
@@ -147,9 +152,18 @@ fn main() {
         .collect();
     let exe = Path::new(env!("CARGO_BIN_EXE_newsmill"));
     let mut first_peak = None;
+    let python = std::env::var("NEWSMILL_BENCH_PYTHON").ok();
     println!(
-        "{:>10} {:>10} {:>9} {:>9} {:>9} {:>10} {:>8}",
-        "rows", "exported", "gen s", "read s", "export s", "peak MiB", "vs first"
+        "{:>10} {:>10} {:>9} {:>9} {:>9} {:>10} {:>8} {:>10} {:>11}",
+        "rows",
+        "exported",
+        "gen s",
+        "read s",
+        "export s",
+        "peak MiB",
+        "vs first",
+        "duckdb s",
+        "duckdb MiB"
     );
     for n in sizes {
         let tmp = tempfile::tempdir().expect("temporary folder");
@@ -178,8 +192,25 @@ fn main() {
             "rows exported: newest versions without copies"
         );
         let first = *first_peak.get_or_insert(peak);
+        let duck = python.as_deref().map(|py| {
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/export_duckdb.py");
+            let o = std::process::Command::new(py)
+                .arg(script)
+                .arg(&ds)
+                .arg(tmp.path().join("duck.csv"))
+                .output()
+                .expect("python starts");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON line");
+            assert_eq!(v["rows"].as_u64(), Some(kept as u64), "duckdb rows");
+            (
+                format!("{:.1}", v["seconds"].as_f64().unwrap_or(0.0)),
+                format!("{:.1}", v["peak_kib"].as_f64().unwrap_or(0.0) / 1024.0),
+            )
+        });
+        let (duck_s, duck_mib) = duck.unwrap_or_else(|| ("-".into(), "-".into()));
         println!(
-            "{:>10} {:>10} {:>9.1} {:>9.1} {:>9.1} {:>10.1} {:>8.2}",
+            "{:>10} {:>10} {:>9.1} {:>9.1} {:>9.1} {:>10.1} {:>8.2} {duck_s:>10} {duck_mib:>11}",
             written,
             kept,
             gen_s,
