@@ -136,7 +136,9 @@ fn one(cfg: Loaded, base: &RunOptions, budget: Arc<Semaphore>) -> SiteResult {
         budget: Some(budget),
         ..base.clone()
     };
-    match crate::crawl::run(cfg, &opts) {
+    // Log lines of this site's run say which site they are about.
+    let span = tracing::warn_span!("site", id = %site);
+    match span.in_scope(|| crate::crawl::run(cfg, &opts)) {
         Ok(summary) => SiteResult {
             status: if summary.failed() {
                 "failed"

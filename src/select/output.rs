@@ -72,6 +72,7 @@ enum Inner {
 /// An open export.
 pub struct Output {
     inner: Option<Inner>,
+    schema: SchemaRef,
     /// The hidden temporary and the final name, for a file (not standard output).
     files: Option<(PathBuf, PathBuf)>,
     pub rows: u64,
@@ -132,6 +133,7 @@ impl Output {
         };
         Ok(Output {
             inner: Some(inner),
+            schema: schema.clone(),
             files,
             rows: 0,
         })
@@ -175,6 +177,13 @@ impl Output {
     /// Finishes the file and renames it into place.
     pub fn commit(mut self) -> Result<()> {
         let ctx = "cannot finish the export";
+        // A CSV with no rows still has its header line.
+        if self.rows == 0
+            && let Some(Inner::Csv(w)) = self.inner.as_mut()
+        {
+            let empty = RecordBatch::new_empty(Output::schema_for(Format::Csv, &self.schema));
+            w.write(&offset_time_zones(&empty)?).context(ctx)?;
+        }
         let sink: Box<dyn Write + Send> = match self.inner.take() {
             Some(Inner::Csv(w)) => w.into_inner(),
             Some(Inner::Jsonl(mut w)) => {
@@ -349,6 +358,15 @@ mod tests {
         );
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary left");
+
+        let none = dir.path().join("none.csv");
+        let out = Output::create(&none, Format::Csv, &b.schema(), false).unwrap();
+        out.commit().unwrap();
+        let text = std::fs::read_to_string(&none).unwrap();
+        assert_eq!(
+            text, "title,authors,word_count\n",
+            "a header even without rows"
+        );
     }
 
     #[test]
