@@ -171,6 +171,7 @@ fn main() {
                 progress: false,
                 arguments: vec![],
                 site: None,
+                shard: None,
             };
             let summary = pipeline::extract(&o).expect("extract runs");
             assert_eq!(summary.counts.pages_in as usize, n);

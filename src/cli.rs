@@ -48,6 +48,14 @@ pub enum Command {
         /// A site's pipeline file: its [parse] rules and [people] lexicon apply to these pages.
         #[arg(long)]
         pipeline: Option<PathBuf>,
+        /// Take shard K of N (0-based, e.g. 0/4): a deterministic 1/N of the pages, for
+        /// N processes writing into one dataset. Default: from SLURM_ARRAY_TASK_ID or
+        /// JOB_COMPLETION_INDEX when set.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// The number of shards, for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX).
+        #[arg(long, value_name = "N")]
+        shard_count: Option<u32>,
     },
     /// Crawl a site from its pipeline file: discover, fetch, extract, export. Several
     /// files, or a folder of them, run each site with its own state and dataset,
@@ -92,6 +100,14 @@ pub enum Command {
         /// With several pipelines: article requests in flight across all sites.
         #[arg(long, default_value_t = 32)]
         connections: usize,
+        /// Take shard K of N (0-based, e.g. 0/4): a deterministic 1/N of the pages, for
+        /// N processes writing into one dataset. Default: from SLURM_ARRAY_TASK_ID or
+        /// JOB_COMPLETION_INDEX when set.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// The number of shards, for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX).
+        #[arg(long, value_name = "N")]
+        shard_count: Option<u32>,
     },
     /// Find duplicates across a whole dataset (every run's articles), writing a new
     /// duplicates file and leaving the other files untouched.
@@ -221,7 +237,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             tone_style,
             near_threshold,
             pipeline,
+            shard,
+            shard_count,
         } => {
+            let shard = crate::shard::Shard::resolve(shard.as_deref(), shard_count, |k| {
+                std::env::var(k).ok()
+            })?;
             let site = pipeline.as_deref().map(crate::config::load).transpose()?;
             let threads = threads.unwrap_or_else(|| {
                 std::thread::available_parallelism()
@@ -238,6 +259,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
                 site,
+                shard,
             };
             let summary = pipeline::extract(&opts)?;
             Ok(report(&summary, cli.quiet))
@@ -256,7 +278,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             json,
             parallel,
             connections,
+            shard,
+            shard_count,
         } => {
+            let shard = crate::shard::Shard::resolve(shard.as_deref(), shard_count, |k| {
+                std::env::var(k).ok()
+            })?;
             if crate::batch::is_batch(&pipeline) {
                 if out.is_some() || state.is_some() {
                     return Err(crate::error::UsageError(
@@ -277,6 +304,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                     normalise: NormaliseOptions { tone_style },
                     progress: false,
                     arguments: std::env::args().collect(),
+                    shard,
                     ..Default::default()
                 };
                 let results = crate::batch::run(sites, &opts, parallel, connections);
@@ -300,6 +328,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 progress: show_progress(cli.quiet),
                 arguments: std::env::args().collect(),
                 budget: None,
+                shard,
             };
             let summary = crate::crawl::run(cfg, &opts)?;
             let code = if json {

@@ -184,6 +184,11 @@ pub struct Fetch {
     /// `Crawl-delay` slows this further.
     #[serde(default = "d_rate")]
     pub per_host_rate: f64,
+    /// Shards crawling this site together (`--shard K/N`, not a file setting): each
+    /// takes 1/N of the per-host rate and concurrency and N times the Crawl-delay, so
+    /// that all of them together ask no more of the site than one run would.
+    #[serde(skip)]
+    pub shards: u32,
     #[serde(default = "d_agent")]
     pub user_agent: String,
     #[serde(default = "d_connect")]

@@ -47,6 +47,8 @@ pub struct RunOptions {
     /// Connections shared with other sites' runs (`newsmill run pipelines/`): every
     /// article request holds one of these as well as one of the site's own.
     pub budget: Option<Arc<Semaphore>>,
+    /// This process's share of the site's articles (see `shard`).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// One URL to fetch and what earlier runs knew of it.
@@ -77,7 +79,10 @@ fn unreachable_site(found: &discover::Discovered) -> Option<String> {
 }
 
 /// Crawls the site of `cfg`.
-pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
+pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
+    if let Some(s) = opts.shard {
+        cfg.pipeline.fetch.shards = s.count;
+    }
     let started = Utc::now();
     let clock = Instant::now();
     let out = opts.out.clone().unwrap_or_else(|| cfg.out_dir.clone());
@@ -98,10 +103,11 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         None => None,
     };
     let run_id = pipeline::new_run_id();
-    let state_path = opts
-        .state
-        .clone()
-        .unwrap_or_else(|| out.join("state.sqlite"));
+    let state_path = opts.state.clone().unwrap_or_else(|| match opts.shard {
+        // Shards share the dataset folder but each keeps its own state.
+        Some(s) => out.join(format!("state-{}-of-{}.sqlite", s.index, s.count)),
+        None => out.join("state.sqlite"),
+    });
     // An explicit --state is checked (and locked) before the dataset folder is made, so
     // a bad --state leaves nothing behind; the default state lives in that folder.
     let _lock = if opts.state.is_some() {
@@ -133,7 +139,12 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
 
     // Discovery writes URLs straight into the state; the frontier is then read back
     // from it newest first, so no per-URL list is held in memory.
+    let shard = opts.shard;
     let found = runtime.block_on(discover::discover(&fetcher, &cfg, since, &mut |e| {
+        // Another shard's article: that shard discovers it too and fetches it.
+        if shard.is_some_and(|s| !s.takes(&crate::shard::page_key(Some(&e.url), &e.url))) {
+            return;
+        }
         if let Err(err) = state.discovered(
             &e.url,
             "article",
@@ -268,6 +279,7 @@ pub fn run(cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         written: &written,
         extra_files,
         alerts: Some(&cfg.pipeline.alerts),
+        shard: opts.shard,
     };
     pipeline::finish(info, sink, &ctx, true)
 }

@@ -167,13 +167,14 @@ impl Fetcher {
         hosts
             .entry(host.to_string())
             .or_insert_with(|| {
+                let shards = f.shards.max(1);
                 let interval = if f.per_host_rate > 0.0 {
-                    Duration::from_secs_f64(1.0 / f.per_host_rate)
+                    Duration::from_secs_f64(shards as f64 / f.per_host_rate)
                 } else {
                     Duration::ZERO
                 };
                 Arc::new(HostGate {
-                    slots: Semaphore::new(f.per_host_concurrency),
+                    slots: Semaphore::new((f.per_host_concurrency / shards as usize).max(1)),
                     next: tokio::sync::Mutex::new(Instant::now()),
                     interval: Mutex::new(interval),
                 })
@@ -232,7 +233,8 @@ impl Fetcher {
                     {
                         let gate = self.gate(host);
                         let mut iv = gate.interval.lock().unwrap_or_else(|p| p.into_inner());
-                        *iv = (*iv).max(Duration::from_secs_f64(delay.max(0.0) as f64));
+                        let shards = self.cfg.pipeline.fetch.shards.max(1) as f64;
+                        *iv = (*iv).max(Duration::from_secs_f64(delay.max(0.0) as f64 * shards));
                     }
                     robot
                 }

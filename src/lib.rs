@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod record;
 pub mod report;
 pub mod select;
+pub mod shard;
 pub mod sources;
 pub mod state;
 pub mod warc;

@@ -45,6 +45,8 @@ pub struct ExtractOptions {
     pub arguments: Vec<String>,
     /// A site's pipeline file, whose parse rules and lexicon apply to these pages.
     pub site: Option<crate::config::Loaded>,
+    /// This process's share of the inputs (see `shard`).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// What a run did, for the summary and the caller's exit code.
@@ -696,6 +698,7 @@ pub struct ManifestInfo<'a> {
     pub extra_files: Vec<(String, PathBuf)>,
     /// A crawl's drift thresholds: its profile is compared with its last runs'.
     pub alerts: Option<&'a crate::config::Alerts>,
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Writes the run manifest and returns the summary.
@@ -766,6 +769,7 @@ pub fn finish(
         duplicates_by_method: sink.duplicates_by_method.clone(),
         stage_seconds: ctx.clock.seconds(),
         crawl: crawl_report.clone(),
+        shard: info.shard,
         profile: Some(profile),
         drift: drift.clone(),
         files,
@@ -787,6 +791,7 @@ pub fn finish(
 fn file_source(
     inputs: Vec<sources::Input>,
     max_bytes: u64,
+    shard: Option<crate::shard::Shard>,
 ) -> Box<dyn Iterator<Item = Work> + Send> {
     let (tx, rx) = sync_channel::<Work>(16);
     let spawned = std::thread::Builder::new()
@@ -796,13 +801,28 @@ fn file_source(
                 if cancelled() {
                     break;
                 }
-                let items: Vec<Result<RawPage, Reject>> = match input {
-                    sources::Input::File(p) if crate::warc::is_warc_name(p) => {
-                        crate::warc::read_pages(p, max_bytes)
-                    }
-                    _ => vec![sources::read(input, max_bytes)],
+                let (path, warc) = match input {
+                    sources::Input::File(p) => (p, crate::warc::is_warc_name(p)),
+                    sources::Input::Unlistable(p, _) => (p, false),
+                };
+                // A saved page (or an input that cannot be read) is split by its path,
+                // before it is read; a WARC file's records are split by their URLs.
+                if !warc && shard.is_some_and(|s| !s.takes(&path.to_string_lossy())) {
+                    continue;
+                }
+                let items: Vec<Result<RawPage, Reject>> = if warc {
+                    crate::warc::read_pages(path, max_bytes)
+                } else {
+                    vec![sources::read(input, max_bytes)]
                 };
                 for item in items {
+                    let key = match &item {
+                        Ok(page) => crate::shard::page_key(page.url.as_deref(), &page.source),
+                        Err(r) => r.source.clone(),
+                    };
+                    if warc && shard.is_some_and(|s| !s.takes(&key)) {
+                        continue;
+                    }
                     let work = match item {
                         Ok(page) => Work::Page(page, None),
                         Err(r) => Work::Reject(r, None),
@@ -837,7 +857,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     ctx.minhash = dedupe::Hasher::new(opts.dedupe);
     let ctx = Arc::new(ctx);
     let (rx, cpu) = spawn_cpu(
-        file_source(inputs, opts.max_page_bytes),
+        file_source(inputs, opts.max_page_bytes, opts.shard),
         threads,
         ctx.clone(),
     )?;
@@ -866,6 +886,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
         written: &written,
         extra_files: vec![],
         alerts: None,
+        shard: opts.shard,
     };
     finish(info, sink, &ctx, false)
 }

@@ -153,6 +153,7 @@ pub fn run(
         written: &written,
         extra_files: vec![],
         alerts: None,
+        shard: None,
     };
     pipeline::finish(info, sink, &ctx, false)
 }

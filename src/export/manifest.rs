@@ -70,6 +70,9 @@ pub struct Manifest {
     /// Crawl figures (`newsmill run` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlReport>,
+    /// The share of the work this run took, when it was one of several shards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::Shard>,
     /// The quality profile of this run's articles, for drift checks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::drift::Profile>,

@@ -23,3 +23,4 @@ mod props;
 mod report;
 mod seed;
 mod server;
+mod shard;

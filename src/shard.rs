@@ -1,0 +1,172 @@
+//! Sharded runs: one of N processes (a SLURM array task, a Kubernetes Indexed Job's
+//! pod, or `--shard K/N` by hand) takes a deterministic 1/N of the work, so N of them
+//! together do each page once and write their own run files into one dataset.
+//!
+//! What is split is a stable key: for saved pages the input path, for WARC records and
+//! crawled articles the page's canonical URL key, hashed with xxh3 (the same on every
+//! machine and in every release), so a page always lands on the same shard.
+
+use crate::error::UsageError;
+
+/// This process's share of the work: index `index` (0-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// `K/N` with `0 <= K < N`.
+    pub fn parse(text: &str) -> Result<Shard, UsageError> {
+        let bad = || {
+            UsageError(format!(
+                "--shard {text:?}: give K/N with K from 0 to N-1 (e.g. 0/4 ... 3/4)"
+            ))
+        };
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u32, u32) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The shard from `--shard`, else from the scheduler's environment: SLURM job
+    /// arrays (`SLURM_ARRAY_TASK_ID` from `SLURM_ARRAY_TASK_MIN`, of
+    /// `SLURM_ARRAY_TASK_COUNT`), or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`,
+    /// of `--shard-count`, which Kubernetes does not put in the environment).
+    pub fn resolve(
+        flag: Option<&str>,
+        count_flag: Option<u32>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Shard>, UsageError> {
+        if let Some(text) = flag {
+            return Shard::parse(text).map(Some);
+        }
+        let num = |name: &str| -> Result<Option<u32>, UsageError> {
+            match env(name) {
+                None => Ok(None),
+                Some(v) => v.trim().parse().map(Some).map_err(|_| {
+                    UsageError(format!("{name}={v:?} in the environment is not a number"))
+                }),
+            }
+        };
+        if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
+            let count = num("SLURM_ARRAY_TASK_COUNT")?
+                .or(count_flag)
+                .ok_or_else(|| {
+                    UsageError(
+                    "SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: give --shard-count"
+                        .into(),
+                )
+                })?;
+            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            let index = id.checked_sub(min).ok_or_else(|| {
+                UsageError(format!(
+                    "SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}"
+                ))
+            })?;
+            return Shard::parse(&format!("{index}/{count}")).map(Some);
+        }
+        if let Some(index) = num("JOB_COMPLETION_INDEX")? {
+            let Some(count) = count_flag else {
+                return Err(UsageError(
+                    "JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job): give --shard-count \
+                     with the Job's completions"
+                        .into(),
+                ));
+            };
+            return Shard::parse(&format!("{index}/{count}")).map(Some);
+        }
+        if count_flag.is_some() {
+            return Err(UsageError(
+                "--shard-count needs a shard index: --shard, SLURM_ARRAY_TASK_ID or \
+                 JOB_COMPLETION_INDEX"
+                    .into(),
+            ));
+        }
+        Ok(None)
+    }
+
+    /// Whether the work named by `key` is this shard's.
+    pub fn takes(&self, key: &str) -> bool {
+        xxhash_rust::xxh3::xxh3_64(key.as_bytes()) % self.count as u64 == self.index as u64
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The key a page is split by: its canonical URL key when it has a URL, else its
+/// source (a file path).
+pub fn page_key(url: Option<&str>, source: &str) -> String {
+    url.and_then(crate::normalise::url::canonical_key)
+        .unwrap_or_else(|| source.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn shards_parse_and_refuse_what_cannot_be() {
+        assert_eq!(Shard::parse("2/4").unwrap(), Shard { index: 2, count: 4 });
+        for bad in ["4/4", "1/0", "a/3", "3", "-1/2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn schedulers_environments_give_the_shard() {
+        let env = |vars: &[(&str, &str)]| {
+            let m: HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            move |k: &str| m.get(k).cloned()
+        };
+        let slurm = env(&[
+            ("SLURM_ARRAY_TASK_ID", "7"),
+            ("SLURM_ARRAY_TASK_MIN", "5"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert_eq!(
+            Shard::resolve(None, None, slurm).unwrap(),
+            Some(Shard { index: 2, count: 4 })
+        );
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "1")]);
+        assert_eq!(
+            Shard::resolve(None, Some(3), &k8s).unwrap(),
+            Some(Shard { index: 1, count: 3 })
+        );
+        assert!(Shard::resolve(None, None, &k8s).is_err(), "count needed");
+        assert_eq!(
+            Shard::resolve(Some("0/2"), None, &k8s)
+                .unwrap()
+                .unwrap()
+                .index,
+            0
+        );
+        assert_eq!(Shard::resolve(None, None, env(&[])).unwrap(), None);
+    }
+
+    #[test]
+    fn every_key_goes_to_exactly_one_shard_and_about_evenly() {
+        let shards: Vec<Shard> = (0..4).map(|i| Shard { index: i, count: 4 }).collect();
+        let mut per = [0usize; 4];
+        for i in 0..4000 {
+            let key = format!("tin.example/bai-{i}.html");
+            let owners: Vec<usize> = (0..4).filter(|&s| shards[s].takes(&key)).collect();
+            assert_eq!(owners.len(), 1);
+            per[owners[0]] += 1;
+        }
+        assert!(per.iter().all(|&n| (850..1150).contains(&n)), "{per:?}");
+    }
+}
