@@ -37,6 +37,7 @@ pub fn table_files(dir: &Path, table: &str) -> Result<Vec<PathBuf>> {
 
 /// Text of the dataset overview: per table, files, rows, schema, sample rows.
 pub fn render(dir: &Path, sample_rows: usize, only: Option<&str>) -> Result<String> {
+    crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;
     if !dir.is_dir() {
         return Err(UsageError(format!(
             "{} is not a dataset folder (it does not exist or is not a folder)",

@@ -191,6 +191,7 @@ pub fn check_out_dir(out: &Path) -> Result<(), UsageError> {
 /// `what` names where the folder came from (`--out X`, or a pipeline's `output.dir`),
 /// so that the message points at what the user must change.
 pub fn check_dir(out: &Path, what: &str) -> Result<(), UsageError> {
+    not_a_url(out, what)?;
     std::fs::create_dir_all(out).map_err(|e| {
         UsageError(format!(
             "{what} cannot be created: {e}; choose a writable folder"
@@ -206,9 +207,29 @@ pub fn check_dir(out: &Path, what: &str) -> Result<(), UsageError> {
     Ok(())
 }
 
+/// Refuses an object-storage or web address where a local folder is needed: without
+/// this, `--out s3://bucket/x` quietly made a local folder named `s3:`.
+pub fn not_a_url(path: &Path, what: &str) -> Result<(), UsageError> {
+    let text = path.to_string_lossy();
+    let scheme = text.split_once("://").map(|(s, _)| s).filter(|s| {
+        !s.is_empty()
+            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    match scheme {
+        Some(scheme) => Err(UsageError(format!(
+            "{what}: {scheme}:// addresses are not supported yet; newsmill reads and writes \
+             local folders (mount the bucket, or write locally and copy the files)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Whether `dir` could be used as a dataset folder, without creating it: its nearest
 /// existing ancestor must be a folder that accepts files (for `newsmill check`).
 pub fn check_dir_could_be_created(dir: &Path, what: &str) -> Result<(), UsageError> {
+    not_a_url(dir, what)?;
     let mut at = dir;
     while !at.exists() {
         match at.parent() {
@@ -843,8 +864,9 @@ fn file_source(
 pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     let started = Utc::now();
     let clock_start = Instant::now();
-    check_out_dir(&opts.out)?;
+    // Inputs first: a wrong input path must not leave an empty dataset folder behind.
     let inputs = sources::list(&opts.inputs)?;
+    check_out_dir(&opts.out)?;
     install_ctrlc();
     let run_id = new_run_id();
     let mut exporter = Exporter::create(&opts.out, &run_id)?;

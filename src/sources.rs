@@ -40,6 +40,7 @@ pub fn is_page_name(path: &Path) -> bool {
 pub fn list(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
     let mut out = Vec::new();
     for p in paths {
+        crate::pipeline::not_a_url(p, &format!("input path {}", p.display()))?;
         let meta = std::fs::metadata(p).map_err(|e| {
             UsageError(format!(
                 "input path {} cannot be read: {e}; check the path and its permissions",

@@ -79,6 +79,7 @@ pub struct StateLock {
 
 impl StateLock {
     pub fn acquire(state: &Path) -> Result<Self> {
+        crate::pipeline::not_a_url(state, &format!("--state {}", state.display()))?;
         let mut name = state.as_os_str().to_owned();
         name.push(".lock");
         let path = std::path::PathBuf::from(name);

@@ -39,6 +39,7 @@ pub fn run(
     arguments: Vec<String>,
 ) -> Result<RunSummary> {
     let started = chrono::Utc::now();
+    crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;
     let clock = Instant::now();
     let files = crate::inspect::table_files(dir, "articles")?;
     if files.is_empty() {

@@ -82,6 +82,7 @@ fn count_column(dir: &Path, table: &str, column: &str) -> Result<BTreeMap<String
 
 /// Reads what the report shows.
 pub fn gather(dir: &Path) -> Result<Facts> {
+    crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;
     if !dir.join("articles").is_dir() {
         return Err(UsageError(format!(
             "{} is not a dataset folder (no articles/ in it): give the folder a `newsmill extract` or `newsmill run` wrote",

@@ -210,6 +210,7 @@ fn naming(participants: &Path, person: &str) -> Result<FxHashSet<String>> {
 
 /// Runs an export; the output file appears only when it is complete.
 pub fn run(opts: &Options) -> Result<Summary> {
+    crate::pipeline::not_a_url(&opts.dir, &format!("dataset folder {}", opts.dir.display()))?;
     if !opts.dir.join("articles").is_dir() {
         return Err(UsageError(format!(
             "{} is not a dataset folder (no articles/ in it): give the folder a `newsmill extract` or `newsmill run` wrote",

@@ -258,3 +258,34 @@ fn export_and_report_on_an_empty_dataset_say_so_with_exit_2() {
         assert!(!tmp.path().join("r.html").exists());
     }
 }
+
+#[test]
+fn object_storage_addresses_are_refused_not_made_into_local_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("a.html");
+    std::fs::write(&page, "<html><body><h1>x</h1></body></html>").unwrap();
+    for args in [
+        vec![
+            "extract",
+            page.to_str().unwrap(),
+            "--out",
+            "s3://bucket/news",
+        ],
+        vec!["extract", "s3://bucket/cc-news/a.warc.gz", "--out", "out"],
+        vec!["export", "gs://bucket/news", "--out", "a.csv"],
+    ] {
+        let o = crate::common::bin()
+            .current_dir(tmp.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(":// addresses are not supported yet"), "{err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "only the page: {left:?}");
+}
