@@ -240,9 +240,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             shard,
             shard_count,
         } => {
-            let shard = crate::shard::Shard::resolve(shard.as_deref(), shard_count, |k| {
-                std::env::var(k).ok()
-            })?;
+            let shard = crate::shard::Shard::of_process(shard.as_deref(), shard_count)?;
             let site = pipeline.as_deref().map(crate::config::load).transpose()?;
             let threads = threads.unwrap_or_else(|| {
                 std::thread::available_parallelism()
@@ -281,41 +279,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             shard,
             shard_count,
         } => {
-            let shard = crate::shard::Shard::resolve(shard.as_deref(), shard_count, |k| {
-                std::env::var(k).ok()
-            })?;
-            if crate::batch::is_batch(&pipeline) {
-                if out.is_some() || state.is_some() {
-                    return Err(crate::error::UsageError(
-                        "--out and --state name one site's dataset and state; with several \
-                         pipelines each uses its own output.dir (and OUT/state.sqlite)"
-                            .into(),
-                    )
-                    .into());
-                }
-                let files = crate::batch::pipeline_files(&pipeline)?;
-                let sites = crate::batch::load_all(&files)?;
-                let opts = crate::crawl::RunOptions {
-                    since,
-                    limit,
-                    ignore_state,
-                    warc,
-                    threads: threads.unwrap_or_else(default_threads),
-                    normalise: NormaliseOptions { tone_style },
-                    progress: false,
-                    arguments: std::env::args().collect(),
-                    shard,
-                    ..Default::default()
-                };
-                let results = crate::batch::run(sites, &opts, parallel, connections);
-                if json {
-                    println!("{}", serde_json::to_string_pretty(&results)?);
-                } else if !cli.quiet {
-                    print!("{}", crate::batch::table(&results));
-                }
-                return Ok(crate::batch::exit_code(&results, fail_on_drift));
-            }
-            let cfg = crate::config::load(&pipeline[0])?;
+            let shard = crate::shard::Shard::of_process(shard.as_deref(), shard_count)?;
             let opts = crate::crawl::RunOptions {
                 out,
                 state,
@@ -330,6 +294,31 @@ pub fn run(cli: Cli) -> Result<i32> {
                 budget: None,
                 shard,
             };
+            if crate::batch::is_batch(&pipeline) {
+                if opts.out.is_some() || opts.state.is_some() {
+                    return Err(crate::error::UsageError(
+                        "--out and --state name one site's dataset and state; with several \
+                         pipelines each uses its own output.dir (and OUT/state.sqlite)"
+                            .into(),
+                    )
+                    .into());
+                }
+                let files = crate::batch::pipeline_files(&pipeline)?;
+                let sites = crate::batch::load_all(&files)?;
+                // Several sites at once: no bars, one table at the end.
+                let opts = crate::crawl::RunOptions {
+                    progress: false,
+                    ..opts
+                };
+                let results = crate::batch::run(sites, &opts, parallel, connections);
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&results)?);
+                } else if !cli.quiet {
+                    print!("{}", crate::batch::table(&results));
+                }
+                return Ok(crate::batch::exit_code(&results, fail_on_drift));
+            }
+            let cfg = crate::config::load(&pipeline[0])?;
             let summary = crate::crawl::run(cfg, &opts)?;
             let code = if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);

@@ -129,31 +129,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Earlier profiles of the same site's crawls in `dir`, oldest first: completed runs
 /// with enough articles to say something.
 pub fn history(dir: &Path, site: &str, alerts: &Alerts) -> Vec<Profile> {
-    let Ok(entries) = std::fs::read_dir(dir.join("runs")) else {
-        return vec![];
-    };
-    let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "json")
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
-        let Ok(m) = serde_json::from_str::<serde_json::Value>(&text) else {
-            tracing::warn!(
-                "{}: not a run manifest (unreadable JSON); left out of drift checks",
-                f.display()
-            );
-            continue;
-        };
+    for m in crate::export::manifest::read_all(dir) {
         let same_site = m["crawl"]["site"].as_str() == Some(site);
         if m["command"] != "run" || m["status"] != "completed" || !same_site {
             continue;

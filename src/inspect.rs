@@ -35,6 +35,28 @@ pub fn table_files(dir: &Path, table: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The articles files of a dataset that `export` and `report` read, or a usage error
+/// saying why `dir` is no such dataset (an address, no `articles/`, no file yet).
+pub fn dataset_articles(dir: &Path) -> Result<Vec<PathBuf>> {
+    crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;
+    if !dir.join("articles").is_dir() {
+        return Err(UsageError(format!(
+            "{} is not a dataset folder (no articles/ in it): give the folder a `newsmill extract` or `newsmill run` wrote",
+            dir.display()
+        ))
+        .into());
+    }
+    let articles = table_files(dir, "articles")?;
+    if articles.is_empty() {
+        return Err(UsageError(format!(
+            "{} is an empty dataset: articles/ holds no Parquet file yet (no run has finished in it)",
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(articles)
+}
+
 /// Text of the dataset overview: per table, files, rows, schema, sample rows.
 pub fn render(dir: &Path, sample_rows: usize, only: Option<&str>) -> Result<String> {
     crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;

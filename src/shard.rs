@@ -91,6 +91,14 @@ impl Shard {
         Ok(None)
     }
 
+    /// [`Shard::resolve`] with this process's environment.
+    pub fn of_process(
+        flag: Option<&str>,
+        count_flag: Option<u32>,
+    ) -> Result<Option<Shard>, UsageError> {
+        Shard::resolve(flag, count_flag, |k| std::env::var(k).ok())
+    }
+
     /// Whether the work named by `key` is this shard's.
     pub fn takes(&self, key: &str) -> bool {
         xxhash_rust::xxh3::xxh3_64(key.as_bytes()) % self.count as u64 == self.index as u64

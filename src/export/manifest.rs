@@ -83,6 +83,40 @@ pub struct Manifest {
     pub files: BTreeMap<String, String>,
 }
 
+/// Every run manifest of a dataset as JSON, oldest run first (hidden temporaries left
+/// out; an unreadable one is logged and skipped).
+pub fn read_all(dir: &Path) -> Vec<serde_json::Value> {
+    let Ok(entries) = std::fs::read_dir(dir.join("runs")) else {
+        return vec![];
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "json")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).ok()?;
+            match serde_json::from_str(&text) {
+                Ok(m) => Some(m),
+                Err(_) => {
+                    tracing::warn!(
+                        "{}: not a run manifest (unreadable JSON); left out",
+                        f.display()
+                    );
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
 impl Manifest {
     /// Writes `dir/runs/<run_id>.json` atomically.
     pub fn write(&self, dir: &Path) -> Result<()> {

@@ -19,7 +19,6 @@ use arrow_array::types::TimestampMicrosecondType;
 use chrono::{DateTime, NaiveDate};
 use rustc_hash::FxHashSet;
 
-use crate::error::UsageError;
 use crate::select::versions::{self, Keep};
 use svg::esc;
 
@@ -82,24 +81,9 @@ fn count_column(dir: &Path, table: &str, column: &str) -> Result<BTreeMap<String
 
 /// Reads what the report shows.
 pub fn gather(dir: &Path) -> Result<Facts> {
-    crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;
-    if !dir.join("articles").is_dir() {
-        return Err(UsageError(format!(
-            "{} is not a dataset folder (no articles/ in it): give the folder a `newsmill extract` or `newsmill run` wrote",
-            dir.display()
-        ))
-        .into());
-    }
-    let mut facts = Facts::default();
-    let articles = crate::inspect::table_files(dir, "articles")?;
+    let articles = crate::inspect::dataset_articles(dir)?;
     let duplicates = crate::inspect::table_files(dir, "duplicates")?;
-    if articles.is_empty() {
-        return Err(UsageError(format!(
-            "{} is an empty dataset: articles/ holds no Parquet file yet (no run has finished in it)",
-            dir.display()
-        ))
-        .into());
-    }
+    let mut facts = Facts::default();
     let selection = versions::select(
         &articles,
         &duplicates,
@@ -198,24 +182,9 @@ fn count_people(
 
 /// Profiles of the runs, oldest first (runs written before profiles existed are left out).
 fn runs(dir: &Path) -> Vec<(String, String, crate::drift::Profile)> {
-    let Ok(entries) = std::fs::read_dir(dir.join("runs")) else {
-        return vec![];
-    };
-    let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "json")
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .filter_map(|f| {
-            let m: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(f).ok()?).ok()?;
+    crate::export::manifest::read_all(dir)
+        .into_iter()
+        .filter_map(|m| {
             let profile: crate::drift::Profile =
                 serde_json::from_value(m["profile"].clone()).ok()?;
             if m["command"] == "dedupe" || profile.articles == 0 {
@@ -393,23 +362,7 @@ pub fn render(dir: &Path, facts: &Facts) -> String {
 pub fn write(dir: &Path, out: &Path) -> Result<Facts> {
     let facts = gather(dir)?;
     let html = render(dir, &facts);
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(UsageError(format!(
-            "--out {}: the folder {} does not exist",
-            out.display(),
-            parent.display()
-        ))
-        .into());
-    }
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = crate::select::output::temporary_for(out)?;
     std::fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, out)
         .with_context(|| format!("cannot rename {} to {}", tmp.display(), out.display()))?;

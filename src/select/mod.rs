@@ -210,24 +210,9 @@ fn naming(participants: &Path, person: &str) -> Result<FxHashSet<String>> {
 
 /// Runs an export; the output file appears only when it is complete.
 pub fn run(opts: &Options) -> Result<Summary> {
-    crate::pipeline::not_a_url(&opts.dir, &format!("dataset folder {}", opts.dir.display()))?;
-    if !opts.dir.join("articles").is_dir() {
-        return Err(UsageError(format!(
-            "{} is not a dataset folder (no articles/ in it): give the folder a `newsmill extract` or `newsmill run` wrote",
-            opts.dir.display()
-        ))
-        .into());
-    }
+    let articles = crate::inspect::dataset_articles(&opts.dir)?;
     let schema = chosen_schema(opts.table, opts.columns.as_deref())?;
-    let articles = crate::inspect::table_files(&opts.dir, "articles")?;
     let duplicates = crate::inspect::table_files(&opts.dir, "duplicates")?;
-    if articles.is_empty() {
-        return Err(UsageError(format!(
-            "{} is an empty dataset: articles/ holds no Parquet file yet (no run has finished in it)",
-            opts.dir.display()
-        ))
-        .into());
-    }
     let selection = versions::select(&articles, &duplicates, opts.keep, versions::CHUNK_ENTRIES)?;
     let mut summary = Summary {
         older_versions: selection.older_versions,

@@ -60,6 +60,27 @@ impl Format {
     }
 }
 
+/// The hidden temporary an output file is written to before it is renamed into place,
+/// in the same folder (which must exist: a usage error names it otherwise).
+pub fn temporary_for(out: &Path) -> Result<PathBuf, UsageError> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(UsageError(format!(
+            "--out {}: the folder {} does not exist",
+            out.display(),
+            dir.display()
+        )));
+    }
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(dir.join(format!(".{name}.{}.tmp", std::process::id())))
+}
+
 /// Separator of list items (authors, tags, titles) in a CSV cell.
 pub const LIST_SEPARATOR: &str = "; ";
 
@@ -85,23 +106,7 @@ impl Output {
         let (mut sink, files): (Box<dyn Write + Send>, _) = if out == Path::new("-") {
             (Box::new(BufWriter::new(std::io::stdout())), None)
         } else {
-            let dir = match out.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            if !dir.is_dir() {
-                return Err(UsageError(format!(
-                    "--out {}: the folder {} does not exist",
-                    out.display(),
-                    dir.display()
-                ))
-                .into());
-            }
-            let name = out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let tmp = temporary_for(out)?;
             let f =
                 File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
             (
