@@ -407,6 +407,13 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             } else {
                 i
             };
+            let mut titles = titles;
+            if titles.is_empty() && first == i {
+                titles.extend(
+                    super::held::role_before(toks, i, lx)
+                        .or_else(|| super::held::opening_title(toks, i, lx)),
+                );
+            }
             out.push(Mention {
                 name: join(&toks[first..j]),
                 rank: rank.filter(|_| first == i),

@@ -14,7 +14,7 @@ pub struct Lexicon {
     pub titles: Vec<Vec<String>>,
     /// The same heads in lower case, for matching "Phó thủ tướng" against "Thủ tướng".
     pub titles_lower: Vec<Vec<String>>,
-    pub title_words: HashSet<String>,
+    pub title_words: Vec<Vec<String>>,
     pub intro: HashSet<String>,
     pub places: HashSet<String>,
     /// Countries and bodies written between a title and a foreign name, longest first.
@@ -81,7 +81,7 @@ impl Lexicon {
             surnames: lines(include_str!("lexicon/vi/surnames.txt")).collect(),
             ranks: phrases(include_str!("lexicon/vi/ranks.txt")),
             titles: phrases(include_str!("lexicon/vi/titles.txt")),
-            title_words: HashSet::new(),
+            title_words: Vec::new(),
             intro: lines(include_str!("lexicon/vi/intro.txt")).collect(),
             places: lines(include_str!("lexicon/vi/places.txt")).collect(),
             countries: phrases(include_str!("lexicon/vi/countries.txt")),
@@ -94,10 +94,9 @@ impl Lexicon {
             titles_lower: Vec::new(),
         };
         lx.titles_lower = lower(&lx.titles);
-        // Multi-word entries ("thành phố", "tiểu ban") count word by word.
-        lx.title_words = lines(include_str!("lexicon/vi/title_words.txt"))
-            .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-            .collect();
+        // Multi-word entries ("thành phố", "phụ nữ") count as whole phrases: "phụ" alone
+        // ("Giám đốc phụ trách kỹ thuật") is not a title word.
+        lx.title_words = phrases(include_str!("lexicon/vi/title_words.txt"));
         lx
     }
 
@@ -118,10 +117,7 @@ impl Lexicon {
             "speech_verbs" => add_phrases(&mut self.speech_verbs, &data.to_lowercase()),
             "org_words" => self.org_words.extend(lines(&data)),
             "given_names" => self.given_names.extend(lines(&data)),
-            "title_words" => self.title_words.extend(
-                lines(&data)
-                    .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>()),
-            ),
+            "title_words" => add_phrases(&mut self.title_words, &data),
             "ranks" => add_phrases(&mut self.ranks, &data),
             "titles" => {
                 add_phrases(&mut self.titles, &data);

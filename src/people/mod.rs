@@ -9,6 +9,7 @@
 
 pub mod english;
 mod foreign;
+mod held;
 pub mod lexicon;
 mod tokens;
 
@@ -304,6 +305,11 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
                         .into_iter()
                         .filter(|t| !titles.contains(t))
                         .collect::<Vec<_>>(),
+                );
+            }
+            if titles.is_empty() {
+                titles.extend(
+                    held::role_before(&toks, i, lx).or_else(|| held::opening_title(&toks, i, lx)),
                 );
             }
             out.push(Mention {
@@ -818,7 +824,7 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
             e += 1;
             continue;
         }
-        if lx.title_words.contains(t.text) {
+        if let Some(n) = phrase_at(&toks[e..], &lx.title_words) {
             // "và", "của" only join two capitalised parts, and "và" before a new title
             // head starts another title (often another person's).
             if matches!(t.text, "và" | "của")
@@ -828,7 +834,7 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
                 break;
             }
             prev_cap = false;
-            e += 1;
+            e += n;
             continue;
         }
         if prev_cap && !ENDS_TITLE.contains(&t.text) {

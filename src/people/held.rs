@@ -1,0 +1,279 @@
+//! Titles written before a name that do not run straight into it the way
+//! [`super::before_name`] reads a capitalised title:
+//!
+//! - a lower-case role with the words that qualify it: "chuyên gia kinh tế Phạm Chi Lan",
+//!   "nhà lãnh đạo Kim Jong-un", "phát ngôn viên Hội đồng tham mưu trưởng Hàn Quốc Roh
+//!   Jae-cheon". Vietnamese writes the role first and its qualifiers after it, so the
+//!   whole span from the role to the name is the title, as long as no verb of the sentence
+//!   comes between (then the role was someone else's, or the sentence moved on);
+//! - a title that opens the sentence, set off from the name by a comma: "Phó Tổng Giám đốc
+//!   Toyota, Osamu Nagata cho biết", "Trước đó, giám đốc điều hành Juventus, Giuseppe
+//!   Marotta ...". Only at the start of a sentence (or after a short adverbial opener such
+//!   as "Trước đó,"): in mid-sentence a title before a comma usually closes the previous
+//!   person's appositive ("ông A, Giám đốc Sở X, B ...").
+//!
+//! Both are asked only when nothing else gave the name a title.
+
+use super::{ENDS_TITLE, Lexicon, TITLE_PREFIXES, Tok, join, phrase_at};
+
+/// The longest span, in words, from a role to the name it is held by.
+const MAX_SPAN: usize = 10;
+
+/// Lower-case verbs and links that never stand inside a title: "Cựu Tổng thống thuộc phe
+/// bảo thủ Nicolas Sarkozy" holds "Cựu Tổng thống", not the faction.
+const NOT_IN_TITLE: &[&str] = &[
+    "thuộc", "làm", "là", "giữ", "đứng", "gặp", "tiếp", "mời", "cùng", "như", "gồm", "với", "thay",
+    "bổ", "cử", "nhiệm", "chúc", "tặng", "trao", "lên", "xuống", "ra", "vào", "hỏi", "những",
+    "các", "nhiều", "một", "mọi",
+];
+
+/// True when `toks[k]` may stand inside a title span.
+fn inside_title(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {
+    let t = &toks[k];
+    if t.is_punct() {
+        // A mark glued inside a name ("Bộ VHTT&DL", "Jong-un") is part of it.
+        let glued = !t.space_before && toks.get(k + 1).is_some_and(|n| !n.space_before);
+        return glued && matches!(t.text, "-" | "&" | "." | "/");
+    }
+    if t.is_cap() || t.is_upper() || t.is_number() {
+        return true;
+    }
+    // "và", "của" join two capitalised parts ("Tesla và SpaceX", "của National Interest").
+    if matches!(t.text, "và" | "của") {
+        return toks.get(k + 1).is_some_and(|n| n.is_cap() || n.is_upper());
+    }
+    !(ENDS_TITLE.contains(&t.text)
+        || NOT_IN_TITLE.contains(&t.text)
+        || lx.intro.contains(t.text)
+        || phrase_at(&toks[k..], &lx.speech_verbs).is_some())
+}
+
+/// Length of a role or title head (any case) starting at `k`, ending before `end`.
+fn head_at(toks: &[Tok], k: usize, end: usize, lx: &Lexicon) -> Option<usize> {
+    let n = (end - k).min(6);
+    let words: Vec<String> = toks[k..k + n]
+        .iter()
+        .map(|t| t.text.to_lowercase())
+        .collect();
+    let role = lx
+        .roles
+        .iter()
+        .filter(|p| p.len() <= words.len() && p.iter().zip(&words).all(|(w, t)| w == t))
+        .map(Vec::len)
+        .max();
+    role.max(lx.lower_title_len(&words, words.len()))
+}
+
+/// Professions are not titles ("Bác sĩ Trần Văn An" names a doctor, not a post), though
+/// written after a name with their workplace they read as roles.
+const PROFESSIONS: &[&str] = &[
+    "bác sĩ",
+    "giáo sư",
+    "phó giáo sư",
+    "tiến sĩ",
+    "kỹ sư",
+    "kĩ sư",
+    "luật sư",
+    "giảng viên",
+    "giáo viên",
+    "nhân viên",
+    "phóng viên",
+    "biên tập viên",
+];
+
+/// Roles that take the person they serve as object: "đại diện Angela Baby" is her
+/// representative, "cố vấn Donald Trump" his adviser. Right before a name they do not
+/// name its holder; with qualifiers between ("cố vấn an ninh quốc gia H.R. McMaster")
+/// they do.
+const OBJECT_ROLES: &[&str] = &["đại diện", "người đại diện", "trợ lý", "cố vấn", "chủ"];
+
+/// The start of the earliest role head in the title-like span that ends at `end`.
+fn span_start(toks: &[Tok], end: usize, lx: &Lexicon) -> Option<usize> {
+    let from = end.saturating_sub(MAX_SPAN);
+    let mut best = None;
+    let mut k = end;
+    while k > from {
+        k -= 1;
+        // A head may start with a word that is a verb elsewhere ("phát ngôn viên").
+        let Some(h) = head_at(toks, k, end, lx) else {
+            if inside_title(toks, k, lx) {
+                continue;
+            }
+            break;
+        };
+        let head = join(&toks[k..k + h]).to_lowercase();
+        // "Hội đồng cố vấn Donald Trump": a role word inside the name of a body.
+        let in_body_name = k > 0
+            && (toks[k - 1].is_cap() || toks[k - 1].is_upper())
+            && !TITLE_PREFIXES.contains(&toks[k - 1].text)
+            && !toks[k].is_cap();
+        let object = OBJECT_ROLES.contains(&head.as_str()) && k + h == end;
+        if !in_body_name && !object && !PROFESSIONS.contains(&head.as_str()) {
+            best = Some(k);
+        }
+    }
+    // "cựu", "nguyên", "Phó": a prefix belongs to the title.
+    best.map(|k| {
+        if k > 0 && TITLE_PREFIXES.contains(&toks[k - 1].text) {
+            k - 1
+        } else {
+            k
+        }
+    })
+}
+
+/// A role and its qualifiers right before the name at `i`: "chuyên gia kinh tế Phạm Chi
+/// Lan" gives "chuyên gia kinh tế".
+pub(super) fn role_before(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
+    let k = span_start(toks, i, lx)?;
+    Some(join(&toks[k..i]))
+}
+
+/// A title that opens the sentence and is set off by a comma from the name at `i` (after
+/// an intro word or a rank, if any): "Phó Tổng Giám đốc Toyota, Osamu Nagata".
+pub(super) fn opening_title(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
+    let mut c = i;
+    if let Some(r) = (1..=3)
+        .filter(|&n| n <= c)
+        .find(|&n| phrase_at(&toks[c - n..c], &lx.ranks) == Some(n))
+    {
+        c -= r;
+    } else if c > 0 && lx.intro.contains(toks[c - 1].text) {
+        c -= 1;
+    }
+    if c == 0 || toks[c - 1].text != "," {
+        return None;
+    }
+    let comma = c - 1;
+    let k = span_start(toks, comma, lx)?;
+    opens_sentence(toks, k, lx).then(|| join(&toks[k..comma]))
+}
+
+/// True when `k` starts a sentence, a quotation, or the clause after a short adverbial
+/// opener ("Trước đó,", "Theo đó,", "Trả lời báo chí,") that names nobody.
+fn opens_sentence(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {
+    const ENDS: &[&str] = &[".", ":", ";", "!", "?", "“", "”", "\"", "–", "-"];
+    if k == 0 || ENDS.contains(&toks[k - 1].text) {
+        return true;
+    }
+    if toks[k - 1].text != "," {
+        return false;
+    }
+    let comma = k - 1;
+    let start = toks[..comma]
+        .iter()
+        .rposition(|t| t.is_punct())
+        .map_or(0, |p| p + 1);
+    let opener = &toks[start..comma];
+    let sentence_start = start == 0 || ENDS.contains(&toks[start - 1].text);
+    sentence_start
+        && (1..=4).contains(&opener.len())
+        && opener
+            .iter()
+            .skip(1)
+            .all(|t| !(t.is_cap() || t.is_upper() || lx.intro.contains(t.text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn role(text: &str, name: &str) -> Option<String> {
+        let lx = Lexicon::vietnamese();
+        let toks = tokenize(text);
+        let i = toks
+            .iter()
+            .position(|t| t.text == name)
+            .expect("name in text");
+        role_before(&toks, i, &lx)
+    }
+
+    fn opening(text: &str, name: &str) -> Option<String> {
+        let lx = Lexicon::vietnamese();
+        let toks = tokenize(text);
+        let i = toks
+            .iter()
+            .position(|t| t.text == name)
+            .expect("name in text");
+        opening_title(&toks, i, &lx)
+    }
+
+    #[test]
+    fn a_lower_case_role_runs_with_its_qualifiers_to_the_name() {
+        assert_eq!(
+            role(
+                "Trả lời báo chí, chuyên gia kinh tế Lê Minh Hòa cho rằng",
+                "Lê"
+            )
+            .as_deref(),
+            Some("chuyên gia kinh tế")
+        );
+        assert_eq!(
+            role("Ủy ban do nhà lãnh đạo Kim Jong-un đứng đầu.", "Kim").as_deref(),
+            Some("nhà lãnh đạo")
+        );
+        assert_eq!(
+            role(
+                "phát ngôn viên Hội đồng tham mưu trưởng Hàn Quốc Park Min-su nói.",
+                "Park"
+            )
+            .as_deref(),
+            Some("phát ngôn viên Hội đồng tham mưu trưởng Hàn Quốc")
+        );
+    }
+
+    #[test]
+    fn a_verb_between_role_and_name_means_the_role_is_not_theirs() {
+        assert_eq!(role("Các chuyên gia đã gặp ông Trần Văn An.", "Trần"), None);
+        assert_eq!(
+            role("Cựu Tổng thống thuộc phe bảo thủ Jean Martin", "Jean"),
+            None
+        );
+        assert_eq!(role("Hội đồng cố vấn Donald Trump họp.", "Donald"), None);
+        assert_eq!(
+            role("Theo đó, đại diện Angela Baby phủ nhận.", "Angela"),
+            None
+        );
+        assert_eq!(role("Bác sĩ Trần Đức An cho biết.", "Trần"), None);
+        assert_eq!(
+            role("cố vấn an ninh quốc gia Robert Brown nói.", "Robert").as_deref(),
+            Some("cố vấn an ninh quốc gia")
+        );
+    }
+
+    #[test]
+    fn a_title_opening_the_sentence_before_a_comma_is_the_names() {
+        assert_eq!(
+            opening(
+                "Phó Tổng Giám đốc Honda, Kenji Sato cũng nhắc lại.",
+                "Kenji"
+            )
+            .as_deref(),
+            Some("Phó Tổng Giám đốc Honda")
+        );
+        assert_eq!(
+            opening(
+                "Trước đó, giám đốc điều hành Real Madrid, Jose Sanchez cũng lên tiếng.",
+                "Jose"
+            )
+            .as_deref(),
+            Some("giám đốc điều hành Real Madrid")
+        );
+        assert_eq!(
+            opening("Tư lệnh Hải quân, Đô đốc Ivan Petrov cho biết.", "Ivan").as_deref(),
+            Some("Tư lệnh Hải quân")
+        );
+    }
+
+    #[test]
+    fn a_title_closing_someone_elses_appositive_is_not_the_next_names() {
+        assert_eq!(
+            opening(
+                "Ông Nguyễn Văn An, Giám đốc Sở Y tế, Trần Văn Bình và nhiều người khác dự.",
+                "Trần"
+            ),
+            None
+        );
+    }
+}
