@@ -269,7 +269,6 @@ fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
 /// (also when more of a company's name is glued on after it), or a Vietnamese name
 /// written like Latin words.
 fn not_a_person_words(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
-    let name = join(&toks[i..j]);
     // "Nissan Sales & Marketing", "Acme Co.op": a run glued to more of a company's name.
     let glued_on = toks.get(j).is_some_and(|t| {
         t.text == "&"
@@ -284,7 +283,14 @@ fn not_a_person_words(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
             .iter()
             .filter(|t| t.text != "-")
             .all(|t| vietnamese_syllable(t.text))
-        || lx.places.contains(&name)
+        || names_a_body_or_place(toks, i, j, lx)
+}
+
+/// True when the words of `i..j` name a known place or country, or hold a word of a
+/// club's or company's name ("Vietnam Airlines", "New York Knicks"): even right after a
+/// title ("HLV New York Knicks") such a run is where the person works, not the person.
+pub(super) fn names_a_body_or_place(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
+    lx.places.contains(&join(&toks[i..j]))
         || toks[i..j].iter().any(|t| lx.org_words.contains(t.text))
         || (i..j).any(|k| phrase_at(&toks[k..j], &lx.countries).is_some())
 }

@@ -105,6 +105,13 @@ pub(super) const NOT_PERSON_BEFORE: &[&str] = &[
     "tàu",
     "Tàu",
     "phong",
+    // School and club types written as acronyms: "Trường THPT Lương Thế Vinh".
+    "THPT",
+    "THCS",
+    "PTCS",
+    "PTTH",
+    "PTDTNT",
+    "CLB",
 ];
 
 static ENGLISH: std::sync::LazyLock<english::Rules> =
@@ -596,7 +603,7 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         }
         if end.is_some() && !lx.surnames.contains(toks[start].text) {
             let name = join(&toks[start..j]);
-            if !lx.places.contains(&name) {
+            if !foreign::names_a_body_or_place(toks, start, j, lx) {
                 out.push(Mention {
                     name,
                     rank: None,
@@ -677,6 +684,14 @@ fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     {
         end += 1;
     }
+    // "Đường Bùi Viện", "Phố Hàng Bạc": a street word that is also a surname, opening
+    // a sentence before a full name, names the street after its namesake.
+    if end - i >= 3
+        && NOT_PERSON_BEFORE.contains(&first.text)
+        && lx.surnames.contains(toks[i + 1].text)
+    {
+        return None;
+    }
     // "Đinh Văn P", "Nguyễn Thị Kiều O": a name cut to its initial keeps the person
     // unnamed (suspects, minors); such names are not participants.
     if end - i >= 2 && toks[end - 1].text.chars().count() == 1 {
@@ -735,6 +750,17 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
         // A capitalised word right before the surname: the name is part of a longer proper noun.
         if prev.is_cap() && !lx.intro.contains(prev.text) && !is_title_word_end(toks, i, lx) {
             return true;
+        }
+        // "Co.opmart Lý Thường Kiệt", "Vin-school Nguyễn Trãi": so is a capitalised word
+        // written with inner marks (the brand of a shop named after its street).
+        if !prev.is_punct() && !prev.space_before {
+            let mut w = i - 1;
+            while w > 0 && !toks[w].space_before {
+                w -= 1;
+            }
+            if toks[w].text.starts_with(char::is_uppercase) && !toks[w].is_upper() {
+                return true;
+            }
         }
     }
     false
@@ -966,6 +992,17 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
         return titles;
     }
     let mut k = end + 1;
+    // "(42 tuổi, Đội trưởng đội thi công số 1)", "(SN 1980, Giám đốc ...)": the age
+    // comes first in the brackets, the titles after it.
+    if sep.text == "(" {
+        let text = |n: usize| toks.get(n).map_or("", |t| t.text);
+        let number = |n: usize| toks.get(n).is_some_and(Tok::is_number);
+        if number(k) && text(k + 1) == "tuổi" && text(k + 2) == "," {
+            k += 3;
+        } else if matches!(text(k), "SN" | "sinh") && number(k + 1) && text(k + 2) == "," {
+            k += 3;
+        }
+    }
     loop {
         let rest = toks.get(k..).unwrap_or(&[]);
         let e = if let Some(h) = title_head(rest, lx).or_else(|| title_head_any(rest, lx)) {
@@ -998,9 +1035,13 @@ fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
     const MAX_WORDS: usize = 7;
     // Only a title that ends inside the name of a body ("Viện Nghiên cứu", "Trung tâm
     // Bảo tồn", "Cục Bản quyền") goes on: after "Chủ tịch Quốc hội" comes the verb.
-    let in_body_name = (e.saturating_sub(4).max(k)..e).any(|o| {
-        toks[o].is_cap() && phrase_at(&toks[o..e], &lx.organisations).is_some_and(|n| o + n < e)
-    });
+    // A body name that ends with its place ("Ban Tổ chức Thành ủy Cần Thơ") is complete:
+    // lower-case words after it are the sentence's predicate ("báo cáo kết quả ...").
+    let closed_by_place = e >= k + 2 && lx.places.contains(&join(&toks[e - 2..e]));
+    let in_body_name = !closed_by_place
+        && (e.saturating_sub(4).max(k)..e).any(|o| {
+            toks[o].is_cap() && phrase_at(&toks[o..e], &lx.organisations).is_some_and(|n| o + n < e)
+        });
     // Elsewhere an appositive title goes on in lower case only when a comma, a dash or
     // a bracket closes it ("ông A – Bí thư tỉnh ủy tỉnh Quảng Trị – tuyên bố"): a full
     // stop after lower-case words means the sentence went on with its predicate ("ông
@@ -1364,6 +1405,41 @@ mod tests {
         ] {
             assert!(people(text).is_empty(), "{text:?} gave {:?}", people(text));
         }
+    }
+
+    #[test]
+    fn shops_schools_and_streets_named_after_people_are_not_people() {
+        for text in [
+            "Sản phẩm có tại các siêu thị Co.opmart Trần Hưng Đạo, Co.opmart Lê Văn Sỹ.",
+            "Trường THPT Chu Văn An (Hà Nội) công bố điểm chuẩn.",
+            "Đường Phạm Ngũ Lão nơi xảy ra vụ việc. Ảnh: K.T.",
+            "Ông Lê Văn Hòa, cựu HLV Leeds United vừa nghỉ hưu.",
+        ] {
+            let names: Vec<String> = people(text).into_iter().map(|p| p.name).collect();
+            assert!(
+                names.iter().all(|n| n == "Lê Văn Hòa"),
+                "{text:?} gave {names:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn titles_after_an_age_in_brackets_and_before_the_predicate() {
+        let p = one(
+            "Công an tạm giam Trần Văn Kiên (45 tuổi, Đội trưởng đội thi công số 2) và hai người khác.",
+            "Trần Văn Kiên",
+        );
+        assert_eq!(p.titles, ["Đội trưởng đội thi công số 2"]);
+        let p = one(
+            "Ông Hồ Văn Sáu - Trưởng ban Tổ chức Tỉnh ủy Nghệ An báo cáo kết quả công tác kiểm điểm, tự phê bình.",
+            "Hồ Văn Sáu",
+        );
+        assert_eq!(p.titles, ["Trưởng ban Tổ chức Tỉnh ủy Nghệ An"]);
+        let p = one(
+            "Ông Lê Văn Hưng - Giám đốc phụ trách kỹ thuật cho biết.",
+            "Lê Văn Hưng",
+        );
+        assert_eq!(p.titles, ["Giám đốc"]);
     }
 
     #[test]
