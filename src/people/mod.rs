@@ -997,9 +997,9 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
     if sep.text == "(" {
         let text = |n: usize| toks.get(n).map_or("", |t| t.text);
         let number = |n: usize| toks.get(n).is_some_and(Tok::is_number);
-        if number(k) && text(k + 1) == "tuổi" && text(k + 2) == "," {
-            k += 3;
-        } else if matches!(text(k), "SN" | "sinh") && number(k + 1) && text(k + 2) == "," {
+        let age = number(k) && text(k + 1) == "tuổi";
+        let born = matches!(text(k), "SN" | "sinh") && number(k + 1);
+        if (age || born) && text(k + 2) == "," {
             k += 3;
         }
     }
