@@ -122,6 +122,24 @@ fn span_start(toks: &[Tok], end: usize, lx: &Lexicon) -> Option<usize> {
     })
 }
 
+/// Where a title found at `k` before the name at `i` really starts: at an earlier role
+/// whose qualifier it is ("phát ngôn viên Hội đồng tham mưu trưởng Hàn Quốc Roh
+/// Jae-cheon" holds the spokesman's post, not the chief of staff's). Never across "và"
+/// or "của" (another post, or whose post) or a mark.
+pub(super) fn widen(toks: &[Tok], k: usize, i: usize, lx: &Lexicon) -> usize {
+    match span_start(toks, i, lx) {
+        Some(s)
+            if s < k
+                && !toks[s..k]
+                    .iter()
+                    .any(|t| t.is_punct() || matches!(t.text, "và" | "của")) =>
+        {
+            s
+        }
+        _ => k,
+    }
+}
+
 /// A role and its qualifiers right before the name at `i`: "chuyên gia kinh tế Phạm Chi
 /// Lan" gives "chuyên gia kinh tế".
 pub(super) fn role_before(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<String> {
@@ -153,7 +171,8 @@ pub(super) fn opening_title(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<Stri
 /// opener ("Trước đó,", "Theo đó,", "Trả lời báo chí,") that names nobody.
 fn opens_sentence(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {
     const ENDS: &[&str] = &[".", ":", ";", "!", "?", "“", "”", "\"", "–", "-"];
-    if k == 0 || ENDS.contains(&toks[k - 1].text) {
+    // "... là Tư lệnh Bộ binh, Thượng tướng Oleg Salyukov": "là" names who it is.
+    if k == 0 || ENDS.contains(&toks[k - 1].text) || toks[k - 1].text == "là" {
         return true;
     }
     if toks[k - 1].text != "," {
@@ -243,6 +262,17 @@ mod tests {
     }
 
     #[test]
+    fn a_title_found_inside_a_longer_role_widens_to_it() {
+        let lx = Lexicon::vietnamese();
+        let toks = tokenize("phát ngôn viên Hội đồng tham mưu trưởng Hàn Quốc Park Min-su nói");
+        let at = |w: &str| toks.iter().position(|t| t.text == w).expect("word");
+        assert_eq!(widen(&toks, at("tham"), at("Park"), &lx), 0);
+        let toks = tokenize("Bộ trưởng Ngoại giao Mỹ và Tổng thống Mỹ Joe Biden");
+        let at = |w: &str| toks.iter().position(|t| t.text == w).expect("word");
+        assert_eq!(widen(&toks, at("Tổng"), at("Joe"), &lx), at("Tổng"));
+    }
+
+    #[test]
     fn a_title_opening_the_sentence_before_a_comma_is_the_names() {
         assert_eq!(
             opening(
@@ -263,6 +293,14 @@ mod tests {
         assert_eq!(
             opening("Tư lệnh Hải quân, Đô đốc Ivan Petrov cho biết.", "Ivan").as_deref(),
             Some("Tư lệnh Hải quân")
+        );
+        assert_eq!(
+            opening(
+                "Chỉ huy lễ duyệt binh là Tư lệnh Không quân, Trung tướng Pavel Orlov.",
+                "Pavel"
+            )
+            .as_deref(),
+            Some("Tư lệnh Không quân")
         );
     }
 

@@ -122,6 +122,8 @@ static ENGLISH: std::sync::LazyLock<english::Rules> =
 /// capitalised forms ("Quyền Bộ trưởng") belong to a title.
 pub(super) const TITLE_PREFIXES: &[&str] = &[
     "Phó", "phó", "Nguyên", "nguyên", "Quyền", "Tân", "Cựu", "cựu",
+    // "đồng Chánh văn phòng nội các": co-holder (lower case only: "Đồng" opens places).
+    "đồng",
 ];
 
 /// Words for a unit of local government: the capitalised words after one name the place
@@ -607,7 +609,7 @@ fn foreign_mentions(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
                 out.push(Mention {
                     name,
                     rank: None,
-                    titles: vec![join(&toks[k..start])],
+                    titles: vec![join(&toks[held::widen(toks, k, start, lx)..start])],
                     group: None,
                     at: start,
                 });
@@ -1003,22 +1005,44 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
             k += 3;
         }
     }
+    let mut after_dash = false;
     loop {
+        // "Sebastian Gorka, một cố vấn của ...": an article before the role.
+        if toks.get(k).is_some_and(|t| t.text == "một") {
+            k += 1;
+        }
         let rest = toks.get(k..).unwrap_or(&[]);
         let e = if let Some(h) = title_head(rest, lx).or_else(|| title_head_any(rest, lx)) {
             title_end(toks, k, h, lx)
         } else if let Some(o) = phrase_at(rest, &lx.organisations).filter(|_| !titles.is_empty()) {
             // Where the person works, after their titles.
             title_end(toks, k, o, lx)
-        } else if let Some(e) = phrase_at(rest, &lx.roles).and_then(|_| role_end(toks, k)) {
+        } else if let Some(e) = phrase_at(rest, &lx.roles).and_then(|_| role_end(toks, k, lx)) {
             e
         } else {
             break;
         };
-        let e = lower_case_tail(toks, k, e, lx);
+        // After a dash that went on from an earlier title, the open-ended appositive
+        // closed with that dash: what follows the capitalised part is the predicate.
+        let e = if after_dash {
+            e
+        } else {
+            lower_case_tail(toks, k, e, lx)
+        };
         titles.push(join(&toks[k..e]));
-        match toks.get(e).map(|t| t.text) {
-            Some(",") => k = e + 1,
+        after_dash = false;
+        match toks.get(e) {
+            Some(t) if t.text == "," => k = e + 1,
+            // "A - Trưởng Ban Tuyên giáo, Phó Chủ tịch UBND TP - Trưởng BTC ...": a
+            // spaced dash goes on to another title only when one starts after it.
+            Some(t)
+                if matches!(t.text, "-" | "–")
+                    && t.space_before
+                    && title_head(toks.get(e + 1..).unwrap_or(&[]), lx).is_some() =>
+            {
+                k = e + 1;
+                after_dash = true;
+            }
             _ => break,
         }
     }
@@ -1084,17 +1108,22 @@ fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
     if closed { j } else { e }
 }
 
-/// A lower-case role ("chủ một tiệm hoa ở TP.HCM") runs to the next comma or full stop,
-/// brackets included; a role that runs on for more than a dozen words is a sentence,
+/// A lower-case role ("chủ một tiệm hoa ở TP.HCM") runs to the next comma, full stop or
+/// spaced dash, brackets included, or to the speech verb of the sentence ("chủ cửa hàng
+/// ... ở Hà Nội cho biết"); a role that runs on for more than 15 words is a sentence,
 /// not a role.
-fn role_end(toks: &[Tok], k: usize) -> Option<usize> {
+fn role_end(toks: &[Tok], k: usize, lx: &Lexicon) -> Option<usize> {
     let mut e = k;
     let mut depth = 0usize;
-    while e < toks.len() && e - k <= 12 {
+    while e < toks.len() && e - k <= 15 {
         match toks[e].text {
             "(" => depth += 1,
             ")" if depth > 0 => depth -= 1,
             "," | "." | ";" | ":" | "\"" | "“" | "”" if depth == 0 => return Some(e),
+            "-" | "–" if depth == 0 && toks[e].space_before => return Some(e),
+            _ if depth == 0 && e > k + 1 && phrase_at(&toks[e..], &lx.speech_verbs).is_some() => {
+                return Some(e);
+            }
             _ => {}
         }
         e += 1;
@@ -1424,6 +1453,34 @@ mod tests {
     }
 
     #[test]
+    fn titles_after_a_name_chained_by_dashes_or_after_an_article() {
+        let p = one(
+            "Ông Trần Văn Hải - Phó Chủ tịch UBND tỉnh - Trưởng BTC Lễ hội 2019 bốc thăm thứ tự thi đấu.",
+            "Trần Văn Hải",
+        );
+        assert_eq!(
+            p.titles,
+            ["Phó Chủ tịch UBND tỉnh", "Trưởng BTC Lễ hội 2019"]
+        );
+        let p = one(
+            "Theo ông John Miller, một cố vấn của Tổng thống Pháp, kế hoạch sẽ thay đổi.",
+            "John Miller",
+        );
+        assert_eq!(p.titles, ["cố vấn của Tổng thống Pháp"]);
+        let p = one(
+            "Thượng tá Lê Văn Tư - Trưởng phòng Tham mưu, người phát ngôn Công an tỉnh Gia Lai - cho biết vụ việc đang được điều tra.",
+            "Lê Văn Tư",
+        );
+        assert_eq!(
+            p.titles,
+            [
+                "Trưởng phòng Tham mưu",
+                "người phát ngôn Công an tỉnh Gia Lai"
+            ]
+        );
+    }
+
+    #[test]
     fn titles_after_an_age_in_brackets_and_before_the_predicate() {
         let p = one(
             "Công an tạm giam Trần Văn Kiên (45 tuổi, Đội trưởng đội thi công số 2) và hai người khác.",
@@ -1632,9 +1689,15 @@ mod tests {
             "Phạm Hoàng Thái Dương",
         );
         assert_eq!(p.titles, vec!["chủ shop Hoa Yêu Thương (TP.HCM)"]);
-        // A "role" that runs on into the sentence is not one.
+        // The speech verb ends the role where no comma does.
         let p = one(
             "Ông Lê Văn Toàn, chủ nhà hàng nói rằng khách đến đông hơn mọi năm vì thời tiết đẹp và giá rẻ hơn",
+            "Lê Văn Toàn",
+        );
+        assert_eq!(p.titles, vec!["chủ nhà hàng"]);
+        // A "role" that runs on into the sentence is not one.
+        let p = one(
+            "Ông Lê Văn Toàn, chủ nhà hàng đông khách nhất phố này từ nhiều năm nay vì thời tiết đẹp và giá rẻ hơn hẳn mọi năm trước",
             "Lê Văn Toàn",
         );
         assert!(p.titles.is_empty(), "{:?}", p.titles);

@@ -136,10 +136,11 @@ static DMY: LazyLock<Regex> = LazyLock::new(|| {
     // 17/09/2020, 17-9-2020, 17.09.2020 with an optional time before or after it.
     Regex::new(
         r"(?x)
-        (?:(?P<h1>[0-9]{1,2})[:hg](?P<m1>[0-9]{2})(?::[0-9]{2})?\s*(?:,|-|–|\|)?\s*(?:ngày\s+)?)?
+        (?:(?P<h1>[0-9]{1,2})[:hg](?P<m1>[0-9]{2})(?::[0-9]{2})?\s*(?P<ap1>[AaPp][Mm])?\s*(?:,|-|–|\|)?\s*(?:ngày\s+)?)?
         (?P<d>[0-9]{1,2})[/.\-](?P<mo>[0-9]{1,2})[/.\-](?P<y>[0-9]{4})
-        (?:\s*(?:,|-|–|\||lúc)?\s*(?P<h2>[0-9]{1,2})[:hg](?P<m2>[0-9]{2})(?::(?P<s2>[0-9]{2}))?)?
-        (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+\-]\s*[0-9]{1,2})(?::?(?P<offm>[0-9]{2}))?\s*\)?)?
+        (?:(?:\s*(?:,|-|–|\||lúc)?\s*|T)(?P<h2>[0-9]{1,2})[:hg](?P<m2>[0-9]{2})(?::(?P<s2>[0-9]{2}))?(?:\s*(?P<ap2>[AaPp][Mm])\b)?)?
+        (?:\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+\-]\s*[0-9]{1,2})(?::?(?P<offm>[0-9]{2}))?\s*\)?
+          |(?P<off2>[+\-][0-9]{2}):(?P<offm2>[0-9]{2}))?
     ",
     )
     .expect("valid regex")
@@ -233,16 +234,24 @@ fn dmy(t: &str, zone: FixedOffset, order: DayOrder) -> Option<(DateTime<FixedOff
     let order = if sep_dot { DayOrder::DayFirst } else { order };
     let (mo, d) = visible::month_day(num("d")?, num("mo")?, order)?;
     let date = NaiveDate::from_ymd_opt(num("y")? as i32, mo, d)?;
-    let (h, m) = match (num("h2"), num("m2"), num("h1"), num("m1")) {
-        (Some(h), Some(m), _, _) | (None, None, Some(h), Some(m)) => (h, m),
-        _ => (0, 0),
+    let (mut h, m, ap) = match (num("h2"), num("m2"), num("h1"), num("m1")) {
+        (Some(h), Some(m), _, _) => (h, m, c.name("ap2")),
+        (None, None, Some(h), Some(m)) => (h, m, c.name("ap1")),
+        _ => (0, 0, None),
     };
+    // "03:20 PM | 21/12/2012"; "15:20 PM" is already in 24 hours.
+    match ap.map(|a| a.as_str().to_ascii_lowercase()) {
+        Some(a) if a == "pm" && h < 12 => h += 12,
+        Some(a) if a == "am" && h == 12 => h = 0,
+        _ => {}
+    }
     let s = num("s2").unwrap_or(0);
     let time = NaiveTime::from_hms_opt(h, m, s)?;
-    let offset = match c.name("off") {
+    // "(GMT+7)" as portals write it, or "+07:00" after an ISO-like time.
+    let offset = match c.name("off").or_else(|| c.name("off2")) {
         Some(off) => {
             let hours: i32 = off.as_str().replace(' ', "").parse().ok()?;
-            let mins = num("offm").unwrap_or(0) as i32;
+            let mins = num("offm").or_else(|| num("offm2")).unwrap_or(0) as i32;
             FixedOffset::east_opt(hours.signum() * (hours.abs() * 3600 + mins * 60))?
         }
         None => zone,
@@ -320,6 +329,16 @@ mod tests {
     fn time_before_date() {
         assert_eq!(vn("15:19 17/09/2020"), "2020-09-17T08:19:00+00:00");
         assert_eq!(vn("07/03/2026 08:01 GMT+7"), "2026-03-07T01:01:00+00:00");
+        // A 12-hour mark between the time and a "|" before the date.
+        assert_eq!(vn("09:45 PM | 03/02/2015"), "2015-02-03T14:45:00+00:00");
+        assert_eq!(vn("21:45 PM | 03/02/2015"), "2015-02-03T14:45:00+00:00");
+    }
+
+    #[test]
+    fn day_first_date_with_an_iso_time() {
+        // Some portals fill JSON-LD with the day first and an ISO time after "T".
+        assert_eq!(vn("05-11-2018T06:30:00+07:00"), "2018-11-04T23:30:00+00:00");
+        assert_eq!(vn("05-11-2018T06:30:00+09:00"), "2018-11-04T21:30:00+00:00");
     }
 
     #[test]
