@@ -14,7 +14,7 @@ use scraper::ElementRef;
 const STRONG_NEGATIVE: &[&str] = &[
     "share", "social", "advert", "banner", "breadcrumb", "bread-crumb", "newsletter", "popup",
     "cookie", "modal", "signup", "login", "subscribe", "tinlienquan", "sponsor", "promo",
-    "pagination", "rating", "print", "toolbar", "masthead", "navbar", "menu", "author",
+    "pagination", "rating", "toolbar", "masthead", "navbar", "menu", "author",
     "byline", "avatar", "tags", "keyword", "copyright", "disclaimer", "event-stream", "follow",
     "poll", "video",
 ];
@@ -31,7 +31,10 @@ const OTHER_STORIES: &[&str] = &[
 /// WordPress sidebar box, but page builders (Elementor and the like) call every block a
 /// widget, the article's text included. Such a word marks a block only when the block
 /// also looks like boilerplate (see [`is_weak_boilerplate`]).
-const WEAK_NEGATIVE: &[&str] = &["widget"];
+///
+/// "print" is the same: a print button or link on most sites, but the wrapper of the
+/// printable story on others ("print-news", "printArea").
+const WEAK_NEGATIVE: &[&str] = &["widget", "print"];
 
 /// Short negative words matched only as whole tokens of a class or id.
 const NEGATIVE_TOKENS: &[&str] = &[
@@ -319,6 +322,8 @@ mod tests {
         assert!(is_weak_boilerplate("builder-widget-theme-post-content"));
         assert!(!is_weak_boilerplate("sidebar-widget"));
         assert!(!is_weak_boilerplate("post-content"));
+        assert!(is_weak_boilerplate("print-news"));
+        assert!(!is_boilerplate_hint("print-news"));
     }
 
     #[test]

@@ -1037,21 +1037,35 @@ fn category(
     }
     // A category label in the article's meta line ("Sức khoẻ 17/09/2020 - 15:19"); its
     // first label when it holds widgets too ("Chính trị - Xã hội" before "Cỡ chữ: A- A+").
-    let labelled = scope
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .find(|e| {
-            let h = bp.hints(*e);
-            (h.contains("cate")
-                || h.contains("section")
-                || h.contains("chuyen-muc")
-                || h.contains("chuyenmuc"))
-                && !h.contains("related")
-                && !h.contains("box-category")
-        })
-        .map(first_label)
-        .filter(|t| usable(t) && t.chars().count() <= 40);
-    labelled.or_else(|| active_menu_item(doc, bp).filter(|t| usable(t) && !generic(t)))
+    let is_label = |e: &ElementRef<'_>| {
+        let h = bp.hints(*e);
+        (h.contains("cate")
+            || h.contains("section")
+            || h.contains("chuyen-muc")
+            || h.contains("chuyenmuc"))
+            && !h.contains("related")
+            && !h.contains("box-category")
+    };
+    let label_in = |root: ElementRef<'_>| {
+        root.descendants()
+            .filter_map(ElementRef::wrap)
+            .find(&is_label)
+            .map(first_label)
+            .filter(|t| usable(t) && t.chars().count() <= 40)
+    };
+    // The label may also stand just before the block that holds headline and body (a
+    // section bar above a printable story wrapper): the few blocks before it, and
+    // before its parent.
+    let before = |el: ElementRef<'_>| {
+        el.prev_siblings()
+            .filter_map(ElementRef::wrap)
+            .take(3)
+            .find_map(label_in)
+    };
+    label_in(scope)
+        .or_else(|| before(scope))
+        .or_else(|| dom::parent(scope).and_then(before))
+        .or_else(|| active_menu_item(doc, bp).filter(|t| usable(t) && !generic(t)))
 }
 
 /// The text of an element's first labelled child (a link, a span, a heading), else all
@@ -1281,6 +1295,19 @@ mod tests {
             parse_page(&page(&html)).unwrap().category.as_deref(),
             Some("Văn hóa")
         );
+        // A story in a printable wrapper ("print-news", a weak boilerplate name that its
+        // prose outweighs), the section label in the bar just before it, the comment
+        // form after it.
+        let form = r#"<div class="comment-form"><p>Tên của bạn (*)</p><p>Email (*)</p><p>Báo hoan nghênh ý kiến của bạn đọc. Các thảo luận sẽ được xem xét trước và có thể được lược trích khi đăng tải, bạn đọc thảo luận bằng tiếng Việt có dấu.</p></div>"#;
+        let form = form.repeat(6);
+        let long = format!("{story}<p>{para}</p><p>{para}</p>");
+        let html = format!(
+            r#"<html><head><title>Đêm nhạc</title></head><body><div class="col"><div class="categories1"><span>Văn hóa</span></div><div id="print-news">{long}</div>{form}</div><a class="print-btn" href="/print">In bài</a></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.category.as_deref(), Some("Văn hóa"));
+        assert_eq!(doc.paragraphs.len(), 5, "{:?}", doc.paragraphs);
+        assert!(doc.paragraphs[0].starts_with("Nhiều nghệ sĩ"));
     }
 
     #[test]
