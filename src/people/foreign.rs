@@ -126,10 +126,24 @@ fn lower(toks: &[Tok]) -> Vec<String> {
 
 /// True when a person word ends right before `i`.
 pub(super) fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
-    (1..=3).filter(|&n| n <= i).any(|n| {
+    (1..=4).filter(|&n| n <= i).any(|n| {
         let words = lower(&toks[i - n..i]);
         lx.person_words.contains(&words)
     })
+}
+
+/// True when an appositive person word follows the name ending at `j`: "Leila Lopes,
+/// người đẹp Angola, ...", "Mark Tan, bác sĩ ...". Not a form of address: after a
+/// comma "ông", "anh", "bé" open the next clause as its subject ("... rời Old Trafford,
+/// anh đã trở lại").
+fn person_word_after(toks: &[Tok], j: usize, lx: &Lexicon) -> bool {
+    let address = |w: &str| lx.intro.contains(w) || w == "bé";
+    toks.get(j).is_some_and(|t| t.text == ",")
+        && toks.get(j + 1).is_some_and(|t| !address(t.text))
+        && (1..=3).any(|n| {
+            toks.get(j + 1..j + 1 + n)
+                .is_some_and(|w| lx.person_words.contains(&lower(w)))
+        })
 }
 
 /// True when a title head starts within the few words before `i` ("Giám đốc điều hành
@@ -259,6 +273,8 @@ fn not_a_person(toks: &[Tok], i: usize, j: usize, lx: &Lexicon) -> bool {
             // "Như Josephine Law", "Theo Alice Ross": a word opening the sentence.
             && !super::SENTENCE_OPENERS.contains(&p.text)
             && p.text != "Như"
+            // "Bé Li Xiaoyuan": a capitalised person word opening the sentence.
+            && !person_word_before(toks, i, lx)
     };
     // "huyện Krông Búk", "phố Wall": a place word before the run.
     let place = i > 0 && is_place_word(&toks[i - 1]);
@@ -357,6 +373,12 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             i += 1;
             continue;
         };
+        // "Anh Zhang Hongming, đến từ ...", "Bà Angela Merkel": opening a sentence, a
+        // form of address or person word is capitalised and reads like a foreign word;
+        // it is the cue, not part of the name.
+        if j - i >= 3 && person_word_before(toks, i + 1, lx) {
+            i += 1;
+        }
         if i >= list_end
             && let Some(e) = opens_list_of_names(toks, i, lx)
         {
@@ -386,6 +408,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         let person = in_list
             || rank.is_some()
             || person_word_before(toks, i, lx)
+            || person_word_after(toks, j, lx)
             || ranked_item(toks, i, j)
             || title_shortly_before(toks, i, lx)
             || (!org_before(toks, i)

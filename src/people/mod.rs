@@ -804,12 +804,20 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
     let mut prev_cap = toks[e - 1].is_cap() || toks[e - 1].is_upper();
     while e < toks.len() {
         let t = &toks[e];
-        // "(HECI)": an acronym in brackets belongs to the organisation before it.
+        // "(HECI)": an acronym in brackets belongs to the organisation before it, and so
+        // does its country ("Bộ Chỉ huy Thái Bình Dương (Mỹ)").
         if t.text == "("
             && toks.get(e + 1).is_some_and(Tok::is_upper)
             && toks.get(e + 2).is_some_and(|c| c.text == ")")
         {
             e += 3;
+            continue;
+        }
+        if t.text == "("
+            && let Some(c) = phrase_at(&toks[e + 1..], &lx.countries)
+            && toks.get(e + 1 + c).is_some_and(|c| c.text == ")")
+        {
+            e += c + 2;
             continue;
         }
         // "Sở GD-ĐT", "Bộ VHTT&DL", "Saigon Co.op", "TP.Hội An": a mark glued to words
@@ -1477,6 +1485,40 @@ mod tests {
                 "Trưởng phòng Tham mưu",
                 "người phát ngôn Công an tỉnh Gia Lai"
             ]
+        );
+    }
+
+    #[test]
+    fn foreign_names_cued_by_a_person_word_before_or_after() {
+        let names =
+            |text: &str| -> Vec<String> { people(text).into_iter().map(|p| p.name).collect() };
+        assert_eq!(
+            names("Anh Wang Jianguo, đến từ Thành Đô, đã mắc bệnh từ nhỏ."),
+            ["Wang Jianguo"]
+        );
+        assert_eq!(
+            names("Bé Chen Xiaomei sống tại Quảng Châu cùng bố mẹ."),
+            ["Chen Xiaomei"]
+        );
+        assert_eq!(
+            names("Bác sĩ phẫu thuật Zhou Minghua ở bệnh viện thành phố đã mổ cho em."),
+            ["Zhou Minghua"]
+        );
+        assert_eq!(
+            names("Nhiều người không nhận ra Maria Santos, người đẹp Brazil đăng quang năm ngoái."),
+            ["Maria Santos"]
+        );
+        // After a comma a form of address opens the next clause: the run is a place.
+        assert!(names("Sau 5 năm rời Old Trafford, anh đã trở lại sân cũ.").is_empty());
+        // Chinese figures in Sino-Vietnamese form, monks by their religious surname.
+        assert_eq!(names("Ai đứng sau chiêu trò của Can Lộ Lộ?"), ["Can Lộ Lộ"]);
+        let p = one(
+            "GS Carl Hansen - Nguyên Giám đốc Bộ Chỉ huy Thái Bình Dương (Mỹ) nhận định.",
+            "Carl Hansen",
+        );
+        assert_eq!(
+            p.titles,
+            ["Nguyên Giám đốc Bộ Chỉ huy Thái Bình Dương (Mỹ)"]
         );
     }
 
