@@ -497,7 +497,7 @@ fn name_with_country(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             lx.places.contains(t.text)
                 || phrase_at(std::slice::from_ref(t), &lx.countries).is_some()
         });
-        if !lx.places.contains(&name) && !words_known {
+        if !words_known && !foreign::names_a_body_or_place(toks, start, k, lx) {
             out.push(Mention {
                 name,
                 rank: None,
@@ -1508,6 +1508,8 @@ mod tests {
             names("Nhiều người không nhận ra Maria Santos, người đẹp Brazil đăng quang năm ngoái."),
             ["Maria Santos"]
         );
+        // A city with its country in brackets is a place.
+        assert!(names("Vụ việc xảy ra ở thành phố New Orleans (Mỹ) hôm qua.").is_empty());
         // After a comma a form of address opens the next clause: the run is a place.
         assert!(names("Sau 5 năm rời Old Trafford, anh đã trở lại sân cũ.").is_empty());
         // Chinese figures in Sino-Vietnamese form, monks by their religious surname.
