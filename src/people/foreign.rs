@@ -55,15 +55,31 @@ pub(super) fn hyphen_tail(toks: &[Tok], j: usize) -> usize {
     if tail { j + 2 } else { j }
 }
 
+/// "N'Golo", "O’Neill", "D'Alessandro": a capital, an apostrophe and a capitalised
+/// word written together are one word of a name; its end (exclusive) if one starts at `j`.
+fn apostrophe_word(toks: &[Tok], j: usize) -> Option<usize> {
+    let (c, a, w) = (toks.get(j)?, toks.get(j + 1)?, toks.get(j + 2)?);
+    let initial = c.text.len() == 1 && c.text.bytes().all(|b| b.is_ascii_uppercase());
+    (initial
+        && matches!(a.text, "'" | "’")
+        && !a.space_before
+        && !w.space_before
+        && is_foreign_word(w))
+    .then_some(j + 3)
+}
+
 /// The end (exclusive) of a foreign name of 2–4 words starting at `i`.
 pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
-    if !toks.get(i).is_some_and(is_foreign_word) {
+    if !toks.get(i).is_some_and(is_foreign_word) && apostrophe_word(toks, i).is_none() {
         return None;
     }
     let mut j = i;
     let mut words = 0;
     while j < toks.len() && words < 4 {
-        if is_foreign_word(&toks[j]) && (j == i || toks[j].space_before) {
+        if let Some(e) = apostrophe_word(toks, j).filter(|_| j == i || toks[j].space_before) {
+            j = e;
+            words += 1;
+        } else if is_foreign_word(&toks[j]) && (j == i || toks[j].space_before) {
             j = hyphen_tail(toks, j + 1);
             words += 1;
         } else if words > 0
@@ -125,11 +141,17 @@ fn lower(toks: &[Tok]) -> Vec<String> {
 }
 
 /// True when a person word ends right before `i`.
+/// Also across a country between them: "người đồng cấp Đan Mạch Claus Hjort Frederiksen".
 pub(super) fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
-    (1..=4).filter(|&n| n <= i).any(|n| {
-        let words = lower(&toks[i - n..i]);
-        lx.person_words.contains(&words)
-    })
+    let right_before = |i: usize| {
+        (1..=4).filter(|&n| n <= i).any(|n| {
+            let words = lower(&toks[i - n..i]);
+            lx.person_words.contains(&words)
+        })
+    };
+    right_before(i)
+        || (i.saturating_sub(3)..i)
+            .any(|k| phrase_at(&toks[k..i], &lx.countries) == Some(i - k) && right_before(k))
 }
 
 /// True when an appositive person word follows the name ending at `j`: "Leila Lopes,
@@ -330,7 +352,7 @@ fn opens_list_of_names(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
         items += 1;
         k = end;
         match toks.get(end).map(|t| t.text) {
-            Some("," | "và") => k = end + 1,
+            Some("," | "và" | "hay" | "hoặc") => k = end + 1,
             _ => break,
         }
     }
@@ -378,6 +400,13 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
         // it is the cue, not part of the name.
         if j - i >= 3 && person_word_before(toks, i + 1, lx) {
             i += 1;
+        }
+        // "người đồng cấp Na Uy Lars Eriksen": a country written in Latin letters
+        // joins the run; the name starts after it.
+        if let Some(c) = phrase_at(&toks[i..j], &lx.countries)
+            .filter(|&c| j - i >= c + 2 && person_word_before(toks, i, lx))
+        {
+            i += c;
         }
         if i >= list_end
             && let Some(e) = opens_list_of_names(toks, i, lx)
@@ -453,7 +482,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             // "A, B và C": the next name of the list starts after one separator.
             listed_after = toks
                 .get(j)
-                .filter(|t| t.text == "," || t.text == "và")
+                .filter(|t| matches!(t.text, "," | "và" | "hay" | "hoặc"))
                 .map(|_| j + 1);
         } else {
             out.extend(holder(toks, i, j, lx));

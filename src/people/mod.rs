@@ -340,7 +340,10 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
     while grew {
         grew = false;
         unmarked.retain(|&(i, end)| {
-            let sep = |k: usize| toks.get(k).is_some_and(|t| t.text == "," || t.text == "và");
+            let sep = |k: usize| {
+                toks.get(k)
+                    .is_some_and(|t| matches!(t.text, "," | "và" | "hay" | "hoặc"))
+            };
             let listed = !in_street_list(&toks, i)
                 && found.iter().any(|&(a, b)| {
                     (sep(end) && a == end + 1) || (i >= 1 && sep(i - 1) && b + 1 == i)
@@ -1507,6 +1510,18 @@ mod tests {
         assert_eq!(
             names("Nhiều người không nhận ra Maria Santos, người đẹp Brazil đăng quang năm ngoái."),
             ["Maria Santos"]
+        );
+        assert_eq!(
+            names("Ông gặp người đồng cấp Na Uy Lars Eriksen tại Brussels hôm qua."),
+            ["Lars Eriksen"]
+        );
+        assert_eq!(
+            names("Các ngôi sao như Eden Moss, Paul Dunne và N'Diaye Kone đều vắng mặt."),
+            ["Eden Moss", "Paul Dunne", "N'Diaye Kone"]
+        );
+        assert_eq!(
+            names("Đội vắng Eden Moss, Paul Dunne, Lee Carter hay N'Diaye Kone."),
+            ["Eden Moss", "Paul Dunne", "Lee Carter", "N'Diaye Kone"]
         );
         // A city with its country in brackets is a place.
         assert!(names("Vụ việc xảy ra ở thành phố New Orleans (Mỹ) hôm qua.").is_empty());
