@@ -352,7 +352,7 @@ fn opens_list_of_names(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
         items += 1;
         k = end;
         match toks.get(end).map(|t| t.text) {
-            Some("," | "và" | "hay" | "hoặc") => k = end + 1,
+            Some(t) if super::LIST_JOINERS.contains(&t) => k = end + 1,
             _ => break,
         }
     }
@@ -482,7 +482,7 @@ pub(super) fn cued(toks: &[Tok], lx: &Lexicon) -> Vec<Mention> {
             // "A, B và C": the next name of the list starts after one separator.
             listed_after = toks
                 .get(j)
-                .filter(|t| matches!(t.text, "," | "và" | "hay" | "hoặc"))
+                .filter(|t| super::LIST_JOINERS.contains(&t.text))
                 .map(|_| j + 1);
         } else {
             out.extend(holder(toks, i, j, lx));

@@ -120,6 +120,9 @@ static ENGLISH: std::sync::LazyLock<english::Rules> =
 /// Prefixes that may stand before any title head. In lower case, "tân" (newly
 /// elected) describes the holder and "quyền" is mostly "the right of", so only their
 /// capitalised forms ("Quyền Bộ trưởng") belong to a title.
+/// What joins the items of a list of names: "A, B và C", "A, B hay C".
+pub(super) const LIST_JOINERS: &[&str] = &[",", "và", "hay", "hoặc"];
+
 pub(super) const TITLE_PREFIXES: &[&str] = &[
     "Phó", "phó", "Nguyên", "nguyên", "Quyền", "Tân", "Cựu", "cựu",
     // "đồng Chánh văn phòng nội các": co-holder (lower case only: "Đồng" opens places).
@@ -340,10 +343,7 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
     while grew {
         grew = false;
         unmarked.retain(|&(i, end)| {
-            let sep = |k: usize| {
-                toks.get(k)
-                    .is_some_and(|t| matches!(t.text, "," | "và" | "hay" | "hoặc"))
-            };
+            let sep = |k: usize| toks.get(k).is_some_and(|t| LIST_JOINERS.contains(&t.text));
             let listed = !in_street_list(&toks, i)
                 && found.iter().any(|&(a, b)| {
                     (sep(end) && a == end + 1) || (i >= 1 && sep(i - 1) && b + 1 == i)
