@@ -567,12 +567,20 @@ pub fn paragraphs(
 /// year in review!") are points of the story like the others. A list of nothing but
 /// links is a related-stories box and stays out.
 fn is_prose_list(list: NodeRef<'_, Node>, stats: &Stats) -> bool {
-    list.children().any(|li| {
-        matches!(li.value(), Node::Element(e) if e.name() == "li") && {
-            let st = stats.get(li.id());
-            st.chars >= MIN_VOTE_CHARS && st.link_chars * 2 < st.chars
-        }
-    })
+    // A sub-list is a point of its item: under a prose list it is the outline's detail
+    // ("In progress:" then the bugs it names), however many links it holds.
+    let under_prose_item = list
+        .parent()
+        .filter(|li| matches!(li.value(), Node::Element(e) if e.name() == "li"))
+        .and_then(|li| li.parent())
+        .is_some_and(|outer| is_prose_list(outer, stats));
+    under_prose_item
+        || list.children().any(|li| {
+            matches!(li.value(), Node::Element(e) if e.name() == "li") && {
+                let st = stats.get(li.id());
+                st.chars >= MIN_VOTE_CHARS && st.link_chars * 2 < st.chars
+            }
+        })
 }
 
 struct Emitter<'s> {
@@ -632,7 +640,7 @@ fn walk(
                 let Some(el) = ElementRef::wrap(child) else {
                     continue;
                 };
-                if matches!(name, "figure" | "figcaption" | "h1" | "header")
+                if matches!(name, "figure" | "figcaption" | "header")
                     || hints::is_caption(el, bp.hints(el))
                     || is_picture_table(el)
                 {
@@ -651,7 +659,7 @@ fn walk(
                     walk(child, in_link, bp, skip, em);
                 } else if is_block_tag(name) {
                     em.flush();
-                    em.heading = matches!(name, "h2" | "h3" | "h4" | "h5" | "h6");
+                    em.heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
                     em.in_prose_list = name == "li"
                         && child.parent().is_some_and(|list| {
                             let stats = em.stats;

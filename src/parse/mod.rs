@@ -344,7 +344,9 @@ fn read_body<'a>(
         .or_else(|| find_lead(html, bp, h1, content))
         .or_else(|| lead_by_description(html, meta, bp, h1, content));
     let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
-    let mut skip: HashSet<NodeId> = HashSet::default();
+    // The headline is the title, not body text; an `h1` further down is a section
+    // heading (HTML5 sections each open with one) and stays in the body.
+    let mut skip: HashSet<NodeId> = h1.iter().map(|h| h.id()).collect();
     if let Some(l) = lead_el {
         if content.roots.len() > 1 {
             content.roots.retain(|r| r.id() != l.id());
@@ -1446,6 +1448,32 @@ mod tests {
         assert!(body.contains("\nTeam | Points\nNorth | 12\n"), "{body}");
         assert!(body.contains("Read our year in review!"), "{body}");
         assert!(!body.contains("Another story"), "{body}");
+    }
+
+    #[test]
+    fn section_h1s_and_link_sublists_of_a_prose_list_stay_in_the_body() {
+        let prose = "The team shipped the release on time, with fixes for the crashes reported last month and a faster start-up.";
+        let html = format!(
+            r#"<html><head><title>Release notes for March</title></head><body><article>
+            <h1>Release notes for March</h1>
+            <p>{prose}</p>
+            <section><h1>Known problems</h1><p>{prose}</p></section>
+            <ul><li>Two more testers joined this month, and both of them sent their first reports within a week.</li>
+            <li>Work still in progress:
+              <ul><li><a href="/bug/1">Bug 1 - window flickers on resize</a></li>
+                  <li><a href="/bug/2">Bug 2 - settings lost after update</a></li></ul></li></ul>
+            <p>{prose}</p>
+            </article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert_eq!(doc.title.as_deref(), Some("Release notes for March"));
+        assert!(!body.contains("Release notes for March"), "{body}");
+        assert!(body.contains("\nKnown problems\n"), "{body}");
+        assert!(
+            body.contains("Bug 1 - window flickers on resize\nBug 2 - settings lost"),
+            "{body}"
+        );
     }
 
     #[test]
