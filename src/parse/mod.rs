@@ -1166,12 +1166,66 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
             .iter()
             .any(|m| lower.contains(m))
     };
-    while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| is_dateline(p)) {
+    let furniture = |p: &str| is_dateline(p) || is_bare_date(p);
+    while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| furniture(p)) {
         paragraphs.pop();
     }
-    while paragraphs.len() > 1 && paragraphs.first().is_some_and(|p| is_dateline(p)) {
+    while paragraphs.len() > 1
+        && paragraphs
+            .first()
+            .is_some_and(|p| furniture(p) || is_leading_byline(p))
+    {
         paragraphs.remove(0);
     }
+}
+
+/// A line that is nothing but a date and time ("Sunday, Feb 1, 2015 11:57 AM UTC",
+/// "Thứ Năm, 17/9/2020 - 15:19"): every word is a number, a month, a weekday, a clock
+/// mark or a zone, and a date is read from it.
+fn is_bare_date(p: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
+        "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
+        "nov", "november", "dec", "december", "mon", "monday", "tue", "tues", "tuesday",
+        "wed", "wednesday", "thu", "thur", "thurs", "thursday", "fri", "friday", "sat",
+        "saturday", "sun", "sunday", "am", "pm", "a.m", "p.m", "at", "on", "utc", "gmt",
+        "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest", "thứ",
+        "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "ngày", "tháng", "lúc",
+    ];
+    let words: Vec<String> = p
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect();
+    !words.is_empty()
+        && words.len() <= 10
+        && words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        && words.iter().all(|w| {
+            WORDS.contains(&w.as_str())
+                || w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '+'))
+                || w.strip_prefix("gmt").or_else(|| w.strip_prefix("utc")).is_some_and(|z| {
+                    z.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '+'))
+                })
+        })
+        && crate::normalise::dates::parse_visible(
+            p,
+            chrono::FixedOffset::east_opt(0).expect("zero offset"),
+        )
+        .is_some()
+}
+
+/// A byline opening the body ("By Jane Doe March 18 at 12:22 PM Follow @janedoe"):
+/// short, "By" and a capitalised name. The story's own first sentence is longer, and
+/// a sentence that starts with "By" goes on in lower case ("By noon the river ...").
+fn is_leading_byline(p: &str) -> bool {
+    let mut words = p.split_whitespace();
+    let (Some(first), Some(name)) = (words.next(), words.next()) else {
+        return false;
+    };
+    matches!(first, "By" | "BY")
+        && name.chars().next().is_some_and(char::is_uppercase)
+        && p.split_whitespace().nth(12).is_none()
+        && !p.trim_end().ends_with(['.', '!', '?', '"', '”'])
 }
 
 #[cfg(test)]
@@ -1201,6 +1255,7 @@ mod tests {
             "The first sentence of the story.".to_string(),
             "The last sentence, published as part of the story.".to_string(),
             "Cập nhật 17/09/2020 - 15:19".to_string(),
+            "Thứ Năm, 17/9/2020 - 15:19".to_string(),
         ];
         drop_dateline_edges(&mut paras);
         assert_eq!(
@@ -1210,6 +1265,28 @@ mod tests {
                 "The last sentence, published as part of the story."
             ]
         );
+    }
+
+    #[test]
+    fn bare_dates_and_a_leading_byline_leave_the_body_edges() {
+        let mut paras = vec![
+            "By Ann Lee Jan 4 at 9:10 AM Follow @annlee".to_string(),
+            "Tuesday, Jan 4, 2022 9:10 AM UTC".to_string(),
+            "By noon the river had risen two metres.".to_string(),
+            "The council met at 9 on Monday.".to_string(),
+        ];
+        drop_dateline_edges(&mut paras);
+        assert_eq!(
+            paras,
+            vec![
+                "By noon the river had risen two metres.",
+                "The council met at 9 on Monday."
+            ]
+        );
+        // A date with words of its own is a sentence, not a dateline.
+        assert!(!is_bare_date("Monday 4 May 2020 was the day the ferry stopped"));
+        assert!(is_bare_date("Sunday, Feb 1, 2015 11:57 AM UTC"));
+        assert!(!is_leading_byline("By the end of the week, the road will reopen"));
     }
 
     fn parse_page(raw: &RawPage) -> Result<Document, Reject> {
