@@ -471,18 +471,43 @@ pub fn split_trailing_byline(paragraphs: &mut Vec<String>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     while paragraphs.len() > 1 && names.len() < 6 {
         let Some(last) = paragraphs.last() else { break };
-        let Some(core) = byline_core(last) else { break };
-        // "Theo Infonet": a credit names its source, one word or more; a bare line
-        // needs a full name to be taken for a byline rather than a stray label.
-        let credited = is_credit_line(last);
-        let found: Vec<String> = split_names(&core)
-            .into_iter()
-            .filter(|n| credited || n.split_whitespace().count() >= 2)
-            .collect();
+        let Some(found) = credit_names(last) else {
+            break;
+        };
         names.splice(0..0, found);
         paragraphs.pop();
     }
     names
+}
+
+/// The names of a closing byline or credit line, or `None` when the line reads like
+/// text. "Theo Infonet": a credit names its source, one word or more; a bare line
+/// needs a full name to be taken for a byline rather than a stray label.
+pub fn credit_names(line: &str) -> Option<Vec<String>> {
+    let core = byline_core(line)?;
+    let credited = is_credit_line(line);
+    Some(
+        split_names(&core)
+            .into_iter()
+            .filter(|n| credited || n.split_whitespace().count() >= 2)
+            .collect(),
+    )
+}
+
+/// The names in a signature line, a short line set apart under the story ("Papai",
+/// "H.V.", "Nguyễn Đình Quân" aligned right). Its place and alignment mark it as the
+/// byline, so a single word or initials count as a name here.
+pub fn signature_names(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    let initials = t.chars().count() <= 12
+        && t.contains('.')
+        && t.chars().any(char::is_uppercase)
+        && t.chars().all(|c| c.is_uppercase() || c == '.' || c == ' ');
+    if initials {
+        return Some(vec![t.to_string()]);
+    }
+    let names = split_names(&byline_core(t)?);
+    (!names.is_empty()).then_some(names)
 }
 
 /// "Theo X", "Tin, ảnh: X": a line that credits someone.

@@ -533,6 +533,16 @@ pub struct Para {
     pub heading: bool,
     /// An item of a list that also holds prose: kept however many links it has.
     pub in_prose_list: bool,
+    /// Set apart as a signature: aligned right, as Vietnamese portals print the
+    /// author's name under the story.
+    pub right_aligned: bool,
+}
+
+/// What the text being walked sits in.
+#[derive(Clone, Copy, Default)]
+struct Inline {
+    link: bool,
+    right: bool,
 }
 
 /// Paragraphs of the body containers in order, leaving out boilerplate, captions,
@@ -549,12 +559,13 @@ pub fn paragraphs(
         cur_links: 0,
         heading: false,
         in_prose_list: false,
+        cur_right: false,
         stats,
         prose_lists: HashMap::default(),
     };
     for root in &content.roots {
         em.flush();
-        walk(**root, false, bp, skip, &mut em);
+        walk(**root, Inline::default(), bp, skip, &mut em);
         em.flush();
     }
     em.out
@@ -589,6 +600,8 @@ struct Emitter<'s> {
     cur_links: usize,
     heading: bool,
     in_prose_list: bool,
+    /// The text so far sits in a right-aligned block.
+    cur_right: bool,
     stats: &'s Stats,
     /// [`is_prose_list`] of each list met, asked once per list rather than once per
     /// item (a list of thousands of short items was quadratic).
@@ -604,18 +617,20 @@ impl Emitter<'_> {
                 link_chars: self.cur_links,
                 heading: self.heading,
                 in_prose_list: self.in_prose_list,
+                right_aligned: self.cur_right,
             });
         }
         self.cur.clear();
         self.cur_links = 0;
         self.heading = false;
         self.in_prose_list = false;
+        self.cur_right = false;
     }
 }
 
 fn walk(
     node: NodeRef<'_, Node>,
-    in_link: bool,
+    at: Inline,
     bp: &Boilerplate,
     skip: &HashSet<NodeId>,
     em: &mut Emitter,
@@ -623,8 +638,11 @@ fn walk(
     for child in node.children() {
         match child.value() {
             Node::Text(t) => {
+                if !t.trim().is_empty() {
+                    em.cur_right |= at.right;
+                }
                 em.cur.push_str(t);
-                if in_link {
+                if at.link {
                     em.cur_links += t.trim().chars().count();
                 }
             }
@@ -656,7 +674,7 @@ fn walk(
                     if !em.cur.trim().is_empty() {
                         em.cur.push_str(" | ");
                     }
-                    walk(child, in_link, bp, skip, em);
+                    walk(child, at, bp, skip, em);
                 } else if is_block_tag(name) {
                     em.flush();
                     em.heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
@@ -667,15 +685,32 @@ fn walk(
                                 .entry(list.id())
                                 .or_insert_with(|| is_prose_list(list, stats))
                         });
-                    walk(child, in_link, bp, skip, em);
+                    let right = at.right || aligns_right(el);
+                    walk(child, Inline { right, ..at }, bp, skip, em);
                     em.flush();
                 } else {
-                    walk(child, in_link || name == "a", bp, skip, em);
+                    let link = at.link || name == "a";
+                    walk(child, Inline { link, ..at }, bp, skip, em);
                 }
             }
             _ => {}
         }
     }
+}
+
+/// `align="right"` or an inline `text-align: right`.
+fn aligns_right(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    e.attr("align")
+        .is_some_and(|a| a.eq_ignore_ascii_case("right"))
+        || e.attr("style").is_some_and(|s| {
+            let s: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            s.contains("text-align:right")
+        })
 }
 
 /// A layout table that frames an image and its caption (as on many older portals).

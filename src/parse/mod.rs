@@ -353,10 +353,9 @@ fn read_body<'a>(
         }
         skip.insert(l.id());
     }
-    let mut paragraphs: Vec<String> = content::paragraphs(content, stats, bp, &skip)
-        .into_iter()
-        .map(|p| p.text)
-        .collect();
+    let mut paras = content::paragraphs(content, stats, bp, &skip);
+    let mut byline = split_signature(&mut paras);
+    let mut paragraphs: Vec<String> = paras.into_iter().map(|p| p.text).collect();
     // The lead or headline repeated as the first block is not body text.
     while paragraphs
         .first()
@@ -366,7 +365,7 @@ fn read_body<'a>(
     }
     paragraphs.retain(|p| !is_widget_label(p));
     drop_dateline_edges(&mut paragraphs);
-    let byline = authors::split_trailing_byline(&mut paragraphs);
+    byline.splice(0..0, authors::split_trailing_byline(&mut paragraphs));
     Body {
         h1,
         title,
@@ -374,6 +373,33 @@ fn read_body<'a>(
         paragraphs,
         byline,
     }
+}
+
+/// How many closing paragraphs may hold the signature: after it come at most a photo
+/// credit and a "read more" or share line.
+const SIGNATURE_WINDOW: usize = 3;
+
+/// Takes the signature off the end of the body and returns its names: the author's
+/// name aligned right under the story, as many Vietnamese portals print it
+/// (`<p align=right><strong>Papai</strong></p>`). What follows it (a photo credit, a
+/// "share your story" line, "Theo dòng sự kiện:") is page furniture and goes with it.
+fn split_signature(paras: &mut Vec<content::Para>) -> Vec<String> {
+    let from = paras.len().saturating_sub(SIGNATURE_WINDOW);
+    let Some(at) = (from..paras.len())
+        .find(|&i| paras[i].right_aligned && authors::signature_names(&paras[i].text).is_some())
+    else {
+        return Vec::new();
+    };
+    // The signature's own names, then any source credited under it ("Theo Infonet").
+    let mut names = authors::signature_names(&paras[at].text).unwrap_or_default();
+    names.extend(
+        paras[at + 1..]
+            .iter()
+            .filter_map(|p| authors::credit_names(&p.text))
+            .flatten(),
+    );
+    paras.truncate(at);
+    names
 }
 
 /// True when an HTML5 `<article>` (or an element declaring itself the article in
@@ -1184,13 +1210,78 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
 /// mark or a zone, and a date is read from it.
 fn is_bare_date(p: &str) -> bool {
     const WORDS: &[&str] = &[
-        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
-        "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
-        "nov", "november", "dec", "december", "mon", "monday", "tue", "tues", "tuesday",
-        "wed", "wednesday", "thu", "thur", "thurs", "thursday", "fri", "friday", "sat",
-        "saturday", "sun", "sunday", "am", "pm", "a.m", "p.m", "at", "on", "utc", "gmt",
-        "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest", "thứ",
-        "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "ngày", "tháng", "lúc",
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "mon",
+        "monday",
+        "tue",
+        "tues",
+        "tuesday",
+        "wed",
+        "wednesday",
+        "thu",
+        "thur",
+        "thurs",
+        "thursday",
+        "fri",
+        "friday",
+        "sat",
+        "saturday",
+        "sun",
+        "sunday",
+        "am",
+        "pm",
+        "a.m",
+        "p.m",
+        "at",
+        "on",
+        "utc",
+        "gmt",
+        "est",
+        "edt",
+        "cst",
+        "cdt",
+        "mst",
+        "mdt",
+        "pst",
+        "pdt",
+        "bst",
+        "cet",
+        "cest",
+        "thứ",
+        "hai",
+        "ba",
+        "tư",
+        "năm",
+        "sáu",
+        "bảy",
+        "chủ",
+        "nhật",
+        "ngày",
+        "tháng",
+        "lúc",
     ];
     let words: Vec<String> = p
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '(' | ')'))
@@ -1202,10 +1293,14 @@ fn is_bare_date(p: &str) -> bool {
         && words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
         && words.iter().all(|w| {
             WORDS.contains(&w.as_str())
-                || w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '+'))
-                || w.strip_prefix("gmt").or_else(|| w.strip_prefix("utc")).is_some_and(|z| {
-                    z.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '+'))
-                })
+                || w.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '+'))
+                || w.strip_prefix("gmt")
+                    .or_else(|| w.strip_prefix("utc"))
+                    .is_some_and(|z| {
+                        z.chars()
+                            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '+'))
+                    })
         })
         && crate::normalise::dates::parse_visible(
             p,
@@ -1284,9 +1379,13 @@ mod tests {
             ]
         );
         // A date with words of its own is a sentence, not a dateline.
-        assert!(!is_bare_date("Monday 4 May 2020 was the day the ferry stopped"));
+        assert!(!is_bare_date(
+            "Monday 4 May 2020 was the day the ferry stopped"
+        ));
         assert!(is_bare_date("Sunday, Feb 1, 2015 11:57 AM UTC"));
-        assert!(!is_leading_byline("By the end of the week, the road will reopen"));
+        assert!(!is_leading_byline(
+            "By the end of the week, the road will reopen"
+        ));
     }
 
     fn parse_page(raw: &RawPage) -> Result<Document, Reject> {
@@ -1525,6 +1624,42 @@ mod tests {
         assert!(body.contains("\nTeam | Points\nNorth | 12\n"), "{body}");
         assert!(body.contains("Read our year in review!"), "{body}");
         assert!(!body.contains("Another story"), "{body}");
+    }
+
+    #[test]
+    fn a_right_aligned_name_under_the_story_is_its_signature() {
+        let para = |n: usize| {
+            format!(
+                "<p>Đoạn {n}: người dân trong xóm kể lại rằng nước sông lên rất nhanh trong đêm, nhiều nhà không kịp chuyển đồ đạc lên cao.</p>"
+            )
+        };
+        let story = (1..=3).map(para).collect::<String>();
+        let html = |sig: &str| {
+            format!(
+                r#"<html><head><title>Nước lên trong đêm</title></head><body><div class="detail"><h1>Nước lên trong đêm</h1>
+                {story}{sig}<p>Chia sẻ câu chuyện của bạn tại đây.</p></div></body></html>"#
+            )
+        };
+        // A pen name of one word and a photo credit under it.
+        let doc = parse_page(&page(&html(
+            r#"<p align="right"><strong>Mây Trắng<br></strong><em>Ảnh</em>: Gió</p>"#,
+        )))
+        .unwrap();
+        assert_eq!(doc.authors, vec!["Mây Trắng"]);
+        assert_eq!(doc.paragraphs.len(), 3, "{:?}", doc.paragraphs);
+        // Initials, aligned by style.
+        let doc = parse_page(&page(&html(
+            r#"<div style="text-align: right"><b>T.K.</b></div>"#,
+        )))
+        .unwrap();
+        assert_eq!(doc.authors, vec!["T.K."]);
+        // A right-aligned sentence is text, and a left-aligned name is not a signature.
+        let doc = parse_page(&page(&html(
+            r#"<p align="right">Hà Nội, mùa lũ năm nay đến sớm hơn mọi năm.</p><p><b>Mây Trắng</b></p>"#,
+        )))
+        .unwrap();
+        assert!(doc.authors.is_empty(), "{:?}", doc.authors);
+        assert_eq!(doc.paragraphs.len(), 6, "{:?}", doc.paragraphs);
     }
 
     #[test]
