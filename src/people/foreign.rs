@@ -234,11 +234,20 @@ pub(super) fn title_holding(
         && body[0].is_cap()
         && !is_foreign_word(&body[0])
         && !body.iter().any(Tok::is_punct);
+    // Names in the body start with a capital, brands in camel case too ("SpaceX"); "và"
+    // joins two bodies, and "ở"/"tại" before a name places the body ("bang Karnataka ở
+    // Ấn Độ").
+    let rest = &body[lower_run..];
+    let named = |t: &Tok| t.text.starts_with(char::is_uppercase);
     let whole = short_body_name
         || (lower_run <= 2
-            && body[lower_run..]
-                .iter()
-                .all(|t| t.is_cap() || t.is_upper() || t.text == "và"));
+            && rest.iter().enumerate().all(|(n, t)| {
+                named(t)
+                    || (t.text == "và" && n > 0)
+                    || (matches!(t.text, "ở" | "tại")
+                        && n > 0
+                        && rest.get(n + 1).is_some_and(named))
+            }));
     let end = if whole { i } else { k + head };
     Some((k, join(&toks[k..end])))
 }
@@ -548,6 +557,24 @@ mod tests {
 
     fn just(text: &str) -> Vec<String> {
         names(text).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn a_title_body_may_name_a_camel_case_brand_or_a_place() {
+        assert_eq!(
+            names("Hôm qua, Giám đốc điều hành Acme và NovaX Peter Braun đã có mặt."),
+            vec![(
+                "Peter Braun".to_string(),
+                vec!["Giám đốc điều hành Acme và NovaX".to_string()]
+            )]
+        );
+        assert_eq!(
+            names("Thống đốc bang Ontario ở Canada John Miller hôm qua cho hay."),
+            vec![(
+                "John Miller".to_string(),
+                vec!["Thống đốc bang Ontario ở Canada".to_string()]
+            )]
+        );
     }
 
     #[test]
