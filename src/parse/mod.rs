@@ -1009,8 +1009,33 @@ fn category(
         ) || l.is_empty()
     };
     // A crumb that repeats the headline is the article itself, not its section.
-    let usable =
-        |s: &str| !home(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8;
+    // A crumb that is the site's own domain ("genk.vn") names no section either.
+    let domain = |s: &str| s.contains('.') && !s.contains(' ');
+    let usable = |s: &str| {
+        !home(s) && !domain(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8
+    };
+    // Older microdata marks each crumb on its own (data-vocabulary.org/Breadcrumb):
+    // the last one is the section.
+    let crumbs: Vec<String> = doc
+        .tree
+        .root()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| {
+            e.value()
+                .attr("itemtype")
+                .is_some_and(|t| t.contains("data-vocabulary.org/Breadcrumb"))
+        })
+        .filter_map(|e| {
+            e.descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|d| d.value().attr("itemprop") == Some("title"))
+                .map(text_of)
+        })
+        .collect();
+    if let Some(last) = crumbs.iter().rev().find(|s| usable(s)) {
+        return Some(last.clone());
+    }
     for node in doc.tree.root().descendants() {
         let Some(el) = ElementRef::wrap(node) else {
             continue;
@@ -1025,7 +1050,7 @@ fn category(
                 "aria-label" => value.to_ascii_lowercase().contains("breadcrumb"),
                 _ => false,
             });
-        if !is_crumb {
+        if !is_crumb && !is_link_trail(el, &home) {
             continue;
         }
         let items: Vec<String> = el
@@ -1093,7 +1118,83 @@ fn category(
     label_in(scope)
         .or_else(|| before(scope))
         .or_else(|| dom::parent(scope).and_then(before))
+        .or_else(|| section_in_title_tag(doc, meta).filter(|t| usable(t) && !generic(t)))
         .or_else(|| active_menu_item(doc, bp).filter(|t| usable(t) && !generic(t)))
+}
+
+/// A breadcrumb trail not named as one: a block of two to five links, the first to the
+/// home page by name, with a separator mark and nothing else between them ("Trang chủ
+/// › Hậu trường › Hollywood"). A footer's "logo | Contact" row has no such marks.
+fn is_link_trail(el: ElementRef<'_>, home: &dyn Fn(&str) -> bool) -> bool {
+    const MARKS: &[char] = &['›', '»', '>', '/', '→', '·', '•', '|'];
+    let mut links = 0;
+    let mut marks = 0;
+    // Some(true) for a separator mark, Some(false) for blank, None for other text.
+    let between = |text: &str| {
+        let t = text.trim();
+        if t.is_empty() {
+            Some(false)
+        } else {
+            t.chars()
+                .all(|c| MARKS.contains(&c) || c.is_whitespace())
+                .then_some(true)
+        }
+    };
+    for child in el.children() {
+        match child.value() {
+            scraper::Node::Element(e) if e.name() == "a" => {
+                let Some(a) = ElementRef::wrap(child) else {
+                    return false;
+                };
+                let text = text_of(a);
+                let first_ok = links > 0 || (!text.is_empty() && home(&text));
+                if !first_ok || text.chars().count() > 40 {
+                    return false;
+                }
+                links += 1;
+            }
+            scraper::Node::Element(e) if matches!(e.name(), "span" | "i" | "b") => {
+                let Some(sep) = ElementRef::wrap(child) else {
+                    return false;
+                };
+                // A separator drawn by CSS is an empty span.
+                let text = text_of(sep);
+                match between(&text) {
+                    Some(_) => marks += 1,
+                    None => return false,
+                }
+            }
+            scraper::Node::Text(t) => match between(t) {
+                Some(mark) => marks += usize::from(mark),
+                None => return false,
+            },
+            scraper::Node::Element(_) => return false,
+            _ => {}
+        }
+    }
+    (2..=5).contains(&links) && marks + 1 >= links
+}
+
+/// The section named in the middle of the `<title>` ("Headline | Pháp luật | Người Lao
+/// Động Online"), when a link on the page bears the same name: the site's menu.
+fn section_in_title_tag(doc: &Html, meta: &Meta) -> Option<String> {
+    let title = meta.title_tag.as_deref()?;
+    let parts: Vec<&str> = title.split(" | ").map(str::trim).collect();
+    let [_, middle @ .., _] = parts.as_slice() else {
+        return None;
+    };
+    let section = *middle.last()?;
+    if section.is_empty() || section.chars().count() > 40 {
+        return None;
+    }
+    let linked = doc
+        .tree
+        .root()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "a")
+        .any(|a| text_of(a).eq_ignore_ascii_case(section));
+    linked.then(|| section.to_string())
 }
 
 /// The text of an element's first labelled child (a link, a span, a heading), else all
@@ -1486,6 +1587,36 @@ mod tests {
         assert_eq!(doc.category.as_deref(), Some("Văn hóa"));
         assert_eq!(doc.paragraphs.len(), 5, "{:?}", doc.paragraphs);
         assert!(doc.paragraphs[0].starts_with("Nhiều nghệ sĩ"));
+    }
+
+    #[test]
+    fn the_section_from_old_microdata_an_unnamed_trail_or_the_title_tag() {
+        let para = "Nhiều nghệ sĩ đã tham gia chương trình từ thiện tổ chức tại nhà hát lớn thành phố vào tối qua, thu hút hàng nghìn khán giả đến xem và ủng hộ. ";
+        let story = format!(
+            "<h1>Đêm nhạc từ thiện thu hút khán giả</h1><p>{para}</p><p>{para}</p><p>{para}</p>"
+        );
+        let section = |title: &str, before: &str| {
+            let html = format!(
+                r#"<html><head><title>{title}</title></head><body>{before}<div class="detail">{story}</div></body></html>"#
+            );
+            parse_page(&page(&html)).unwrap().category
+        };
+        // data-vocabulary.org crumbs, one element each; the site's domain is no section.
+        let crumbs = r#"<div style="display:none"><div itemscope itemtype="http://data-vocabulary.org/Breadcrumb"><a href="/"><span itemprop="title">baomau.vn</span></a></div><div itemscope itemtype="http://data-vocabulary.org/Breadcrumb"><a href="/am-nhac"><span itemprop="title">Âm nhạc</span></a></div></div>"#;
+        assert_eq!(section("Đêm nhạc", crumbs).as_deref(), Some("Âm nhạc"));
+        // A trail of links from the home page, with separators between them.
+        let trail = r#"<div class="nav2"><a href="/">Trang chủ</a><span class="sep"></span><a href="/van-hoa">Văn hóa</a> › <a href="/san-khau">Sân khấu</a></div>"#;
+        assert_eq!(section("Đêm nhạc", trail).as_deref(), Some("Sân khấu"));
+        // A footer's logo and contact link is no trail.
+        let footer = r#"<div class="foot"><a href="/"><img src="/logo.png"></a><a href="/lien-he">Liên hệ</a></div>"#;
+        assert_eq!(section("Đêm nhạc", footer), None);
+        // The middle of "Headline | Section | Site", named by a menu link.
+        let menu = r#"<ul><li><a href="/am-nhac">Âm nhạc</a></li></ul>"#;
+        assert_eq!(
+            section("Đêm nhạc từ thiện | Âm nhạc | Báo Mẫu", menu).as_deref(),
+            Some("Âm nhạc")
+        );
+        assert_eq!(section("Đêm nhạc từ thiện | Âm nhạc | Báo Mẫu", ""), None);
     }
 
     #[test]
