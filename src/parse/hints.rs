@@ -200,9 +200,17 @@ pub fn is_lead(h: &str) -> bool {
         return false;
     }
     // "desc" only as a token: "cms-desc" yes, "description-list-item" of a listing no.
+    // "lead" and "sapo" also end a camel-case name, lower-cased here ("ArticleLead"),
+    // after a word naming the story.
+    const STORY: &[&str] = &[
+        "article", "news", "post", "story", "detail", "content", "entry",
+    ];
+    let glued = |t: &str, l: &str| {
+        matches!(l, "lead" | "sapo") && t.strip_suffix(l).is_some_and(|pre| STORY.contains(&pre))
+    };
     LEAD.iter().any(|l| {
         if l.len() <= 4 {
-            tokens(h).any(|t| t == *l)
+            tokens(h).any(|t| t == *l || glued(t, l))
         } else {
             h.contains(l)
         }
@@ -334,11 +342,15 @@ mod tests {
             "article__sapo cms-desc",
             "description",
             "news-sapo",
+            "bold ArticleLead",
+            "postSapo",
         ] {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
             assert!(lead(&doc, &s), "{class}");
         }
-        let (doc, s) = first(r#"<div class="image-description">x</div>"#);
-        assert!(!lead(&doc, &s));
+        for class in ["image-description", "leader-board", "mislead-x"] {
+            let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
+            assert!(!lead(&doc, &s), "{class}");
+        }
     }
 }

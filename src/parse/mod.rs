@@ -343,7 +343,7 @@ fn read_body<'a>(
         .and_then(|r| rules::first(html, &r.lead))
         .or_else(|| find_lead(html, bp, h1, content))
         .or_else(|| lead_by_description(html, meta, bp, h1, content));
-    let lead = lead_el.map(text_of).filter(|t| !t.is_empty());
+    let lead = lead_el.map(lead_text).filter(|t| !t.is_empty());
     // The headline is the title, not body text; an `h1` further down is a section
     // heading (HTML5 sections each open with one) and stays in the body.
     let mut skip: HashSet<NodeId> = h1.iter().map(|h| h.id()).collect();
@@ -373,6 +373,46 @@ fn read_body<'a>(
         paragraphs,
         byline,
     }
+}
+
+/// The lead's text without a "read also" link on a line of its own at its end
+/// ("... gây ô nhiễm.<br><a>>> Xả rác - sự hồn nhiên độc ác</a>"): another story's
+/// headline, not the lead.
+fn lead_text(el: ElementRef<'_>) -> String {
+    let children: Vec<_> = el.children().collect();
+    let blank = |n: &ego_tree::NodeRef<'_, scraper::Node>| match n.value() {
+        scraper::Node::Text(t) => t.trim().is_empty(),
+        scraper::Node::Element(_) => false,
+        _ => true,
+    };
+    let is = |n: &ego_tree::NodeRef<'_, scraper::Node>, tag: &str| matches!(n.value(), scraper::Node::Element(e) if e.name() == tag);
+    let cut = children.iter().rposition(|n| is(n, "br")).filter(|&b| {
+        let tail = &children[b + 1..];
+        tail.iter().any(|n| is(n, "a")) && tail.iter().all(|n| is(n, "a") || blank(n))
+    });
+    let Some(cut) = cut.filter(|&c| c > 0) else {
+        return text_of(el);
+    };
+    let mut out = String::new();
+    for n in &children[..cut] {
+        match n.value() {
+            scraper::Node::Text(t) => out.push_str(t),
+            scraper::Node::Element(_) => {
+                if let Some(e) = ElementRef::wrap(*n) {
+                    let block = dom::is_block_tag(e.value().name());
+                    if block {
+                        out.push(' ');
+                    }
+                    out.push_str(&text_of(e));
+                    if block {
+                        out.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    dom::collapse(&out)
 }
 
 /// How many closing paragraphs may hold the signature: after it come at most a photo
@@ -1791,6 +1831,21 @@ mod tests {
         .unwrap();
         assert!(doc.authors.is_empty(), "{:?}", doc.authors);
         assert_eq!(doc.paragraphs.len(), 6, "{:?}", doc.paragraphs);
+    }
+
+    #[test]
+    fn a_read_also_link_closing_the_lead_is_not_part_of_it() {
+        let para = "<p>Người dân trong xóm kể lại rằng nước sông lên rất nhanh trong đêm, nhiều nhà không kịp chuyển đồ đạc lên cao.</p>";
+        let html = format!(
+            r#"<html><head><title>Nước lên</title></head><body><div class="detail"><h1>Nước lên trong đêm</h1>
+            <h2 class="Lead">Nước sông lên <b>hai mét</b> chỉ trong một đêm. Nhiều nhà bị ngập.<br><a href="/x">&gt;&gt; Lũ về sớm hơn mọi năm</a></h2>
+            {para}{para}{para}</div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(
+            doc.lead.as_deref(),
+            Some("Nước sông lên hai mét chỉ trong một đêm. Nhiều nhà bị ngập.")
+        );
     }
 
     #[test]
