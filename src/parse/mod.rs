@@ -40,6 +40,7 @@ const MIN_BODY_WEIGHT: usize = 40;
 const MIN_BODY_WEIGHT_UNSIGNED: usize = 400;
 
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static NAMED_HEADLINE: LazyLock<Selector> = LazyLock::new(|| sel("h2, h3, h4"));
 
 /// Parses one page. Errors are rejects with a reason, never panics.
 pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Reject> {
@@ -708,10 +709,39 @@ fn pick_h1<'a>(
     .into_iter()
     .flatten()
     .collect();
-    let h1s: Vec<ElementRef<'a>> = doc
+    // An `h1` named as the logo or brand holds the site's name, not a headline.
+    let logo = |h: &ElementRef<'_>| {
+        let e = h.value();
+        e.classes().chain(e.id()).any(|c| {
+            let c = c.to_ascii_lowercase();
+            c.contains("logo") || c.contains("brand")
+        })
+    };
+    let mut h1s: Vec<ElementRef<'a>> = doc
         .select(&H1)
         .filter(|h| text_of(*h).chars().count() >= 4)
         .collect();
+    // Older portals have no `h1` but the logo: their headline is a lower heading named
+    // as the title ("<H3 class=Title>") or marked as the headline in microdata.
+    if h1s.iter().all(logo) {
+        let named: Vec<ElementRef<'a>> = doc
+            .select(&NAMED_HEADLINE)
+            .filter(|h| {
+                let e = h.value();
+                e.attr("itemprop") == Some("headline")
+                    || e.classes().chain(e.id()).any(|c| {
+                        let c = c.to_ascii_lowercase();
+                        c == "title"
+                            || c.ends_with("-title")
+                            || (c.ends_with("title") && c.len() <= 12)
+                    })
+            })
+            .filter(|h| (10..=250).contains(&text_of(*h).chars().count()))
+            .collect();
+        if !named.is_empty() {
+            h1s = named;
+        }
+    }
     let best = h1s
         .iter()
         .map(|h| {
@@ -1845,6 +1875,21 @@ mod tests {
         assert_eq!(
             doc.lead.as_deref(),
             Some("Nước sông lên hai mét chỉ trong một đêm. Nhiều nhà bị ngập.")
+        );
+    }
+
+    #[test]
+    fn without_an_h1_but_the_logo_the_headline_is_the_heading_named_title() {
+        let para = "<p>Người dân trong xóm kể lại rằng nước sông lên rất nhanh trong đêm, nhiều nhà không kịp chuyển đồ đạc lên cao.</p>";
+        let html = format!(
+            r#"<html><head><title>Báo Mẫu - Tin tức cho mọi nhà</title></head><body>
+            <h1 id="image-logo"><a href="/"><img alt="Báo Mẫu - Tin tức cho mọi nhà" src="/logo.png">Báo Mẫu - Tin tức cho mọi nhà</a></h1>
+            <div class="dtContent"><H3 class=Title>Nước sông lên hai mét trong một đêm</H3>{para}{para}{para}</div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(
+            doc.title.as_deref(),
+            Some("Nước sông lên hai mét trong một đêm")
         );
     }
 
