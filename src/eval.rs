@@ -280,6 +280,21 @@ fn bench(dir: &Path, ctx: &StageContext) -> Result<Report> {
 
 // ---------------------------------------------------------------- labelled pages
 
+/// An image's address without scheme and host. A page saved without its address keeps
+/// relative sources ("/Files/a.jpg"), which newsmill leaves relative rather than guess a
+/// host; labels write them absolute against the portal ("http://site/Files/a.jpg").
+/// Both name the same picture.
+fn src_key(src: &str) -> &str {
+    let rest = src
+        .strip_prefix("https://")
+        .or_else(|| src.strip_prefix("http://"))
+        .or_else(|| src.strip_prefix("//"));
+    match rest {
+        Some(r) => r.find('/').map_or("/", |i| &r[i..]),
+        None => src,
+    }
+}
+
 /// Hits out of checks for one field.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tally {
@@ -471,16 +486,20 @@ fn labelled(dir: &Path, ctx: &StageContext) -> Result<Report> {
             );
         }
         let want_imgs = l["images"].as_array().cloned().unwrap_or_default();
-        let got_srcs: HashSet<&str> = a.images.iter().map(|i| i.src.as_str()).collect();
+        let got_srcs: HashSet<&str> = a.images.iter().map(|i| src_key(&i.src)).collect();
         let tp = want_imgs
             .iter()
-            .filter(|w| w["src"].as_str().is_some_and(|s| got_srcs.contains(s)))
+            .filter(|w| {
+                w["src"]
+                    .as_str()
+                    .is_some_and(|s| got_srcs.contains(src_key(s)))
+            })
             .count();
         for w in &want_imgs {
             if let Some(g) = a
                 .images
                 .iter()
-                .find(|g| Some(g.src.as_str()) == w["src"].as_str())
+                .find(|g| w["src"].as_str().map(src_key) == Some(src_key(&g.src)))
             {
                 check(
                     "captions",
@@ -607,6 +626,21 @@ fn site_table(sites: &BTreeMap<String, SiteTally>, names: &[&'static str]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_sources_compare_without_scheme_and_host() {
+        assert_eq!(src_key("http://site.vn/Files/a.jpg"), "/Files/a.jpg");
+        assert_eq!(
+            src_key("https://cdn.site.vn/Files/a.jpg?w=1"),
+            "/Files/a.jpg?w=1"
+        );
+        assert_eq!(src_key("//site.vn/Files/a.jpg"), "/Files/a.jpg");
+        assert_eq!(src_key("/Files/a.jpg"), "/Files/a.jpg");
+        assert_ne!(
+            src_key("http://site.vn/Files/a.jpg"),
+            src_key("/Files/b.jpg")
+        );
+    }
 
     #[test]
     fn tokens_follow_python_word_rule() {
