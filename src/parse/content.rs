@@ -661,6 +661,7 @@ fn walk(
                 if matches!(name, "figure" | "figcaption" | "header")
                     || hints::is_caption(el, bp.hints(el))
                     || is_picture_table(el)
+                    || super::images::is_image_line(el)
                 {
                     em.flush();
                     continue;

@@ -224,11 +224,24 @@ fn caption_for<'a>(
     rule: Option<&scraper::Selector>,
     blocks: &mut HashMap<NodeId, Block<'a>>,
 ) -> Option<String> {
+    caption_around(img, scope, bp, rule, blocks).or_else(|| image_line_after(img))
+}
+
+/// [`caption_for`]'s search of the blocks around the image.
+fn caption_around<'a>(
+    img: ElementRef<'a>,
+    scope: ElementRef<'a>,
+    bp: &Boilerplate,
+    rule: Option<&scraper::Selector>,
+    blocks: &mut HashMap<NodeId, Block<'a>>,
+) -> Option<String> {
     let mut node = img;
     for _ in 0..MAX_CAPTION_CLIMB {
         let Some(up) = parent(node) else { break };
         if up.id() == scope.id() {
-            break;
+            // The image's block sits right in the article: its caption may be the next
+            // block ("<p><img></p><p style="text-align:center"><em>caption</em></p>").
+            return caption_after(node);
         }
         let block = blocks
             .entry(up.id())
@@ -345,6 +358,41 @@ fn caption_after(block: ElementRef<'_>) -> Option<String> {
     }
 }
 
+/// An italic line right after an image in the same block, maybe after a line break
+/// ("<img><br><span style="font-style: italic">caption</span>"): the image's caption.
+pub fn is_image_line(el: ElementRef<'_>) -> bool {
+    let italic = match el.value().name() {
+        "em" | "i" => true,
+        "span" => el.value().attr("style").is_some_and(|s| {
+            s.replace(' ', "")
+                .to_ascii_lowercase()
+                .contains("font-style:italic")
+        }),
+        _ => false,
+    };
+    if !italic || !(1..=300).contains(&text_of(el).chars().count()) {
+        return false;
+    }
+    for n in el.prev_siblings() {
+        match n.value() {
+            scraper::Node::Text(t) if t.trim().is_empty() => {}
+            scraper::Node::Element(e) if e.name() == "br" => {}
+            scraper::Node::Element(e) => return e.name() == "img",
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The italic line after an image (see [`is_image_line`]).
+fn image_line_after(img: ElementRef<'_>) -> Option<String> {
+    img.next_siblings()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() != "br")
+        .filter(|e| is_image_line(*e))
+        .map(text_of)
+}
+
 /// A caption written as the element right after the image block (an `em`/`i` line, or
 /// a short centred paragraph).
 fn next_caption_block(block: ElementRef<'_>) -> Option<String> {
@@ -375,11 +423,14 @@ fn next_caption_block(block: ElementRef<'_>) -> Option<String> {
             .children()
             .filter_map(ElementRef::wrap)
             .all(|c| text_of(c) == text);
-    let centred = next
+    let centred = next.value().attr("style").is_some_and(|s| {
+        s.replace(' ', "")
+            .to_ascii_lowercase()
+            .contains("text-align:center")
+    }) || next
         .value()
-        .attr("style")
-        .is_some_and(|s| s.replace(' ', "").contains("text-align:center"))
-        || next.value().attr("align") == Some("center");
+        .attr("align")
+        .is_some_and(|a| a.eq_ignore_ascii_case("center"));
     if (name == "p" || name == "div") && (italic || centred) && !text.ends_with(':') {
         return Some(text);
     }

@@ -1894,6 +1894,40 @@ mod tests {
     }
 
     #[test]
+    fn captions_as_a_centred_line_or_an_italic_line_under_the_image() {
+        let para = |n: usize| {
+            format!(
+                "<DIV>Đoạn {n}: người dân trong xóm kể lại rằng nước sông lên rất nhanh trong đêm, nhiều nhà không kịp chuyển đồ đạc lên cao.</DIV>"
+            )
+        };
+        let html = format!(
+            r#"<html><head><title>Nước lên</title></head><body><h1>Nước lên trong đêm</h1><div class="detail">
+            {}{}
+            <DIV style="TEXT-ALIGN: center"><IMG src="/a.jpg" width=500></DIV>
+            <DIV style="TEXT-ALIGN: center"><SPAN style="COLOR: #4682b4">Nước ngập ngang đầu gối</SPAN></DIV>
+            {}
+            <p style="text-align: center"><span><img src="/b.jpg"><br><span style="font-style: italic">Người dân chuyển đồ lên gác</span></span></p>
+            {}</div></body></html>"#,
+            para(1),
+            para(2),
+            para(3),
+            para(4)
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let caps: Vec<Option<&str>> = doc.images.iter().map(|i| i.caption.as_deref()).collect();
+        assert_eq!(
+            caps,
+            vec![
+                Some("Nước ngập ngang đầu gối"),
+                Some("Người dân chuyển đồ lên gác")
+            ]
+        );
+        let body = doc.paragraphs.join("\n");
+        assert!(!body.contains("Người dân chuyển đồ lên gác"), "{body}");
+        assert!(body.contains("Đoạn 4"), "{body}");
+    }
+
+    #[test]
     fn section_h1s_and_link_sublists_of_a_prose_list_stay_in_the_body() {
         let prose = "The team shipped the release on time, with fixes for the crashes reported last month and a faster start-up.";
         let html = format!(
