@@ -836,6 +836,7 @@ fn find_lead<'a>(
         let len = text_of(el).chars().count();
         if (30..=2000).contains(&len)
             && !holds_paragraphs(el)
+            && is_one_passage(el)
             && !content
                 .roots
                 .iter()
@@ -914,6 +915,9 @@ fn lead_by_description<'a>(
             continue;
         }
         blocks += 1;
+        if !is_one_passage(el) {
+            continue;
+        }
         if blocks > LEAD_MAX_BLOCKS_AFTER_H1 {
             return None;
         }
@@ -964,6 +968,43 @@ fn holds_paragraphs(el: ElementRef<'_>) -> bool {
         .filter(|e| e.value().name() == "p" && text_of(*e).chars().count() >= 80)
         .nth(1)
         .is_some()
+}
+
+/// A lead reads as one passage: not a row of teasers or a column of page parts (a
+/// carousel of headlines, "Published ... GMT" over a photo and its caption), which
+/// show as several blocks of text or as mostly links.
+fn is_one_passage(el: ElementRef<'_>) -> bool {
+    let mut blocks = 0;
+    let (mut chars, mut link_chars) = (0, 0);
+    for d in el.descendants() {
+        let scraper::Node::Text(t) = d.value() else {
+            continue;
+        };
+        let n = t.trim().chars().count();
+        if n == 0 {
+            continue;
+        }
+        chars += n;
+        let mut in_link = false;
+        let mut holder = None;
+        for a in d.ancestors().filter_map(ElementRef::wrap) {
+            let name = a.value().name();
+            in_link |= name == "a";
+            if holder.is_none() && (dom::is_block_tag(name) || matches!(name, "li" | "h4" | "h5")) {
+                holder = Some(a.id());
+            }
+            if a.id() == el.id() {
+                break;
+            }
+        }
+        if in_link {
+            link_chars += n;
+        }
+        if n >= 10 && holder.is_some_and(|h| h != el.id()) {
+            blocks += 1;
+        }
+    }
+    blocks < 3 && link_chars * 2 <= chars
 }
 
 /// The part of the page that belongs to the article: the nearest element holding both
@@ -1951,6 +1992,18 @@ mod tests {
             body.contains("Bug 1 - window flickers on resize\nBug 2 - settings lost"),
             "{body}"
         );
+    }
+
+    #[test]
+    fn a_row_of_teasers_is_not_the_lead() {
+        let para = "<p>The council voted on Tuesday night after a long debate about the costs of the new building and the staff it will need.</p>";
+        // A "summary" box of other stories' headlines after the headline.
+        let html = format!(
+            r#"<html><head><title>Library to close</title></head><body><h1>Library to close</h1>
+            <div class="story-summary"><div><a href="/a">Bridge reopens after a year of repairs</a></div><div><a href="/b">Schools add a week to the summer break</a></div><div><a href="/c">Market moves to the old station yard</a></div></div>
+            <article>{para}{para}{para}</article></body></html>"#
+        );
+        assert_eq!(parse_page(&page(&html)).unwrap().lead, None);
     }
 
     #[test]
