@@ -128,6 +128,19 @@ static CJK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*[年년]\s*([0-9]{1,2})\s*[月월]\s*([0-9]{1,2})\s*[日일]").expect("valid regex")
 });
 /// A time of day after a date: ", 15:19", " um 15.19 Uhr", " at 3:19 pm", "T15:19:00+02:00".
+/// A time written just before its date, with only a separator between them ("15:20 PM
+/// | 21/12/2012", "08:30, 21/12/2012"), matched at the end of the text before the date.
+static TIME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?:^|[^0-9:])
+        (?P<h>[0-9]{1,2})[:h](?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?
+        (?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?
+        \s*(?:,|-|–|\|)?\s*(?:ngày\s*)?$",
+    )
+    .expect("valid regex")
+});
+
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^
@@ -339,11 +352,13 @@ fn with_time(text: &str, date: NaiveDate, start: usize, end: usize) -> Shown {
         end,
     };
     let after = &text[end..floor(text, end + 48)];
-    if !after.bytes().take(12).any(|b| b.is_ascii_digit()) {
-        return shown;
-    }
-    let Some(c) = TIME_AFTER.captures(after) else {
-        return shown;
+    let c = if after.bytes().take(12).any(|b| b.is_ascii_digit()) {
+        TIME_AFTER.captures(after)
+    } else {
+        None
+    };
+    let Some(c) = c else {
+        return time_before(text, shown);
     };
     let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i32>().ok());
     let (Some(mut h), Some(m)) = (num("h"), num("m")) else {
@@ -375,6 +390,30 @@ fn with_time(text: &str, date: NaiveDate, start: usize, end: usize) -> Shown {
         if oh.abs() <= 14 && om < 60 {
             shown.offset = Some(oh.signum() * (oh.abs() * 3600 + om * 60));
         }
+    }
+    shown
+}
+
+/// [`with_time`] for a time written before the date.
+fn time_before(text: &str, mut shown: Shown) -> Shown {
+    let from = ceil(text, shown.start.saturating_sub(24));
+    let before = &text[from..shown.start];
+    let Some(c) = TIME_BEFORE.captures(before) else {
+        return shown;
+    };
+    let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (Some(mut h), Some(m)) = (num("h"), num("m")) else {
+        return shown;
+    };
+    // "03:20 PM" is 15:20; "15:20 PM" already is.
+    match c.name("ap").map(|a| a.as_str().to_ascii_lowercase()) {
+        Some(a) if a == "p" && h < 12 => h += 12,
+        Some(a) if a == "a" && h == 12 => h = 0,
+        _ => {}
+    }
+    if let Some(time) = NaiveTime::from_hms_opt(h, m, num("s").unwrap_or(0)) {
+        shown.time = Some(time);
+        shown.start = from + c.name("h").map_or(0, |m| m.start());
     }
     shown
 }
@@ -462,6 +501,17 @@ mod tests {
         assert_eq!(s.time.map(|t| t.to_string()).as_deref(), Some("09:15:00"));
         let s = first("17/09/2020 15:19 (GMT+7)", DayOrder::DayFirst).unwrap();
         assert_eq!(s.offset, Some(7 * 3600));
+        // A time written before its date.
+        let t = |text: &str| {
+            first(text, DayOrder::DayFirst)
+                .and_then(|s| s.time)
+                .map(|t| t.to_string())
+        };
+        assert_eq!(t("15:20 PM | 21/12/2012").as_deref(), Some("15:20:00"));
+        assert_eq!(t("03:20 PM | 21/12/2012").as_deref(), Some("15:20:00"));
+        assert_eq!(t("08:05, ngày 21/12/2012").as_deref(), Some("08:05:00"));
+        // A number that ends a sentence is no time of the date after it.
+        assert_eq!(t("Tỷ số 2:1. Ngày 21/12/2012"), None);
     }
 
     #[test]
