@@ -245,7 +245,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|s| html.select(s).next_back())
         .map(text_of)
         .filter(|t| !t.is_empty())
-        .or_else(|| category(&html, &meta, &title, scope, &bp));
+        .or_else(|| category(&html, &meta, &title, scope, h1, &bp));
     let site = canonical_url
         .as_deref()
         .or(raw.url.as_deref())
@@ -1110,6 +1110,7 @@ fn category(
     meta: &Meta,
     title: &str,
     scope: ElementRef<'_>,
+    h1: Option<ElementRef<'_>>,
     bp: &Boilerplate,
 ) -> Option<String> {
     let home = |s: &str| {
@@ -1229,8 +1230,101 @@ fn category(
     label_in(scope)
         .or_else(|| before(scope))
         .or_else(|| dom::parent(scope).and_then(before))
+        .or_else(|| h1.and_then(kicker).filter(|t| usable(t) && !generic(t)))
         .or_else(|| section_in_title_tag(doc, meta).filter(|t| usable(t) && !generic(t)))
         .or_else(|| active_menu_item(doc, bp).filter(|t| usable(t) && !generic(t)))
+}
+
+/// How much text may stand between a section link and the headline under it.
+const KICKER_MAX_GAP: usize = 80;
+
+/// The section link printed just above the headline (a "kicker": `<h2><a
+/// href="/anh.html">Ảnh</a></h2>` then `<h3 class=Title>`): the nearest link before the
+/// headline, alone in its block, with little text between them.
+fn kicker(h1: ElementRef<'_>) -> Option<String> {
+    let mut gap = 0;
+    // Back through the page from the headline: each node's earlier siblings, deepest
+    // last first, then its parent's.
+    let mut node = *h1;
+    loop {
+        let prev = match node.prev_sibling() {
+            Some(p) => p,
+            None => {
+                node = node.parent()?;
+                continue;
+            }
+        };
+        node = prev;
+        let Some(el) = ElementRef::wrap(prev) else {
+            if let scraper::Node::Text(t) = prev.value() {
+                gap += t.trim().chars().count();
+            }
+            if gap > KICKER_MAX_GAP {
+                return None;
+            }
+            continue;
+        };
+        if matches!(el.value().name(), "script" | "style" | "noscript") {
+            continue;
+        }
+        let links: Vec<ElementRef<'_>> = el
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|a| a.value().name() == "a" && !text_of(*a).is_empty())
+            .collect();
+        let text = text_of(el);
+        if let Some(a) = links.last() {
+            let name = text_of(*a);
+            // Alone in its block: the nearest block around the link says nothing else.
+            let block = a
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .take_while(|b| b.id() != el.id())
+                .chain(std::iter::once(el))
+                .find(|b| {
+                    let n = b.value().name();
+                    dom::is_block_tag(n) || matches!(n, "h2" | "h3" | "h4" | "h5" | "li" | "td")
+                })
+                .unwrap_or(el);
+            // ... and not an item of a menu: no other named link beside its block.
+            let text_links = |e: ElementRef<'_>| {
+                e.descendants()
+                    .filter_map(ElementRef::wrap)
+                    .filter(|x| x.value().name() == "a" && !text_of(*x).is_empty())
+                    .count()
+            };
+            let in_menu = block.value().name() == "li"
+                || dom::parent(block).is_some_and(|p| text_links(p) > 1);
+            // Set apart as a heading, or named as one ("ArticleHeader", "kicker").
+            let named = |e: ElementRef<'_>| {
+                e.value().classes().chain(e.value().id()).any(|c| {
+                    let c = c.to_ascii_lowercase();
+                    [
+                        "title", "header", "head", "cat", "section", "kicker", "label", "topic",
+                    ]
+                    .iter()
+                    .any(|w| c.contains(w))
+                })
+            };
+            let heading = matches!(block.value().name(), "h2" | "h3" | "h4" | "h5")
+                || named(*a)
+                || named(block);
+            let alone = !in_menu
+                && heading
+                && text_of(block)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .eq(name.chars().filter(|c| c.is_alphanumeric()));
+            let href = a.value().attr("href").unwrap_or("");
+            let to_page =
+                !href.is_empty() && !href.starts_with('#') && !href.starts_with("javascript");
+            return (alone && to_page && (2..=40).contains(&name.chars().count())).then_some(name);
+        }
+        gap += text.chars().count();
+        if gap > KICKER_MAX_GAP {
+            return None;
+        }
+    }
 }
 
 /// A breadcrumb trail not named as one: a block of two to five links, the first to the
@@ -1728,6 +1822,28 @@ mod tests {
             Some("Âm nhạc")
         );
         assert_eq!(section("Đêm nhạc từ thiện | Âm nhạc | Báo Mẫu", ""), None);
+    }
+
+    #[test]
+    fn the_section_link_just_above_the_headline() {
+        let para = "<p>Nhiều nghệ sĩ đã tham gia chương trình từ thiện tổ chức tại nhà hát lớn thành phố vào tối qua, thu hút hàng nghìn khán giả.</p>";
+        let section = |above: &str| {
+            let html = format!(
+                r#"<html><head><title>Đêm nhạc</title></head><body>{above}<div class="detail"><h1>Đêm nhạc từ thiện thu hút khán giả</h1>{para}{para}{para}</div></body></html>"#
+            );
+            parse_page(&page(&html)).unwrap().category
+        };
+        let kicker = r#"<div class="top"><a href="https://facebook.com/share"><img src="/fb.png"></a><div id="x"><h2><a href="/am-nhac.html">Âm nhạc</a></h2></div></div>"#;
+        assert_eq!(section(kicker).as_deref(), Some("Âm nhạc"));
+        // The last item of the menu above the headline is not its section.
+        let menu = r#"<ul class="nav2"><li><a href="/the-thao">Thể thao</a></li><li><a href="/am-nhac">Âm nhạc</a></li></ul>"#;
+        assert_eq!(section(menu), None);
+        // Nor is a link far above it.
+        let far = format!(
+            r#"<h2><a href="/am-nhac">Âm nhạc</a></h2><p>{}</p>"#,
+            "Quảng cáo ".repeat(12)
+        );
+        assert_eq!(section(&far), None);
     }
 
     #[test]
