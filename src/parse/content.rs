@@ -700,7 +700,7 @@ fn walk(
 }
 
 /// `align="right"` or an inline `text-align: right`.
-fn aligns_right(el: ElementRef<'_>) -> bool {
+pub fn aligns_right(el: ElementRef<'_>) -> bool {
     let e = el.value();
     e.attr("align")
         .is_some_and(|a| a.eq_ignore_ascii_case("right"))

@@ -367,6 +367,9 @@ fn read_body<'a>(
     paragraphs.retain(|p| !is_widget_label(p));
     drop_dateline_edges(&mut paragraphs);
     byline.splice(0..0, authors::split_trailing_byline(&mut paragraphs));
+    if byline.is_empty() {
+        byline = signature_after(content);
+    }
     Body {
         h1,
         title,
@@ -414,6 +417,27 @@ fn lead_text(el: ElementRef<'_>) -> String {
         }
     }
     dom::collapse(&out)
+}
+
+/// The signature printed just after the story's container rather than inside it: a
+/// right-aligned name (`<div style="text-align:right"><b>K. Miên</b>`) among the two
+/// blocks that follow the body. (A "Theo X" line there names an outlet as often as a
+/// writer, so it is left alone.)
+fn signature_after(content: &Content<'_>) -> Vec<String> {
+    let Some(last) = content.roots.last() else {
+        return Vec::new();
+    };
+    last.next_siblings()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| !matches!(e.value().name(), "script" | "style" | "noscript"))
+        .filter(|e| !text_of(*e).is_empty())
+        .take(2)
+        .find_map(|e| {
+            content::aligns_right(e)
+                .then(|| authors::signature_names(&text_of(e)))
+                .flatten()
+        })
+        .unwrap_or_default()
 }
 
 /// How many closing paragraphs may hold the signature: after it come at most a photo
@@ -2018,6 +2042,13 @@ mod tests {
         .unwrap();
         assert!(doc.authors.is_empty(), "{:?}", doc.authors);
         assert_eq!(doc.paragraphs.len(), 6, "{:?}", doc.paragraphs);
+        // The signature just after the story's container.
+        let html = format!(
+            r#"<html><head><title>Nước lên trong đêm</title></head><body><h1>Nước lên trong đêm</h1><div class="content">{story}</div>
+            <div style="text-align:right;font-weight:bold">K. Mây</div><a href="javascript:history.go(-1)">[Quay lại]</a></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.authors, vec!["K. Mây"]);
     }
 
     #[test]
