@@ -373,20 +373,48 @@ pub fn is_image_line(el: ElementRef<'_>) -> bool {
     if !italic || !(1..=300).contains(&text_of(el).chars().count()) {
         return false;
     }
+    // The line ends with it: a sentence going on after it ("<em>quote</em> Read our
+    // review") makes it part of a paragraph.
+    let line_ends = el
+        .next_siblings()
+        .find(|n| !matches!(n.value(), scraper::Node::Text(t) if t.trim().is_empty()))
+        .is_none_or(|n| match n.value() {
+            scraper::Node::Element(e) => {
+                e.name() == "br" || ElementRef::wrap(n).is_some_and(|x| text_of(x).is_empty())
+            }
+            _ => false,
+        });
+    if !line_ends {
+        return false;
+    }
     for n in el.prev_siblings() {
         match n.value() {
             scraper::Node::Text(t) if t.trim().is_empty() => {}
             scraper::Node::Element(e) if e.name() == "br" => {}
-            scraper::Node::Element(e) => return e.name() == "img",
+            scraper::Node::Element(e) => {
+                return e.name() == "img" || ElementRef::wrap(n).is_some_and(wraps_one_image);
+            }
             _ => return false,
         }
     }
     false
 }
 
-/// The italic line after an image (see [`is_image_line`]).
+/// An inline element holding nothing but one image (`<span><img></span>`).
+fn wraps_one_image(e: ElementRef<'_>) -> bool {
+    matches!(e.value().name(), "span" | "a" | "em" | "i" | "font")
+        && text_of(e).is_empty()
+        && e.descendants()
+            .filter(|d| matches!(d.value(), scraper::Node::Element(x) if x.name() == "img"))
+            .count()
+            == 1
+}
+
+/// The italic line after an image (see [`is_image_line`]), or after the inline element
+/// that wraps it alone.
 fn image_line_after(img: ElementRef<'_>) -> Option<String> {
-    img.next_siblings()
+    let from = parent(img).filter(|p| wraps_one_image(*p)).unwrap_or(img);
+    from.next_siblings()
         .filter_map(ElementRef::wrap)
         .find(|e| e.value().name() != "br")
         .filter(|e| is_image_line(*e))

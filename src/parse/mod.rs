@@ -2095,6 +2095,8 @@ mod tests {
             <DIV style="TEXT-ALIGN: center"><SPAN style="COLOR: #4682b4">Nước ngập ngang đầu gối</SPAN></DIV>
             {}
             <p style="text-align: center"><span><img src="/b.jpg"><br><span style="font-style: italic">Người dân chuyển đồ lên gác</span></span></p>
+            <p><span style="font-style: italic"><img src="/c.jpg"></span><br><span style="font-style: italic">Xuồng cứu hộ trong đêm</span></p>
+            <p><span><img src="/d.jpg"></span><em>"Nước lên nhanh quá"</em> là điều ai cũng nói khi chúng tôi hỏi chuyện.</p>
             {}</div></body></html>"#,
             para(1),
             para(2),
@@ -2107,11 +2109,14 @@ mod tests {
             caps,
             vec![
                 Some("Nước ngập ngang đầu gối"),
-                Some("Người dân chuyển đồ lên gác")
+                Some("Người dân chuyển đồ lên gác"),
+                Some("Xuồng cứu hộ trong đêm"),
+                None
             ]
         );
         let body = doc.paragraphs.join("\n");
         assert!(!body.contains("Người dân chuyển đồ lên gác"), "{body}");
+        assert!(body.contains("\"Nước lên nhanh quá\" là điều"), "{body}");
         assert!(body.contains("Đoạn 4"), "{body}");
     }
 
