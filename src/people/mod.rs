@@ -91,6 +91,10 @@ pub(super) const NOT_PERSON_BEFORE: &[&str] = &[
     "Đèo",
     "Lăng",
     "lăng",
+    // "Tượng đài Lý Thái Tổ": a monument ("tượng" alone would also catch "đối tượng",
+    // a suspect, who is a person).
+    "đài",
+    "Đài",
     "đền",
     "Đền",
     "chùa",
@@ -1454,6 +1458,7 @@ mod tests {
             "Trường THPT Chu Văn An (Hà Nội) công bố điểm chuẩn.",
             "Đường Phạm Ngũ Lão nơi xảy ra vụ việc. Ảnh: K.T.",
             "Ông Lê Văn Hòa, cựu HLV Leeds United vừa nghỉ hưu.",
+            "Người dân tập trung trước tượng đài Trần Quốc Toản. Tượng đài Phan Đình Giót ở quảng trường.",
         ] {
             let names: Vec<String> = people(text).into_iter().map(|p| p.name).collect();
             assert!(
