@@ -662,6 +662,7 @@ fn walk(
                     || hints::is_caption(el, bp.hints(el))
                     || is_picture_table(el)
                     || super::images::is_image_line(el)
+                    || is_teaser_card(el)
                 {
                     em.flush();
                     continue;
@@ -697,6 +698,40 @@ fn walk(
             _ => {}
         }
     }
+}
+
+/// A card for another story set inside the body: a linked picture and a heading that
+/// is all link, with at most a short summary ("<div><a><img></a><h4><a>Title</a></h4>
+/// <p>summary</p></div>"). The summary is the other story's, not this one's.
+fn is_teaser_card(el: ElementRef<'_>) -> bool {
+    if !matches!(el.value().name(), "div" | "aside" | "section") {
+        return false;
+    }
+    let kids: Vec<ElementRef<'_>> = el.children().filter_map(ElementRef::wrap).collect();
+    if kids.len() > 4 {
+        return false;
+    }
+    let is = |e: &ElementRef<'_>, tags: &[&str]| tags.contains(&e.value().name());
+    let linked_picture = kids.iter().any(|k| {
+        is(k, &["a"])
+            && k.descendants()
+                .any(|d| matches!(d.value(), Node::Element(x) if x.name() == "img"))
+    });
+    let linked_heading = kids.iter().any(|k| {
+        is(k, &["h2", "h3", "h4", "h5", "h6"]) && {
+            let text = text_of(*k);
+            !text.is_empty()
+                && k.children()
+                    .filter_map(ElementRef::wrap)
+                    .any(|a| a.value().name() == "a" && text_of(a) == text)
+        }
+    });
+    let rest: usize = kids
+        .iter()
+        .filter(|k| !is(k, &["a", "h2", "h3", "h4", "h5", "h6"]))
+        .map(|k| text_of(*k).chars().count())
+        .sum();
+    linked_picture && linked_heading && rest <= 300
 }
 
 /// `align="right"` or an inline `text-align: right`.

@@ -2121,6 +2121,29 @@ mod tests {
     }
 
     #[test]
+    fn a_card_for_another_story_inside_the_body_is_not_body_text() {
+        let para = |n: usize| {
+            format!(
+                "<p>Đoạn {n}: người dân trong xóm kể lại rằng nước sông lên rất nhanh trong đêm, nhiều nhà không kịp chuyển đồ đạc lên cao.</p>"
+            )
+        };
+        let html = format!(
+            r#"<html><head><title>Nước lên</title></head><body><h1>Nước lên trong đêm</h1><div class="detail">
+            {}{}
+            <div class="inner-x"><a href="/khac.html"><img src="/t.jpg"></a><h4><a href="/khac.html">Cách giữ đồ đạc khô ráo mùa lũ</a></h4><p>Vài mẹo nhỏ giúp gia đình bạn qua mùa mưa bão an toàn hơn.</p></div>
+            {}<p><b>Mây Trắng</b></p></div></body></html>"#,
+            para(1),
+            para(2),
+            para(3)
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(!body.contains("Vài mẹo nhỏ"), "{body}");
+        assert!(body.contains("Đoạn 3"), "{body}");
+        assert_eq!(doc.authors, vec!["Mây Trắng"]);
+    }
+
+    #[test]
     fn section_h1s_and_link_sublists_of_a_prose_list_stay_in_the_body() {
         let prose = "The team shipped the release on time, with fixes for the crashes reported last month and a faster start-up.";
         let html = format!(
