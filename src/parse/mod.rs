@@ -508,6 +508,9 @@ fn is_widget_label(p: &str) -> bool {
         "tin khác",
         "các tin khác",
         "xem thêm",
+        "đọc thêm",
+        "mời đọc thêm",
+        "read more",
         "bình luận",
     ];
     let t = p.trim().trim_end_matches(':').trim();
@@ -2326,6 +2329,7 @@ mod tests {
         assert!(is_widget_label("Advertisement"));
         assert!(is_widget_label(" Quảng cáo "));
         assert!(is_widget_label("Tags:"));
+        assert!(is_widget_label("Mời đọc thêm:"));
         assert!(!is_widget_label(
             "Advertisement spending rose by a tenth this year."
         ));
