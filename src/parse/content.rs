@@ -741,17 +741,10 @@ fn is_teaser_card(el: ElementRef<'_>) -> bool {
 
 /// `align="right"` or an inline `text-align: right`.
 pub fn aligns_right(el: ElementRef<'_>) -> bool {
-    let e = el.value();
-    e.attr("align")
+    el.value()
+        .attr("align")
         .is_some_and(|a| a.eq_ignore_ascii_case("right"))
-        || e.attr("style").is_some_and(|s| {
-            let s: String = s
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            s.contains("text-align:right")
-        })
+        || super::dom::style_has(el, "text-align:right")
 }
 
 /// A layout table that frames an image and its caption (as on many older portals).

@@ -205,6 +205,24 @@ fn is_taxonomy_class(class: &str) -> bool {
         })
 }
 
+/// True when the element's inline style declares `decl` ("text-align:right"), however
+/// the page spaced or cased it ("TEXT-ALIGN: right").
+pub fn style_has(el: ElementRef<'_>, decl: &str) -> bool {
+    el.value()
+        .attr("style")
+        .is_some_and(|s| compact_style(s).contains(decl))
+}
+
+/// An inline style without white space, in lower case: declarations compare as written
+/// in the rules ("display:none").
+pub fn compact_style(style: &str) -> String {
+    style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// Parent element, if any.
 pub fn parent(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
     el.parent().and_then(ElementRef::wrap)

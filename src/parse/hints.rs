@@ -155,11 +155,7 @@ pub fn is_styled_hidden(el: ElementRef<'_>) -> bool {
 
 /// `display: none` or `visibility: hidden` in an inline style.
 fn style_hides(style: &str) -> bool {
-    let s: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let s = super::dom::compact_style(style);
     s.contains("display:none") || s.contains("visibility:hidden")
 }
 

@@ -14,7 +14,7 @@ use scraper::{ElementRef, Html};
 use url::Url;
 
 use super::content::Boilerplate;
-use super::dom::{parent, text_of};
+use super::dom::{parent, style_has, text_of};
 use super::hints;
 use crate::normalise::url::resolve;
 use crate::record::Image;
@@ -363,11 +363,7 @@ fn caption_after(block: ElementRef<'_>) -> Option<String> {
 pub fn is_image_line(el: ElementRef<'_>) -> bool {
     let italic = match el.value().name() {
         "em" | "i" => true,
-        "span" => el.value().attr("style").is_some_and(|s| {
-            s.replace(' ', "")
-                .to_ascii_lowercase()
-                .contains("font-style:italic")
-        }),
+        "span" => style_has(el, "font-style:italic"),
         _ => false,
     };
     if !italic || !(1..=300).contains(&text_of(el).chars().count()) {
@@ -451,14 +447,11 @@ fn next_caption_block(block: ElementRef<'_>) -> Option<String> {
             .children()
             .filter_map(ElementRef::wrap)
             .all(|c| text_of(c) == text);
-    let centred = next.value().attr("style").is_some_and(|s| {
-        s.replace(' ', "")
-            .to_ascii_lowercase()
-            .contains("text-align:center")
-    }) || next
-        .value()
-        .attr("align")
-        .is_some_and(|a| a.eq_ignore_ascii_case("center"));
+    let centred = style_has(next, "text-align:center")
+        || next
+            .value()
+            .attr("align")
+            .is_some_and(|a| a.eq_ignore_ascii_case("center"));
     if (name == "p" || name == "div") && (italic || centred) && !text.ends_with(':') {
         return Some(text);
     }

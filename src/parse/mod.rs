@@ -450,13 +450,16 @@ const SIGNATURE_WINDOW: usize = 3;
 /// "share your story" line, "Theo dòng sự kiện:") is page furniture and goes with it.
 fn split_signature(paras: &mut Vec<content::Para>) -> Vec<String> {
     let from = paras.len().saturating_sub(SIGNATURE_WINDOW);
-    let Some(at) = (from..paras.len())
-        .find(|&i| paras[i].right_aligned && authors::signature_names(&paras[i].text).is_some())
-    else {
+    let Some((at, mut names)) = (from..paras.len()).find_map(|i| {
+        paras[i]
+            .right_aligned
+            .then(|| authors::signature_names(&paras[i].text))
+            .flatten()
+            .map(|names| (i, names))
+    }) else {
         return Vec::new();
     };
     // The signature's own names, then any source credited under it ("Theo Infonet").
-    let mut names = authors::signature_names(&paras[at].text).unwrap_or_default();
     names.extend(
         paras[at + 1..]
             .iter()
@@ -1153,46 +1156,43 @@ fn category(
     let usable = |s: &str| {
         !home(s) && !domain(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8
     };
-    // Older microdata marks each crumb on its own (data-vocabulary.org/Breadcrumb):
-    // the last one is the section.
-    let crumbs: Vec<String> = doc
-        .tree
-        .root()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| {
-            e.value()
-                .attr("itemtype")
-                .is_some_and(|t| t.contains("data-vocabulary.org/Breadcrumb"))
-        })
-        .filter_map(|e| {
-            e.descendants()
-                .filter_map(ElementRef::wrap)
-                .find(|d| d.value().attr("itemprop") == Some("title"))
-                .map(text_of)
-        })
-        .collect();
-    if let Some(last) = crumbs.iter().rev().find(|s| usable(s)) {
-        return Some(last.clone());
-    }
+    // One walk finds both kinds of trail. Older microdata marks each crumb on its own
+    // (data-vocabulary.org/Breadcrumb), the last one being the section, and wins; else
+    // the first trail marked as a whole (or a trail of links from the home page) gives
+    // its deepest usable item.
+    let mut vocab: Vec<String> = Vec::new();
+    let mut marked: Option<String> = None;
     for node in doc.tree.root().descendants() {
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
         let h = bp.hints(el);
         // One pass over the attributes: `attr` would intern each name it looks up.
-        let is_crumb = h.contains("breadcrumb")
-            || h.contains("bread-crumb")
-            || el.value().attrs().any(|(name, value)| match name {
-                "itemtype" => value.contains("BreadcrumbList"),
-                "itemprop" => value == "breadcrumb",
-                "aria-label" => value.to_ascii_lowercase().contains("breadcrumb"),
-                _ => false,
-            });
-        if !is_crumb && !is_link_trail(el, &home) {
+        let (mut is_crumb, mut is_vocab) =
+            (h.contains("breadcrumb") || h.contains("bread-crumb"), false);
+        for (name, value) in el.value().attrs() {
+            match name {
+                "itemtype" => {
+                    is_crumb |= value.contains("BreadcrumbList");
+                    is_vocab |= value.contains("data-vocabulary.org/Breadcrumb");
+                }
+                "itemprop" => is_crumb |= value == "breadcrumb",
+                "aria-label" => is_crumb |= value.to_ascii_lowercase().contains("breadcrumb"),
+                _ => {}
+            }
+        }
+        if is_vocab
+            && let Some(t) = el
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|d| d.value().attr("itemprop") == Some("title"))
+        {
+            vocab.push(text_of(t));
+        }
+        if marked.is_some() || !(is_crumb || is_link_trail(el, &home)) {
             continue;
         }
-        let items: Vec<String> = el
+        marked = el
             .descendants()
             .filter_map(ElementRef::wrap)
             .filter(|e| {
@@ -1204,10 +1204,13 @@ fn category(
             })
             .map(text_of)
             .filter(|t| usable(t))
-            .collect();
-        if let Some(last) = items.last() {
-            return Some(last.clone());
-        }
+            .last();
+    }
+    if let Some(last) = vocab.into_iter().rev().find(|s| usable(s)) {
+        return Some(last);
+    }
+    if marked.is_some() {
+        return marked;
     }
     if let Some(last) = meta.ld.breadcrumb.iter().rev().find(|s| usable(s)) {
         return Some(last.clone());
@@ -1299,7 +1302,6 @@ fn kicker(h1: ElementRef<'_>) -> Option<String> {
             .filter_map(ElementRef::wrap)
             .filter(|a| a.value().name() == "a" && !text_of(*a).is_empty())
             .collect();
-        let text = text_of(el);
         if let Some(a) = links.last() {
             let name = text_of(*a);
             // Alone in its block: the nearest block around the link says nothing else.
@@ -1347,7 +1349,7 @@ fn kicker(h1: ElementRef<'_>) -> Option<String> {
                 !href.is_empty() && !href.starts_with('#') && !href.starts_with("javascript");
             return (alone && to_page && (2..=40).contains(&name.chars().count())).then_some(name);
         }
-        gap += text.chars().count();
+        gap += text_of(el).chars().count();
         if gap > KICKER_MAX_GAP {
             return None;
         }

@@ -364,11 +364,7 @@ fn with_time(text: &str, date: NaiveDate, start: usize, end: usize) -> Shown {
     let (Some(mut h), Some(m)) = (num("h"), num("m")) else {
         return shown;
     };
-    match c.name("ap").map(|a| a.as_str().to_ascii_lowercase()) {
-        Some(a) if a == "p" && h < 12 => h += 12,
-        Some(a) if a == "a" && h == 12 => h = 0,
-        _ => {}
-    }
+    h = with_meridiem(h, c.name("ap").map(|a| a.as_str()));
     // Vietnamese names the part of the day after a 12-hour time: "11:05 tối" is 23:05,
     // "2:30 chiều" 14:30, "1:00 trưa" 13:00, "11 giờ đêm" 23:00 (but "2:00 đêm" stays).
     match c.name("vn").map(|v| v.as_str().to_lowercase()) {
@@ -394,6 +390,16 @@ fn with_time(text: &str, date: NaiveDate, start: usize, end: usize) -> Shown {
     shown
 }
 
+/// The hour on a 24-hour clock after an "a"/"p" mark: "03:20 PM" is 15:20, "12:10 AM"
+/// 0:10, and "15:20 PM" already is 15:20.
+fn with_meridiem(h: i32, mark: Option<&str>) -> i32 {
+    match mark {
+        Some(a) if a.eq_ignore_ascii_case("p") && h < 12 => h + 12,
+        Some(a) if a.eq_ignore_ascii_case("a") && h == 12 => 0,
+        _ => h,
+    }
+}
+
 /// [`with_time`] for a time written before the date.
 fn time_before(text: &str, mut shown: Shown) -> Shown {
     let from = ceil(text, shown.start.saturating_sub(24));
@@ -401,17 +407,12 @@ fn time_before(text: &str, mut shown: Shown) -> Shown {
     let Some(c) = TIME_BEFORE.captures(before) else {
         return shown;
     };
-    let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u32>().ok());
-    let (Some(mut h), Some(m)) = (num("h"), num("m")) else {
+    let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i32>().ok());
+    let (Some(h), Some(m)) = (num("h"), num("m")) else {
         return shown;
     };
-    // "03:20 PM" is 15:20; "15:20 PM" already is.
-    match c.name("ap").map(|a| a.as_str().to_ascii_lowercase()) {
-        Some(a) if a == "p" && h < 12 => h += 12,
-        Some(a) if a == "a" && h == 12 => h = 0,
-        _ => {}
-    }
-    if let Some(time) = NaiveTime::from_hms_opt(h, m, num("s").unwrap_or(0)) {
+    let h = with_meridiem(h, c.name("ap").map(|a| a.as_str()));
+    if let Some(time) = NaiveTime::from_hms_opt(h as u32, m as u32, num("s").unwrap_or(0) as u32) {
         shown.time = Some(time);
         shown.start = from + c.name("h").map_or(0, |m| m.start());
     }
