@@ -18,6 +18,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use newsmill::dedupe::Entry;
 use newsmill::export::Exporter;
 use newsmill::pipeline::Dropped;
 use newsmill::record::{Article, Duplicate, Kind};
@@ -68,12 +69,15 @@ fn generate(dir: &Path, n: usize) -> (usize, usize) {
     let kept = (0..n).filter(|i| i % 20 != 7).count();
     for r in 0..RUNS {
         let run_id = format!("20260101T{r:02}0000000Z-bench");
-        let mut ex = Exporter::create(dir, &run_id).expect("run files open");
+        let mut ex = Exporter::create(dir, &run_id, newsmill::dedupe::Params::default())
+            .expect("run files open");
         let first = r * per_run;
         let last = ((r + 1) * per_run).min(n);
         let mut articles = 0;
         for i in first..last {
-            ex.article(&article(i, 0)).unwrap();
+            let a = article(i, 0);
+            ex.article(&a, &Entry::of(&a, Box::default()), &a.signature)
+                .unwrap();
             articles += 1;
             if i % 20 == 7 {
                 ex.duplicate(&Duplicate {
@@ -90,7 +94,9 @@ fn generate(dir: &Path, n: usize) -> (usize, usize) {
         // Every tenth article of the previous run, edited.
         if r > 0 {
             for i in ((r - 1) * per_run..(r * per_run).min(n)).filter(|i| i % 10 == 0) {
-                ex.article(&article(i, 1)).unwrap();
+                let a = article(i, 1);
+                ex.article(&a, &Entry::of(&a, Box::default()), &a.signature)
+                    .unwrap();
                 articles += 1;
             }
         }

@@ -120,6 +120,18 @@ pub enum Command {
         /// Worker threads for signatures (default: all cores).
         #[arg(short = 'j', long)]
         threads: Option<usize>,
+        /// Run one stage, for a scheduler: `buckets` (with --shard K/N: the verified
+        /// candidate pairs of bands K, K+N, ...) on every shard, then `decide` once.
+        /// Without it both run here.
+        #[arg(long, value_parser = ["all", "buckets", "decide"], default_value = "all")]
+        stage: String,
+        /// The buckets stage's shard K of N (0-based), else from SLURM_ARRAY_TASK_ID or
+        /// JOB_COMPLETION_INDEX.
+        #[arg(long)]
+        shard: Option<String>,
+        /// The number of shards, for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX).
+        #[arg(long)]
+        shard_count: Option<u32>,
     },
     /// Validate a pipeline file without running it.
     Check {
@@ -337,15 +349,46 @@ pub fn run(cli: Cli) -> Result<i32> {
             dir,
             near_threshold,
             threads,
+            stage,
+            shard,
+            shard_count,
         } => {
-            let summary = crate::dedupe::dataset::run(
+            use crate::dedupe::dataset::{Done, Stage};
+            let stage = match stage.as_str() {
+                "buckets" => Stage::Buckets(
+                    crate::shard::Shard::of_process(shard.as_deref(), shard_count)?
+                        .unwrap_or(crate::shard::Shard { index: 0, count: 1 }),
+                ),
+                _ if shard.is_some() => {
+                    return Err(crate::error::UsageError(
+                        "--shard applies to `--stage buckets` only: the decision runs once".into(),
+                    )
+                    .into());
+                }
+                "decide" => Stage::Decide,
+                _ => Stage::All,
+            };
+            match crate::dedupe::dataset::run(
                 &dir,
                 near_params(near_threshold)?,
+                stage,
                 threads.unwrap_or_else(default_threads),
                 show_progress(cli.quiet),
                 std::env::args().collect(),
-            )?;
-            Ok(report(&summary, cli.quiet))
+            )? {
+                Done::Run(summary) => Ok(report(&summary, cli.quiet)),
+                Done::Pairs { shard, pairs, path } => {
+                    if !cli.quiet {
+                        println!(
+                            "shard {}/{}: {pairs} near-duplicate pairs in {}",
+                            shard.index,
+                            shard.count,
+                            path.display()
+                        );
+                    }
+                    Ok(0)
+                }
+            }
         }
         Command::Check { pipeline } => {
             let cfg = crate::config::load(&pipeline)?;

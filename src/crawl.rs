@@ -241,7 +241,7 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         Box::new(std::iter::from_fn(move || rx.blocking_recv()));
     let threads = opts.threads.max(1);
     let (done_rx, cpu) = pipeline::spawn_cpu(input, threads, ctx.clone())?;
-    let mut exporter = Exporter::create(&out, &run_id)?;
+    let mut exporter = Exporter::create(&out, &run_id, ctx.minhash.params())?;
     let consumed = sink.consume(done_rx, &mut exporter, Some(&mut state), &pb);
     let _ = cpu.join();
     let _ = runtime.block_on(producer);

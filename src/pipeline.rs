@@ -607,17 +607,18 @@ impl Sink {
                 self.counts.images += a.images.len() as u64;
                 self.counts.participants += a.participants.len() as u64;
                 self.profile.add(a);
-                exporter.article(a)?;
+                let mut entry = dedupe::Entry::of(a, Box::default());
+                exporter.article(a, &entry, &a.signature)?;
                 // With a crawl state the dedupe entry, URL and source wait on disk.
                 let origin = match state.as_deref_mut() {
                     Some(s) => {
-                        let entry = dedupe::Entry::of(a, Box::default());
                         let seq = self.dedupe.add_set_aside();
                         s.stash(seq, &entry, &a.signature, &a.url, &a.source)?;
                         None
                     }
                     None => {
-                        self.dedupe.add(dedupe::Entry::of(a, a.signature.clone()));
+                        entry.signature = a.signature.clone();
+                        self.dedupe.add(entry);
                         Some(Box::new((a.url.clone(), a.source.clone())))
                     }
                 };
@@ -869,7 +870,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     check_out_dir(&opts.out)?;
     install_ctrlc();
     let run_id = new_run_id();
-    let mut exporter = Exporter::create(&opts.out, &run_id)?;
+    let mut exporter = Exporter::create(&opts.out, &run_id, opts.dedupe)?;
     let threads = opts.threads.max(1);
     let pb = progress_bar(inputs.len() as u64, opts.progress);
     let mut ctx = StageContext::new(opts.normalise);

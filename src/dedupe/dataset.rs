@@ -1,125 +1,112 @@
 //! `newsmill dedupe DIR`: the dedupe stage over a dataset that already exists.
 //!
-//! For datasets written before near-duplicate detection, or merged from several
-//! crawls: every run's `articles` files are read (only the columns dedupe needs, one
-//! batch at a time), signed on the thread pool, and decided together in the same
+//! For datasets merged from several crawls or shards, or written before near-duplicate
+//! detection: every run's articles are read (their signatures files, or the articles
+//! themselves signed on the thread pool) and decided together in the same
 //! deterministic order as a run. The result is one new `duplicates` file and a
-//! manifest; nothing else in the dataset is touched, so the run's own files stay what
+//! manifest; nothing else in the dataset is touched, so the runs' own files stay what
 //! they were and readers anti-join on `duplicates.article_id`.
+//!
+//! The work is two stages (see `staged`): `--stage buckets --shard K/N` finds the
+//! verified candidate pairs of a share of the bands, `--stage decide` makes the
+//! decision from every share's pairs. Without `--stage` both run in this process.
 
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
-use arrow_array::cast::AsArray;
-use arrow_array::types::TimestampMicrosecondType;
-use arrow_array::{Array, RecordBatch};
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use anyhow::{Context, Result};
 
-use super::{Deduper, Entry, Hasher, Params, body_hash, key_hash};
+use super::Params;
+use super::corpus::Corpus;
+use super::staged;
 use crate::export::writer::{BATCH_ROWS, DuplicateRows, Rows, TableFile};
 use crate::pipeline::{self, ManifestInfo, RunSummary, Sink, StageContext};
 use crate::record::Duplicate;
+use crate::shard::Shard;
 
-/// One article of the dataset: what a `duplicates` row names.
-struct Row {
-    url: String,
-    source: String,
+/// Which part of the dataset dedupe this process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Both stages, here.
+    All,
+    /// The candidate pairs of one shard of the bands.
+    Buckets(Shard),
+    /// The decision from every shard's pairs.
+    Decide,
 }
 
-/// Runs the dedupe stage over `dir` and writes `duplicates/<run>.parquet`.
+/// What `newsmill dedupe` did: a run (the decision) or one shard's pairs.
+pub enum Done {
+    Run(Box<RunSummary>),
+    Pairs {
+        shard: Shard,
+        pairs: usize,
+        path: std::path::PathBuf,
+    },
+}
+
+/// Runs `stage` of the dataset dedupe over `dir`.
 pub fn run(
     dir: &Path,
     params: Params,
+    stage: Stage,
     threads: usize,
     progress: bool,
     arguments: Vec<String>,
-) -> Result<RunSummary> {
+) -> Result<Done> {
     let started = chrono::Utc::now();
-    crate::pipeline::not_a_url(dir, &format!("dataset folder {}", dir.display()))?;
     let clock = Instant::now();
-    let files = crate::inspect::table_files(dir, "articles")?;
-    if files.is_empty() {
-        return Err(crate::error::UsageError(format!(
-            "{} has no articles/*.parquet: give the folder a `newsmill extract` or `newsmill run` wrote",
-            dir.display()
-        ))
-        .into());
-    }
+    let corpus = Corpus::open(dir, params)?;
+    let (signed, runs) = corpus.signed_runs();
+    tracing::info!(
+        "{} articles in {runs} runs ({signed} with signatures files)",
+        corpus.n
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
         .context("cannot start the worker threads")?;
-    let hasher = Hasher::new(params);
-    let mut deduper = Deduper::new(params);
-    let mut rows: Vec<Row> = Vec::new();
-    // A later run's version of an article replaces the earlier one: versions of one
-    // article are not copies of each other.
-    let mut by_id: HashMap<String, usize> = HashMap::default();
-    let pb = pipeline::progress_bar(files.len() as u64, progress);
-    // Files sort by run id, which starts with the run's time: older runs first.
-    for file in &files {
-        let f =
-            std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(f)
-            .with_context(|| format!("{} is not a readable Parquet file", file.display()))?;
-        let mask = ProjectionMask::columns(
-            builder.parquet_schema(),
-            [
-                "article_id",
-                "url",
-                "source",
-                "title",
-                "lead",
-                "body",
-                "published_at",
-            ],
-        );
-        let reader = builder
-            .with_projection(mask)
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        for batch in reader {
-            let batch = batch.with_context(|| format!("cannot read {}", file.display()))?;
-            let signed = pool.install(|| sign(&batch, &hasher)).with_context(|| {
-                format!("{}: not an articles table of this schema", file.display())
-            })?;
-            for (entry, row) in signed {
-                match by_id.get(&entry.article_id) {
-                    Some(&i) => {
-                        deduper.entries[i] = entry;
-                        rows[i] = row;
-                    }
-                    None => {
-                        by_id.insert(entry.article_id.clone(), rows.len());
-                        deduper.add(entry);
-                        rows.push(row);
-                    }
-                }
-            }
+    let spinner = if progress {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s.set_message(format!("deduplicating {} articles", corpus.n));
+        s
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (pairs, used) = match stage {
+        Stage::Buckets(shard) => {
+            let pairs = staged::candidates(&corpus, &pool, shard)?;
+            let path = staged::write_pairs(dir, shard, corpus.fingerprint, &pairs)?;
+            spinner.finish_and_clear();
+            return Ok(Done::Pairs {
+                shard,
+                pairs: pairs.len(),
+                path,
+            });
         }
-        pb.inc(1);
-    }
-    pb.finish_and_clear();
-    let verdicts = deduper.resolve(None)?;
+        Stage::All => (
+            staged::candidates(&corpus, &pool, Shard { index: 0, count: 1 })?,
+            vec![],
+        ),
+        Stage::Decide => staged::read_pairs(dir, corpus.fingerprint)?,
+    };
+    let found = staged::decide(&corpus, &pool, &pairs)?;
+    spinner.finish_and_clear();
 
     let run_id = pipeline::new_run_id();
     let mut file = TableFile::create(dir, "duplicates", &run_id)?;
     let mut out = DuplicateRows::default();
     let mut sink = Sink::new(params);
-    sink.counts.pages_in = rows.len() as u64;
-    sink.counts.articles = (rows.len() - verdicts.len()) as u64;
-    for v in &verdicts {
-        let r = &rows[v.seq];
+    sink.counts.pages_in = corpus.n as u64;
+    sink.counts.articles = (corpus.n - found.len()) as u64;
+    for f in &found {
+        let v = &f.verdict;
         out.push(
             &Duplicate {
                 article_id: v.article_id.clone(),
-                url: r.url.clone(),
-                source: r.source.clone(),
+                url: f.url.clone(),
+                source: f.source.clone(),
                 duplicate_of: v.duplicate_of.clone(),
                 method: v.method,
                 similarity: v.similarity,
@@ -156,51 +143,10 @@ pub fn run(
         alerts: None,
         shard: None,
     };
-    pipeline::finish(info, sink, &ctx, false)
-}
-
-/// Entries of one batch of articles, signed in parallel.
-fn sign(batch: &RecordBatch, hasher: &Hasher) -> Result<Vec<(Entry, Row)>> {
-    let text = |name: &str| {
-        batch
-            .column_by_name(name)
-            .and_then(|c| c.as_string_opt::<i32>())
-            .with_context(|| format!("column {name} is missing or not text"))
-    };
-    let (ids, urls, sources, titles, leads, bodies) = (
-        text("article_id")?,
-        text("url")?,
-        text("source")?,
-        text("title")?,
-        text("lead")?,
-        text("body")?,
-    );
-    let published = batch
-        .column_by_name("published_at")
-        .and_then(|c| c.as_primitive_opt::<TimestampMicrosecondType>());
-    if ids.null_count() > 0 || bodies.null_count() > 0 {
-        bail!("article_id and body must not be null");
+    let summary = pipeline::finish(info, sink, &ctx, false)?;
+    // The pairs are spent once the decision is in the dataset.
+    for p in used {
+        let _ = std::fs::remove_file(p);
     }
-    Ok((0..batch.num_rows())
-        .into_par_iter()
-        .map(|i| {
-            let row = Row {
-                url: urls.value(i).to_string(),
-                source: sources.value(i).to_string(),
-            };
-            let key = crate::normalise::url::canonical_key(&row.url);
-            let lead = leads.is_valid(i).then(|| leads.value(i));
-            let compared = super::dedupe_text(titles.value(i), lead, bodies.value(i));
-            let entry = Entry {
-                article_id: ids.value(i).to_string(),
-                url: key.as_deref().map(key_hash),
-                aliases: Vec::new(),
-                body: body_hash(&compared),
-                published: published.filter(|p| p.is_valid(i)).map(|p| p.value(i)),
-                origin: xxhash_rust::xxh3::xxh3_64(row.source.as_bytes()),
-                signature: hasher.signature(&compared),
-            };
-            (entry, row)
-        })
-        .collect())
+    Ok(Done::Run(Box::new(summary)))
 }

@@ -15,8 +15,10 @@
 //! articles nearly every bucket holds one, so the in-run index costs a few bytes per
 //! article, and a crawl whose signatures wait on disk reads them in order, not at random.
 
+pub mod corpus;
 pub mod dataset;
 pub mod minhash;
+pub mod staged;
 
 use std::borrow::Cow;
 

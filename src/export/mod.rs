@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::dedupe::{Entry, Hasher, Params};
 use crate::record::{Article, Duplicate, Reject};
 use writer::{
-    ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, Rows, TableFile,
+    ArticleRows, BATCH_ROWS, DuplicateRows, ImageRows, ParticipantRows, RejectRows, Rows,
+    SignatureRows, TableFile,
 };
 
-/// The five table files of one run and their row buffers.
+/// The five table files of one run, and its signatures file, with their row buffers.
 pub struct Exporter {
     run_id: String,
     articles: (TableFile, ArticleRows),
@@ -22,6 +24,7 @@ pub struct Exporter {
     participants: (TableFile, ParticipantRows),
     duplicates: (TableFile, DuplicateRows),
     rejects: (TableFile, RejectRows),
+    signatures: (TableFile, SignatureRows),
 }
 
 /// Files written by a run and their row counts, in table order.
@@ -37,9 +40,15 @@ macro_rules! flush_if_full {
 }
 
 impl Exporter {
-    /// Opens the temporary files of run `run_id` under `dir`.
-    pub fn create(dir: &Path, run_id: &str) -> Result<Self> {
+    /// Opens the temporary files of run `run_id` under `dir`; `dedupe` says how the
+    /// signatures file's signatures and band keys are made.
+    pub fn create(dir: &Path, run_id: &str, dedupe: Params) -> Result<Self> {
+        let signatures = SignatureRows::new(Hasher::new(dedupe));
         Ok(Exporter {
+            signatures: (
+                TableFile::create_with(dir, "signatures", run_id, signatures.footer())?,
+                signatures,
+            ),
             run_id: run_id.to_string(),
             articles: (
                 TableFile::create(dir, "articles", run_id)?,
@@ -64,14 +73,17 @@ impl Exporter {
         })
     }
 
-    pub fn article(&mut self, a: &Article) -> Result<()> {
+    /// An article's rows; `entry` and `signature` are what the dedupe stage keeps of it.
+    pub fn article(&mut self, a: &Article, entry: &Entry, signature: &[u16]) -> Result<()> {
         self.articles.1.push(a, &self.run_id);
+        self.signatures.1.push(a, entry, signature, &self.run_id);
         self.images.1.push_article(a, &self.run_id);
         self.participants.1.push_article(a, &self.run_id);
         // Article bodies are large: smaller batches keep memory flat.
         flush_if_full!(self.articles, BATCH_ROWS / 4);
         flush_if_full!(self.images, BATCH_ROWS);
         flush_if_full!(self.participants, BATCH_ROWS);
+        flush_if_full!(self.signatures, BATCH_ROWS / 4);
         Ok(())
     }
 
@@ -95,6 +107,7 @@ impl Exporter {
         flush_if_full!(self.participants, 1);
         flush_if_full!(self.duplicates, 1);
         flush_if_full!(self.rejects, 1);
+        flush_if_full!(self.signatures, 1);
         let mut out = Vec::new();
         let none: &[bool] = &[];
         for (name, file, drop) in [
@@ -107,6 +120,7 @@ impl Exporter {
             ),
             ("duplicates", self.duplicates.0, none),
             ("rejects", self.rejects.0, none),
+            ("signatures", self.signatures.0, dropped.articles.as_slice()),
         ] {
             let (path, rows) = file.commit_without(drop)?;
             out.push((name.to_string(), path, rows));

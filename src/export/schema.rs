@@ -149,9 +149,41 @@ pub fn rejects() -> SchemaRef {
     )
 }
 
+/// What the dedupe stage keeps of each exported article (`signatures/<run_id>.parquet`):
+/// hashes and the MinHash signature, never text, so that `newsmill dedupe` over a whole
+/// dataset (or its stages on a scheduler) reads 1 KiB per article instead of signing
+/// every body again. Not a table for readers: `inspect` and `export` leave it alone.
+pub fn signatures() -> SchemaRef {
+    let u64_list = |name: &str| {
+        Field::new(
+            name,
+            DataType::List(Arc::new(Field::new("item", DataType::UInt64, false))),
+            false,
+        )
+    };
+    with_meta(
+        vec![
+            utf8("article_id", false),
+            utf8("url", false),
+            utf8("source", false),
+            Field::new("url_hash", DataType::UInt64, true),
+            u64_list("alias_hashes"),
+            Field::new("body_hash", DataType::UInt64, false),
+            ts("published_at", true),
+            Field::new("origin_hash", DataType::UInt64, false),
+            u64_list("band_keys"),
+            // Little-endian u16 per position.
+            Field::new("signature", DataType::Binary, false),
+            utf8("run_id", false),
+        ],
+        "signatures",
+    )
+}
+
 /// The schema of a table by name.
 pub fn of(table: &str) -> Option<SchemaRef> {
     Some(match table {
+        "signatures" => signatures(),
         "articles" => articles(),
         "images" => images(),
         "participants" => participants(),
@@ -177,6 +209,7 @@ pub fn dictionary_columns(table: &str) -> &'static [&'static str] {
         "participants" => &["rank", "source", "run_id"],
         "duplicates" => &["method", "run_id"],
         "rejects" => &["stage", "reason", "run_id"],
+        "signatures" => &["run_id"],
         _ => &[],
     }
 }

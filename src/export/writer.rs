@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arrow_array::builder::{
-    Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    BinaryBuilder, Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    TimestampMicrosecondBuilder, UInt64Builder,
 };
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::SchemaRef;
@@ -26,6 +26,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
 use super::schema::{self, SCHEMA_VERSION};
+use crate::dedupe::{Entry, Hasher};
 use crate::record::{Article, Duplicate, Reject};
 
 /// Rows per record batch handed to the Parquet writer.
@@ -49,6 +50,17 @@ pub struct TableFile {
 impl TableFile {
     /// Opens `dir/<table>/.<run_id>.parquet.tmp` for writing.
     pub fn create(dir: &Path, table: &str, run_id: &str) -> Result<Self> {
+        Self::create_with(dir, table, run_id, vec![])
+    }
+
+    /// Like [`TableFile::create`], with key-value pairs in the file's footer (how the
+    /// signatures were made, for instance).
+    pub fn create_with(
+        dir: &Path,
+        table: &str,
+        run_id: &str,
+        footer: Vec<(String, String)>,
+    ) -> Result<Self> {
         let schema = schema::of(table).with_context(|| format!("unknown table {table}"))?;
         let folder = dir.join(table);
         std::fs::create_dir_all(&folder)
@@ -71,6 +83,14 @@ impl TableFile {
                 "newsmill {} (schema {SCHEMA_VERSION})",
                 env!("CARGO_PKG_VERSION")
             ));
+        if !footer.is_empty() {
+            props = props.set_key_value_metadata(Some(
+                footer
+                    .into_iter()
+                    .map(|(k, v)| parquet::file::metadata::KeyValue::new(k, v))
+                    .collect(),
+            ));
+        }
         for column in schema::dictionary_columns(table) {
             props = props.set_column_dictionary_enabled(ColumnPath::from(*column), true);
         }
@@ -230,7 +250,8 @@ impl_rows!(
     ImageRows,
     ParticipantRows,
     DuplicateRows,
-    RejectRows
+    RejectRows,
+    SignatureRows
 );
 
 fn ts_micros(t: &DateTime<Utc>) -> i64 {
@@ -512,6 +533,96 @@ impl RejectRows {
             arc(self.stage.finish()),
             arc(self.reason.finish()),
             arc(self.detail.finish()),
+            arc(self.run_id.finish()),
+        ]
+    }
+}
+
+/// Column builders of the signatures table (see [`schema::signatures`]).
+pub struct SignatureRows {
+    n: usize,
+    hasher: Hasher,
+    article_id: StringBuilder,
+    url: StringBuilder,
+    source: StringBuilder,
+    url_hash: UInt64Builder,
+    alias_hashes: ListBuilder<UInt64Builder>,
+    body_hash: UInt64Builder,
+    published_at: TimestampMicrosecondBuilder,
+    origin_hash: UInt64Builder,
+    band_keys: ListBuilder<UInt64Builder>,
+    signature: BinaryBuilder,
+    run_id: StringBuilder,
+}
+
+fn u64_list_builder() -> ListBuilder<UInt64Builder> {
+    ListBuilder::new(UInt64Builder::new()).with_field(Arc::new(arrow_schema::Field::new(
+        "item",
+        arrow_schema::DataType::UInt64,
+        false,
+    )))
+}
+
+impl SignatureRows {
+    pub fn new(hasher: Hasher) -> Self {
+        SignatureRows {
+            n: 0,
+            hasher,
+            article_id: StringBuilder::new(),
+            url: StringBuilder::new(),
+            source: StringBuilder::new(),
+            url_hash: UInt64Builder::new(),
+            alias_hashes: u64_list_builder(),
+            body_hash: UInt64Builder::new(),
+            published_at: ts_builder(),
+            origin_hash: UInt64Builder::new(),
+            band_keys: u64_list_builder(),
+            signature: BinaryBuilder::new(),
+            run_id: StringBuilder::new(),
+        }
+    }
+
+    /// The footer that says how these signatures were made: a dataset dedupe with
+    /// other settings signs the articles again instead of comparing unlike signatures.
+    pub fn footer(&self) -> Vec<(String, String)> {
+        vec![(
+            crate::dedupe::corpus::PARAMS_KEY.to_string(),
+            crate::dedupe::corpus::params_text(&self.hasher.params()),
+        )]
+    }
+
+    /// One article's row: `entry` is its dedupe entry, `signature` its MinHash.
+    pub fn push(&mut self, a: &Article, entry: &Entry, signature: &[u16], run_id: &str) {
+        self.n += 1;
+        self.article_id.append_value(&entry.article_id);
+        self.url.append_value(&a.url);
+        self.source.append_value(&a.source);
+        self.url_hash.append_option(entry.url);
+        self.alias_hashes.values().append_slice(&entry.aliases);
+        self.alias_hashes.append(true);
+        self.body_hash.append_value(entry.body);
+        self.published_at.append_option(entry.published);
+        self.origin_hash.append_value(entry.origin);
+        self.band_keys
+            .values()
+            .append_slice(&self.hasher.band_keys(signature));
+        self.band_keys.append(true);
+        let bytes: Vec<u8> = signature.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.signature.append_value(bytes);
+        self.run_id.append_value(run_id);
+    }
+    fn columns(&mut self) -> Vec<ArrayRef> {
+        vec![
+            arc(self.article_id.finish()),
+            arc(self.url.finish()),
+            arc(self.source.finish()),
+            arc(self.url_hash.finish()),
+            arc(self.alias_hashes.finish()),
+            arc(self.body_hash.finish()),
+            arc(self.published_at.finish()),
+            arc(self.origin_hash.finish()),
+            arc(self.band_keys.finish()),
+            arc(self.signature.finish()),
             arc(self.run_id.finish()),
         ]
     }

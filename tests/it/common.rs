@@ -114,6 +114,11 @@ fn value(col: &ArrayRef, row: usize) -> Value {
         DataType::Int32 => Value::from(col.as_primitive::<Int32Type>().value(row)),
         DataType::Int64 => Value::from(col.as_primitive::<Int64Type>().value(row)),
         DataType::Float64 => Value::from(col.as_primitive::<Float64Type>().value(row)),
+        DataType::UInt64 => Value::from(
+            col.as_primitive::<arrow_array::types::UInt64Type>()
+                .value(row),
+        ),
+        DataType::Binary => Value::from(col.as_binary::<i32>().value(row).len()),
         DataType::Timestamp(_, _) => {
             Value::from(col.as_primitive::<TimestampMicrosecondType>().value(row))
         }

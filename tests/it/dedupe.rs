@@ -281,3 +281,185 @@ fn a_crawl_catches_a_near_copy_within_its_own_run() {
     assert_eq!(m[0]["counts"]["duplicates"], 1);
     assert_eq!(m[0]["duplicates_by_method"]["near"], 1);
 }
+
+/// (article id, duplicate of, method, similarity) of one `duplicates` file.
+fn verdicts_in(file: &Path) -> Vec<(String, String, String, String)> {
+    let f = std::fs::File::open(file).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let text = |name: &str, i: usize| {
+            arrow_array::cast::AsArray::as_string::<i32>(batch.column_by_name(name).unwrap())
+                .value(i)
+                .to_string()
+        };
+        let sim = arrow_array::cast::AsArray::as_primitive::<arrow_array::types::Float64Type>(
+            batch.column_by_name("similarity").unwrap(),
+        );
+        for i in 0..batch.num_rows() {
+            out.push((
+                text("article_id", i),
+                text("duplicate_of", i),
+                text("method", i),
+                format!("{:.6}", sim.value(i)),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The duplicates file the last `newsmill dedupe` wrote in `dir`.
+fn last_dedupe_verdicts(dir: &Path) -> Vec<(String, String, String, String)> {
+    let m = manifests(dir);
+    let run = m
+        .iter()
+        .filter(|m| m["command"] == "dedupe")
+        .map(|m| m["run_id"].as_str().unwrap().to_string())
+        .max()
+        .expect("a dedupe manifest");
+    verdicts_in(&dir.join("duplicates").join(format!("{run}.parquet")))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let o = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+}
+
+fn dedupe(dir: &Path, args: &[&str]) -> std::process::Output {
+    bin()
+        .arg("dedupe")
+        .arg(dir)
+        .arg("-q")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn dedupe_in_stages_over_shards_gives_the_verdicts_of_one_process() {
+    // Two runs: the second repeats the first's seed (a syndicated near copy) and one of
+    // its stories under another file name, and brings stories of its own.
+    let first = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("seed/portal-article.html"),
+        first.path().join("seed.html"),
+    )
+    .unwrap();
+    distinct_pages(first.path(), 6);
+    let second = tempfile::tempdir().unwrap();
+    std::fs::write(second.path().join("copy.html"), syndicated_seed("c778")).unwrap();
+    // Story 3 again under another address: the same text, another article.
+    let again = portal::article_html("https://tin.example", 3, 0)
+        .replace(&article_path(3), &article_path(30));
+    std::fs::write(second.path().join("again-3.html"), again).unwrap();
+    for i in 7..=9 {
+        let html = portal::article_html("https://tin.example", i, 0);
+        std::fs::write(second.path().join(format!("story-{i}.html")), html).unwrap();
+    }
+    let work = tempfile::tempdir().unwrap();
+    let base = work.path().join("base");
+    extract(&[first.path()], &base);
+    extract(&[second.path()], &base);
+    // Each run wrote its signatures beside its articles, row for row.
+    let sig_rows = rows(&base, "signatures").len();
+    assert_eq!(sig_rows, rows(&base, "articles").len());
+    assert_eq!(table_files(&base, "signatures").len(), 2);
+
+    // One process.
+    let one = work.path().join("one");
+    copy_dir(&base, &one);
+    let o = dedupe(&one, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let expected = last_dedupe_verdicts(&one);
+    let methods: BTreeSet<&str> = expected.iter().map(|v| v.2.as_str()).collect();
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert_eq!(methods, BTreeSet::from(["exact", "near"]), "{expected:?}");
+
+    // Three bucket shards (in any order), then the decision.
+    let staged = work.path().join("staged");
+    copy_dir(&base, &staged);
+    for k in [2, 0, 1] {
+        let o = dedupe(
+            &staged,
+            &["--stage", "buckets", "--shard", &format!("{k}/3")],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(
+        std::fs::read_dir(staged.join("_dedupe")).unwrap().count(),
+        3
+    );
+    let o = dedupe(&staged, &["--stage", "decide"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(last_dedupe_verdicts(&staged), expected);
+    // The pairs are spent: a second decision must be told to run the buckets again.
+    assert_eq!(
+        std::fs::read_dir(staged.join("_dedupe")).unwrap().count(),
+        0
+    );
+    let o = dedupe(&staged, &["--stage", "decide"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--stage buckets"));
+
+    // The shard from a SLURM job array's environment.
+    let slurm = work.path().join("slurm");
+    copy_dir(&base, &slurm);
+    for k in 0..2 {
+        let o = bin()
+            .arg("dedupe")
+            .arg(&slurm)
+            .args(["-q", "--stage", "buckets"])
+            .env("SLURM_ARRAY_TASK_ID", (10 + k).to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "10")
+            .env("SLURM_ARRAY_TASK_COUNT", "2")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(dedupe(&slurm, &["--stage", "decide"]).status.success());
+    assert_eq!(last_dedupe_verdicts(&slurm), expected);
+
+    // Without signatures files (a dataset of an older newsmill) the articles are
+    // signed again, with the same verdicts.
+    let unsigned = work.path().join("unsigned");
+    copy_dir(&base, &unsigned);
+    std::fs::remove_dir_all(unsigned.join("signatures")).unwrap();
+    assert!(dedupe(&unsigned, &[]).status.success());
+    assert_eq!(last_dedupe_verdicts(&unsigned), expected);
+
+    // A run added between the stages: the pairs are stale, and the decision says so.
+    let stale = work.path().join("stale");
+    copy_dir(&base, &stale);
+    assert!(
+        dedupe(&stale, &["--stage", "buckets", "--shard", "0/1"])
+            .status
+            .success()
+    );
+    let third = tempfile::tempdir().unwrap();
+    distinct_pages(third.path(), 1);
+    extract(&[third.path()], &stale);
+    let o = dedupe(&stale, &["--stage", "decide"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("before"), "{err}");
+
+    // Usage errors: a shard out of range, a shard for the decision.
+    for args in [
+        &["--stage", "buckets", "--shard", "3/3"][..],
+        &["--stage", "decide", "--shard", "0/2"][..],
+    ] {
+        let o = dedupe(&base, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("shard"));
+    }
+}
