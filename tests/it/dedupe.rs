@@ -10,7 +10,7 @@ use crate::portal::{self, article_path};
 use crate::server::{Route, Server};
 
 /// The seed page republished elsewhere: another URL, one sentence added.
-fn syndicated_seed(new_id: &str) -> String {
+pub fn syndicated_seed(new_id: &str) -> String {
     let seed = std::fs::read_to_string(fixtures().join("seed/portal-article.html")).unwrap();
     seed.replace("a1209.html", &format!("{new_id}.html")).replacen(
         r#"<p style="text-align: justify;">"#,

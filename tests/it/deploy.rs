@@ -150,3 +150,77 @@ fn the_kubernetes_cronjob_is_valid_yaml_with_a_valid_command() {
         .collect();
     assert_eq!(mounts, volumes, "every mount has its volume");
 }
+
+#[test]
+fn the_indexed_jobs_are_valid_yaml_with_valid_sharded_commands() {
+    let path = deploy().join("indexed-job.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let commands: Vec<Vec<String>> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("args:"))
+        .map(|a| serde_json::from_str(a.trim()).unwrap())
+        .collect();
+    assert_eq!(commands.len(), 3);
+    for words in &commands {
+        parses(&words.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let has_yaml = Command::new("python3")
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_yaml {
+        eprintln!("skipped the YAML parse: python3 with PyYAML is not installed");
+        return;
+    }
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, yaml, json; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))",
+        )
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let jobs: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(jobs.len(), 3);
+    for job in &jobs {
+        assert_eq!(job["kind"], "Job");
+        let args: Vec<&str> = job["spec"]["template"]["spec"]["containers"][0]["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        // An indexed job's pods find their shard in JOB_COMPLETION_INDEX; the count
+        // flag must say how many completions there are.
+        if job["spec"]["completionMode"] == "Indexed" {
+            let count = args
+                .iter()
+                .skip_while(|a| **a != "--shard-count")
+                .nth(1)
+                .unwrap();
+            assert_eq!(job["spec"]["completions"].to_string(), *count);
+        }
+    }
+}
+
+#[test]
+fn the_slurm_scripts_are_valid_bash_with_valid_commands() {
+    for script in ["slurm/newsmill.sbatch", "slurm/submit.sh", "slurm/local-cluster.sh"] {
+        let o = Command::new("bash")
+            .arg("-n")
+            .arg(deploy().join(script))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{script}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    // The command lines submit.sh builds, as each array task runs them.
+    for words in [
+        &["extract", "--quiet", "--threads", "1", "--out", "/d", "/in"][..],
+        &["run", "--quiet", "--threads", "1", "--out", "/d", "p.toml"][..],
+        &["dedupe", "--quiet", "--threads", "1", "/d", "--stage", "buckets"][..],
+        &["dedupe", "--quiet", "--threads", "1", "/d", "--stage", "decide"][..],
+    ] {
+        parses(words);
+    }
+}

@@ -24,3 +24,4 @@ mod report;
 mod seed;
 mod server;
 mod shard;
+mod slurm;
