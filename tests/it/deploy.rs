@@ -206,20 +206,44 @@ fn the_indexed_jobs_are_valid_yaml_with_valid_sharded_commands() {
 
 #[test]
 fn the_slurm_scripts_are_valid_bash_with_valid_commands() {
-    for script in ["slurm/newsmill.sbatch", "slurm/submit.sh", "slurm/local-cluster.sh"] {
+    for script in [
+        "slurm/newsmill.sbatch",
+        "slurm/submit.sh",
+        "slurm/local-cluster.sh",
+    ] {
         let o = Command::new("bash")
             .arg("-n")
             .arg(deploy().join(script))
             .output()
             .unwrap();
-        assert!(o.status.success(), "{script}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     // The command lines submit.sh builds, as each array task runs them.
     for words in [
         &["extract", "--quiet", "--threads", "1", "--out", "/d", "/in"][..],
         &["run", "--quiet", "--threads", "1", "--out", "/d", "p.toml"][..],
-        &["dedupe", "--quiet", "--threads", "1", "/d", "--stage", "buckets"][..],
-        &["dedupe", "--quiet", "--threads", "1", "/d", "--stage", "decide"][..],
+        &[
+            "dedupe",
+            "--quiet",
+            "--threads",
+            "1",
+            "/d",
+            "--stage",
+            "buckets",
+        ][..],
+        &[
+            "dedupe",
+            "--quiet",
+            "--threads",
+            "1",
+            "/d",
+            "--stage",
+            "decide",
+        ][..],
     ] {
         parses(words);
     }

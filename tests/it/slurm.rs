@@ -148,7 +148,11 @@ fn sharded_runs_and_dedupe_stages_on_slurm_equal_one_process() {
     let p_a = tmp.path().join("a.toml");
     std::fs::write(&p_a, portal::pipeline(&site_a, &scratch, "")).unwrap();
     ok(
-        bin().args(["run", "-q", "--warc"]).arg(&p_a).output().unwrap(),
+        bin()
+            .args(["run", "-q", "--warc"])
+            .arg(&p_a)
+            .output()
+            .unwrap(),
         "crawl for the WARC file",
     );
     let inputs = tmp.path().join("inputs");
@@ -174,7 +178,11 @@ fn sharded_runs_and_dedupe_stages_on_slurm_equal_one_process() {
     let site_b = Server::start(HashMap::new());
     portal::install(&site_b, 12, 0);
     let p_b = tmp.path().join("b.toml");
-    std::fs::write(&p_b, portal::pipeline(&site_b, &tmp.path().join("unused"), "")).unwrap();
+    std::fs::write(
+        &p_b,
+        portal::pipeline(&site_b, &tmp.path().join("unused"), ""),
+    )
+    .unwrap();
 
     // One process.
     let one = tmp.path().join("one");
