@@ -299,6 +299,21 @@ pub struct Output {
     /// Keep raw responses as WARC files under `DIR/warc/`.
     #[serde(default)]
     pub warc: bool,
+    /// A crawl commits its files and state every this many pages (0: only at the end),
+    /// so that a killed run keeps all but the pages since its last checkpoint.
+    #[serde(default = "default_checkpoint_pages")]
+    pub checkpoint_pages: u64,
+    /// ... or every this many seconds, whichever comes first (0: no time limit).
+    #[serde(default = "default_checkpoint_secs")]
+    pub checkpoint_secs: u64,
+}
+
+fn default_checkpoint_pages() -> u64 {
+    10_000
+}
+
+fn default_checkpoint_secs() -> u64 {
+    600
 }
 
 /// A loaded, validated pipeline with compiled patterns.

@@ -158,8 +158,17 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     }
     state.flush()?;
     let max_attempts = cfg.pipeline.fetch.retries + 2;
-    let frontier_len = state.frontier_len(max_attempts, opts.limit)?;
-    let mut rows = crate::state::frontier(&state_path, &run_id, max_attempts, opts.limit)?;
+    // After a kill, what the killed run committed at its checkpoints is not fetched
+    // again (with --ignore-state everything is).
+    let resume = !opts.ignore_state;
+    let resumed = if resume { state.resumed_pages()? } else { 0 };
+    if resumed > 0 {
+        tracing::info!(
+            "resuming: {resumed} pages a killed run committed at its checkpoints are not fetched again"
+        );
+    }
+    let frontier_len = state.frontier_len(max_attempts, opts.limit, resume)?;
+    let mut rows = crate::state::frontier(&state_path, &run_id, max_attempts, opts.limit, resume)?;
     let ignore_state = opts.ignore_state;
     let to_target = move |row: crate::state::FrontierRow| -> Target {
         let known = Some(row.known).filter(|_| !ignore_state);
@@ -190,6 +199,14 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     sink.crawl.site = cfg.pipeline.site.id.clone();
     sink.crawl.discovered = found.articles;
     sink.crawl.frontier = frontier_len;
+    sink.crawl.resumed = resumed;
+    sink.checkpoints = Some(pipeline::Checkpoints::new(
+        &out,
+        &run_id,
+        cfg.pipeline.dedupe.params(),
+        &cfg.pipeline.output,
+        !opts.ignore_state,
+    ));
     sink.crawl.discovery_errors = found
         .errors
         .iter()
@@ -256,7 +273,7 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     let t = std::time::Instant::now();
     let dropped = sink.settle(&mut exporter, Some(&mut state), !opts.ignore_state)?;
     ctx.clock.add_dedupe(t.elapsed());
-    let written = exporter.commit(&dropped)?;
+    let prepared = exporter.prepare(&dropped)?;
     let mut extra_files = vec![];
     drop(fetcher);
     if let Some(w) = warc {
@@ -266,8 +283,11 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
             .unwrap_or_else(|p| p.into_inner());
         extra_files.push(("warc".to_string(), w.commit()?));
     }
-    // Only now that the files are in place does the state say these pages are done.
-    state.commit(pipeline::run_status(sink.crawl.failure.is_some()))?;
+    // The state says these pages are done in the same transaction that lists the
+    // renames publishing the run's files; a kill in between is finished at next start.
+    let renames = prepared.renames();
+    state.commit(pipeline::run_status(sink.crawl.failure.is_some()), &renames)?;
+    let written = prepared.publish()?;
     let info = ManifestInfo {
         out: &out,
         run_id: &run_id,

@@ -456,6 +456,55 @@ pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
 /// At most this many articles are reserved for up front (see [`Sink::reserve`]).
 const MAX_RESERVED: usize = 1 << 20;
 
+/// When and where a crawl commits a part of its run (see [`Sink::checkpoint`]).
+pub struct Checkpoints {
+    dir: PathBuf,
+    run_id: String,
+    params: DedupeParams,
+    every_pages: u64,
+    every: Option<std::time::Duration>,
+    earlier_runs: bool,
+    /// The part being written (1 for the first).
+    part: u32,
+    since: Instant,
+    pages_at: u64,
+    /// The files of each part committed so far.
+    parts: Vec<crate::export::Written>,
+}
+
+impl Checkpoints {
+    /// A crawl's checkpoints as its pipeline's `[output]` sets them; `earlier_runs` is
+    /// false with `--ignore-state`.
+    pub fn new(
+        dir: &Path,
+        run_id: &str,
+        params: DedupeParams,
+        output: &crate::config::Output,
+        earlier_runs: bool,
+    ) -> Self {
+        Checkpoints {
+            dir: dir.to_path_buf(),
+            run_id: run_id.to_string(),
+            params,
+            every_pages: output.checkpoint_pages,
+            every: (output.checkpoint_secs > 0)
+                .then(|| std::time::Duration::from_secs(output.checkpoint_secs)),
+            earlier_runs,
+            part: 1,
+            since: Instant::now(),
+            pages_at: 0,
+            parts: Vec::new(),
+        }
+    }
+
+    fn due(&self, pages_in: u64) -> bool {
+        let pages = pages_in - self.pages_at;
+        pages > 0
+            && ((self.every_pages > 0 && pages >= self.every_pages)
+                || self.every.is_some_and(|e| self.since.elapsed() >= e))
+    }
+}
+
 /// The single writer: dedupe, export, crawl state, counters.
 pub struct Sink {
     pub counts: Counts,
@@ -467,6 +516,8 @@ pub struct Sink {
     dedupe: Deduper,
     /// What the export and the counts need to take back an article found to be a copy.
     exported: Vec<Exported>,
+    /// A crawl's checkpoints; `None` commits once, at the end.
+    pub checkpoints: Option<Checkpoints>,
 }
 
 /// One exported article, by sequence number.
@@ -488,7 +539,41 @@ impl Sink {
             profile: Default::default(),
             dedupe: Deduper::new(dedupe),
             exported: Vec::new(),
+            checkpoints: None,
         }
+    }
+
+    /// Commits what the run did so far as one part, like the end of a run: the dedupe
+    /// decision over this part (against earlier runs and earlier parts), the part's
+    /// files renamed into place, then the crawl state. The run goes on with the files
+    /// of its next part; a kill from here on loses only the pages that come later.
+    pub fn checkpoint(&mut self, exporter: &mut Exporter, state: &mut State) -> Result<()> {
+        let Some(plan) = &self.checkpoints else {
+            return Ok(());
+        };
+        let next = Exporter::create_part(&plan.dir, &plan.run_id, plan.params, plan.part + 1)?;
+        let earlier_runs = plan.earlier_runs;
+        let dropped = self.settle(exporter, Some(state), earlier_runs)?;
+        let prepared = std::mem::replace(exporter, next).prepare(&dropped)?;
+        state.checkpoint(&prepared.renames())?;
+        let written = prepared.publish()?;
+        state.published()?;
+        self.exported.clear();
+        self.dedupe.clear();
+        self.crawl.checkpoints += 1;
+        let pages_in = self.counts.pages_in;
+        if let Some(plan) = &mut self.checkpoints {
+            tracing::info!(
+                "checkpoint: part {} of run {} committed ({pages_in} pages so far)",
+                plan.part,
+                plan.run_id
+            );
+            plan.part += 1;
+            plan.parts.push(written);
+            plan.since = Instant::now();
+            plan.pages_at = pages_in;
+        }
+        Ok(())
     }
 
     /// Makes room for `pages` articles up front: the per-article records then never
@@ -565,7 +650,17 @@ impl Sink {
         pb: &ProgressBar,
     ) -> Result<()> {
         for done in rx {
-            if let Err(e) = self.one(done, exporter, state.as_deref_mut()) {
+            let mut result = self.one(done, exporter, state.as_deref_mut());
+            if result.is_ok()
+                && let Some(s) = state.as_deref_mut()
+                && self
+                    .checkpoints
+                    .as_ref()
+                    .is_some_and(|c| c.due(self.counts.pages_in))
+            {
+                result = self.checkpoint(exporter, s);
+            }
+            if let Err(e) = result {
                 // Stop intake; dropping the receiver on return unblocks the producers.
                 CANCEL.store(true, Ordering::SeqCst);
                 return Err(e);
@@ -795,6 +890,21 @@ pub fn finish(
         profile: Some(profile),
         drift: drift.clone(),
         files,
+        parts: sink
+            .checkpoints
+            .iter()
+            .flat_map(|c| &c.parts)
+            .map(|w| {
+                w.iter()
+                    .map(|(t, p, _)| {
+                        (
+                            t.clone(),
+                            p.strip_prefix(info.out).unwrap_or(p).display().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect(),
     };
     manifest.write(info.out)?;
     Ok(RunSummary {

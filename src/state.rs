@@ -6,7 +6,7 @@
 //! place. A run killed with SIGKILL therefore leaves its pages as they were before it
 //! started, and the next run redoes exactly those: no row lost, none exported twice.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -63,9 +63,45 @@ pub struct Update {
     pub error: Option<String>,
 }
 
-/// Article URLs a run fetches: those discovered in this run, and unfinished ones of
-/// earlier runs (never fetched, or failed fewer than ?2 times).
-const FRONTIER: &str = "kind = 'article' AND (seen_run = ?1 OR status = 'discovered' OR (status = 'failed' AND attempts < ?2))";
+/// The article URLs a run fetches: those its discovery saw again (revalidated), never
+/// fetched, or failed fewer than the allowed times; with `resume`, not those a killed
+/// run committed at a checkpoint (the run after a kill picks up where it stopped).
+fn frontier_sql(resume: bool) -> String {
+    let resumed = if resume {
+        format!(" AND NOT (status NOT IN ('discovered', 'failed') AND {DONE_BY_KILLED_RUN})")
+    } else {
+        String::new()
+    };
+    format!(
+        "kind = 'article' AND (seen_run = ?1 OR status = 'discovered' OR (status = 'failed' AND attempts < ?2)){resumed}"
+    )
+}
+
+/// Renames into place the files a committed part (or run) left under their temporary
+/// names, when a kill came between the state's commit and the renames, then forgets
+/// the list. Idempotent: a file already renamed is skipped.
+fn finish_publishing(conn: &Connection) -> Result<()> {
+    let renames: Vec<(String, String)> = {
+        let mut stmt = conn.prepare("SELECT tmp, dest FROM publishing")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (tmp, dest) in &renames {
+        if Path::new(tmp).exists() {
+            std::fs::rename(tmp, dest).with_context(|| format!("cannot rename {tmp} to {dest}"))?;
+            tracing::info!("{dest}: published (its run was killed while publishing it)");
+        }
+    }
+    if !renames.is_empty() {
+        conn.execute("DELETE FROM publishing", [])?;
+    }
+    Ok(())
+}
+
+/// A page that a run killed after its last finished run committed at a checkpoint:
+/// the run after the kill resumes instead of revalidating it.
+const DONE_BY_KILLED_RUN: &str = "run_id IN (SELECT run_id FROM runs WHERE status = 'killed'
+    AND started_at > (SELECT COALESCE(MAX(started_at), '') FROM runs WHERE status NOT IN ('killed', 'running')))";
 
 /// An exclusive lock on a crawl state for the length of a run (`STATE.lock` beside it).
 /// Two runs of one pipeline sharing a state file would each commit over the other's
@@ -134,6 +170,7 @@ pub fn frontier(
     run_id: &str,
     max_attempts: u32,
     limit: Option<usize>,
+    resume: bool,
 ) -> Result<tokio::sync::mpsc::Receiver<FrontierRow>> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("cannot open the crawl state {} for reading", path.display()))?;
@@ -156,8 +193,9 @@ pub fn frontier(
                 "published DESC, rowid"
             };
             let sql = format!(
-                "SELECT url, {KNOWN_COLUMNS} FROM urls WHERE {FRONTIER}
-             ORDER BY {order} LIMIT ?3"
+                "SELECT url, {KNOWN_COLUMNS} FROM urls WHERE {}
+             ORDER BY {order} LIMIT ?3",
+                frontier_sql(resume)
             );
             let result = (|| -> rusqlite::Result<()> {
                 let mut stmt = conn.prepare(&sql)?;
@@ -251,6 +289,11 @@ CREATE TABLE IF NOT EXISTS runs (
     finished_at TEXT,
     status TEXT NOT NULL
 );
+-- Files of a committed part still to be renamed into place (see State::checkpoint).
+CREATE TABLE IF NOT EXISTS publishing (
+    tmp TEXT PRIMARY KEY,
+    dest TEXT NOT NULL
+);
 ";
 
 /// The running run's articles as the dedupe decision needs them, set aside on disk
@@ -303,6 +346,7 @@ impl State {
         if !has_seen {
             conn.execute_batch("ALTER TABLE urls ADD COLUMN seen_run TEXT")?;
         }
+        finish_publishing(&conn)?;
         let abandoned: i64 = conn.query_row("SELECT COUNT(*) FROM pending", [], |r| r.get(0))?;
         if abandoned > 0 {
             tracing::warn!(
@@ -396,8 +440,64 @@ impl State {
         self.tick()
     }
 
-    /// Moves this run's results into `urls`: called right after the run's files are in place.
-    pub fn commit(self, status: &str) -> Result<()> {
+    /// Moves this run's results into `urls` and ends the run, in one transaction with
+    /// the renames that publish its last files (`renames`: temporary, final name),
+    /// which the caller then does. Files and state thus agree however a kill lands:
+    /// before this, neither counts; after it, the next start finishes the renames.
+    pub fn commit(self, status: &str, renames: &[(PathBuf, PathBuf)]) -> Result<()> {
+        self.apply_pending()?;
+        self.to_publish(renames)?;
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?2, status = ?3 WHERE run_id = ?1",
+            params![self.run_id, Utc::now().to_rfc3339(), status],
+        )?;
+        self.conn.execute_batch("COMMIT")?;
+        finish_publishing(&self.conn)
+    }
+
+    /// A checkpoint: what the run did so far becomes durable, with the renames of the
+    /// part's files, as at the end of a run, and the run goes on. The caller renames
+    /// the files next, then calls [`State::published`]; a kill after this loses only
+    /// the pages that come later.
+    pub fn checkpoint(&mut self, renames: &[(PathBuf, PathBuf)]) -> Result<()> {
+        self.apply_pending()?;
+        self.to_publish(renames)?;
+        self.conn.execute_batch("COMMIT; BEGIN")?;
+        self.queued = 0;
+        Ok(())
+    }
+
+    /// The renames recorded by the last checkpoint are done.
+    pub fn published(&mut self) -> Result<()> {
+        self.conn.execute("DELETE FROM publishing", [])?;
+        Ok(())
+    }
+
+    fn to_publish(&self, renames: &[(PathBuf, PathBuf)]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT OR REPLACE INTO publishing (tmp, dest) VALUES (?1, ?2)")?;
+        for (tmp, dest) in renames {
+            stmt.execute(params![
+                tmp.to_string_lossy().as_ref(),
+                dest.to_string_lossy().as_ref()
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Pages whose last fetch was by a run killed since the last run that finished: a
+    /// checkpoint committed them, and the run after the kill does not fetch them again.
+    pub fn resumed_pages(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM urls WHERE kind = 'article' AND {DONE_BY_KILLED_RUN}"),
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    fn apply_pending(&self) -> Result<()> {
         let run = self.run_id.clone();
         let tx = "
             INSERT INTO urls (url, kind, status, discovered_at) SELECT url, 'article', 'discovered', fetched_at FROM pending WHERE run_id = ?1
@@ -423,11 +523,6 @@ impl State {
         self.conn
             .execute("DELETE FROM pending WHERE run_id = ?1", [&run])?;
         self.conn.execute("DELETE FROM dedupe_run", [])?;
-        self.conn.execute(
-            "UPDATE runs SET finished_at = ?2, status = ?3 WHERE run_id = ?1",
-            params![run, Utc::now().to_rfc3339(), status],
-        )?;
-        self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
 
@@ -491,9 +586,14 @@ impl State {
     }
 
     /// How many URLs [`frontier`] will yield.
-    pub fn frontier_len(&self, max_attempts: u32, limit: Option<usize>) -> Result<u64> {
+    pub fn frontier_len(
+        &self,
+        max_attempts: u32,
+        limit: Option<usize>,
+        resume: bool,
+    ) -> Result<u64> {
         let n: i64 = self.conn.query_row(
-            &format!("SELECT COUNT(*) FROM urls WHERE {FRONTIER}"),
+            &format!("SELECT COUNT(*) FROM urls WHERE {}", frontier_sql(resume)),
             params![self.run_id, max_attempts],
             |r| r.get(0),
         )?;
@@ -507,6 +607,13 @@ impl State {
             .prepare("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+impl State {
+    /// With `--ignore-state`, the run whose own articles alone count as earlier.
+    fn only_run(&self) -> Option<String> {
+        self.dedupe_this_run_only.then(|| self.run_id.clone())
     }
 }
 
@@ -547,14 +654,15 @@ fn keys_from_blob(blob: &[u8]) -> impl Iterator<Item = u64> + '_ {
 /// Rows of this run take effect with the run at [`State::commit`].
 impl dedupe::History for State {
     fn has_earlier(&mut self) -> Result<bool> {
-        if self.dedupe_this_run_only {
-            return Ok(false);
-        }
-        // This run's articles join the index only after its decision.
+        // This run's articles join the index only after a decision (a checkpoint's or
+        // the end's); with `--ignore-state` only those of its own earlier checkpoints
+        // count.
         Ok(self
             .conn
-            .prepare_cached("SELECT 1 FROM dedupe_articles LIMIT 1")?
-            .exists([])?)
+            .prepare_cached(
+                "SELECT 1 FROM dedupe_articles WHERE ?1 IS NULL OR run_id = ?1 LIMIT 1",
+            )?
+            .exists([self.only_run()])?)
     }
 
     fn by_url(&mut self, url: u64, except: &str) -> Result<Option<String>> {
@@ -562,10 +670,10 @@ impl dedupe::History for State {
             .conn
             .prepare_cached(
                 "SELECT a.article_id FROM dedupe_urls AS u JOIN dedupe_articles AS a ON a.id = u.art
-                 WHERE u.url_hash = ?1 AND a.article_id != ?2
+                 WHERE u.url_hash = ?1 AND a.article_id != ?2 AND (?3 IS NULL OR a.run_id = ?3)
                  ORDER BY a.article_id LIMIT 1",
             )?
-            .query_row(params![url as i64, except], |r| r.get(0))
+            .query_row(params![url as i64, except, self.only_run()], |r| r.get(0))
             .optional()?)
     }
 
@@ -574,10 +682,10 @@ impl dedupe::History for State {
             .conn
             .prepare_cached(
                 "SELECT article_id FROM dedupe_articles
-                 WHERE body_hash = ?1 AND article_id != ?2
+                 WHERE body_hash = ?1 AND article_id != ?2 AND (?3 IS NULL OR run_id = ?3)
                  ORDER BY article_id LIMIT 1",
             )?
-            .query_row(params![body as i64, except], |r| r.get(0))
+            .query_row(params![body as i64, except, self.only_run()], |r| r.get(0))
             .optional()?)
     }
 
@@ -600,12 +708,13 @@ impl dedupe::History for State {
         let mut out = Vec::with_capacity(arts.len());
         // This run's articles join the index only after its decision, so every row
         // here is an earlier run's.
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT article_id, signature FROM dedupe_articles WHERE id = ?1")?;
+        let only = self.only_run();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT article_id, signature FROM dedupe_articles WHERE id = ?1 AND (?2 IS NULL OR run_id = ?2)",
+        )?;
         for art in arts {
             let row: Option<(String, Vec<u8>)> = stmt
-                .query_row([art], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(params![art, only], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             if let Some((id, sig)) = row {
                 if id == except {
@@ -802,6 +911,55 @@ mod tests {
     }
 
     #[test]
+    fn a_checkpoint_survives_a_kill_and_its_files_are_published_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let (tmp, dest) = (
+            dir.path().join(".part.tmp"),
+            dir.path().join("part.parquet"),
+        );
+        std::fs::write(&tmp, b"rows").unwrap();
+        let mut s = State::open(&path, "run1").unwrap();
+        for u in ["https://e.vn/a.html", "https://e.vn/b.html"] {
+            s.discovered(u, "article", None).unwrap();
+        }
+        s.flush().unwrap();
+        s.record(&exported("https://e.vn/a.html")).unwrap();
+        s.checkpoint(&[(tmp.clone(), dest.clone())]).unwrap();
+        // Killed after the checkpoint's commit, before renaming, and before b was done.
+        s.record(&exported("https://e.vn/b.html")).unwrap();
+        drop(s);
+        assert!(!dest.exists());
+        let mut s = State::open(&path, "run2").unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"rows");
+        assert!(!tmp.exists());
+        assert_eq!(
+            s.known("https://e.vn/a.html").unwrap().unwrap().status,
+            "exported"
+        );
+        assert_eq!(
+            s.known("https://e.vn/b.html").unwrap().unwrap().status,
+            "discovered"
+        );
+        // The killed run's committed page is not fetched again; the other one is
+        // (without resuming, as with --ignore-state, both are).
+        assert_eq!(s.resumed_pages().unwrap(), 1);
+        for u in ["https://e.vn/a.html", "https://e.vn/b.html"] {
+            s.discovered(u, "article", None).unwrap();
+        }
+        assert_eq!(s.frontier_len(3, None, true).unwrap(), 1);
+        assert_eq!(s.frontier_len(3, None, false).unwrap(), 2);
+        // Once a run finishes, everything seen is revalidated as usual.
+        s.commit("completed", &[]).unwrap();
+        let mut s = State::open(&path, "run3").unwrap();
+        assert_eq!(s.resumed_pages().unwrap(), 0);
+        for u in ["https://e.vn/a.html", "https://e.vn/b.html"] {
+            s.discovered(u, "article", None).unwrap();
+        }
+        assert_eq!(s.frontier_len(3, None, true).unwrap(), 2);
+    }
+
+    #[test]
     fn results_take_effect_only_on_commit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.sqlite");
@@ -821,7 +979,7 @@ mod tests {
             vec!["https://e.vn/a.html"]
         );
         s.record(&exported("https://e.vn/a.html")).unwrap();
-        s.commit("completed").unwrap();
+        s.commit("completed", &[]).unwrap();
         let s = State::open(&path, "run3").unwrap();
         let k = s.known("https://e.vn/a.html").unwrap().unwrap();
         assert_eq!(k.status, "exported");
@@ -844,7 +1002,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        s.commit("completed").unwrap();
+        s.commit("completed", &[]).unwrap();
         let mut s = State::open(&path, "r2").unwrap();
         s.record(&Update {
             url: "https://e.vn/a.html".into(),
@@ -853,7 +1011,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        s.commit("completed").unwrap();
+        s.commit("completed", &[]).unwrap();
         let s = State::open(&path, "r3").unwrap();
         assert_eq!(
             s.known("https://e.vn/a.html").unwrap().unwrap().status,

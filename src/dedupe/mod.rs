@@ -239,6 +239,13 @@ impl Deduper {
         }
     }
 
+    /// Forgets every entry (a crawl's checkpoint decided them): sequence numbers start
+    /// again from 0.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.set_aside = 0;
+    }
+
     /// Counts an entry its history holds; returns its sequence number.
     pub fn add_set_aside(&mut self) -> usize {
         self.set_aside += 1;

@@ -38,6 +38,11 @@ pub struct CrawlReport {
     pub failed: u64,
     pub failed_by_reason: BTreeMap<String, u64>,
     pub requests: u64,
+    /// Pages a killed run had committed at its checkpoints, which this run (resuming
+    /// it) did not fetch again.
+    pub resumed: u64,
+    /// Checkpoints this run committed before its end.
+    pub checkpoints: u64,
     /// Sitemaps, feeds and listings that could not be read.
     pub discovery_errors: Vec<String>,
     /// Why the run failed, when it did: a crawl that could read none of the site's
@@ -79,8 +84,12 @@ pub struct Manifest {
     /// Drift warnings against the last runs of the same pipeline.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drift: Vec<String>,
-    /// Relative paths of the files this run wrote, by table.
+    /// Relative paths of the files this run wrote, by table (of its last part, for a
+    /// crawl that committed in parts).
     pub files: BTreeMap<String, String>,
+    /// The files of each part a crawl committed at a checkpoint before its last.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<BTreeMap<String, String>>,
 }
 
 /// Every run manifest of a dataset as JSON, oldest run first (hidden temporaries left

@@ -43,31 +43,44 @@ impl Exporter {
     /// Opens the temporary files of run `run_id` under `dir`; `dedupe` says how the
     /// signatures file's signatures and band keys are made.
     pub fn create(dir: &Path, run_id: &str, dedupe: Params) -> Result<Self> {
+        Self::create_part(dir, run_id, dedupe, 1)
+    }
+
+    /// The files of part `part` of a run that commits in parts (a crawl's checkpoints):
+    /// part 1 is `<run_id>.parquet` like any run's, later ones `<run_id>_pNNNN.parquet`,
+    /// which sort after it.
+    pub fn create_part(dir: &Path, run_id: &str, dedupe: Params, part: u32) -> Result<Self> {
+        let stem = if part <= 1 {
+            run_id.to_string()
+        } else {
+            format!("{run_id}_p{part:04}")
+        };
+        let stem = stem.as_str();
         let signatures = SignatureRows::new(Hasher::new(dedupe));
         Ok(Exporter {
             signatures: (
-                TableFile::create_with(dir, "signatures", run_id, signatures.footer())?,
+                TableFile::create_with(dir, "signatures", stem, signatures.footer())?,
                 signatures,
             ),
             run_id: run_id.to_string(),
             articles: (
-                TableFile::create(dir, "articles", run_id)?,
+                TableFile::create(dir, "articles", stem)?,
                 ArticleRows::default(),
             ),
             images: (
-                TableFile::create(dir, "images", run_id)?,
+                TableFile::create(dir, "images", stem)?,
                 ImageRows::default(),
             ),
             participants: (
-                TableFile::create(dir, "participants", run_id)?,
+                TableFile::create(dir, "participants", stem)?,
                 ParticipantRows::default(),
             ),
             duplicates: (
-                TableFile::create(dir, "duplicates", run_id)?,
+                TableFile::create(dir, "duplicates", stem)?,
                 DuplicateRows::default(),
             ),
             rejects: (
-                TableFile::create(dir, "rejects", run_id)?,
+                TableFile::create(dir, "rejects", stem)?,
                 RejectRows::default(),
             ),
         })
@@ -101,7 +114,14 @@ impl Exporter {
 
     /// Writes what is buffered and renames every file into place, leaving out the rows
     /// of articles the dedupe stage found to be copies.
-    pub fn commit(mut self, dropped: &crate::pipeline::Dropped) -> Result<Written> {
+    pub fn commit(self, dropped: &crate::pipeline::Dropped) -> Result<Written> {
+        self.prepare(dropped)?.publish()
+    }
+
+    /// Writes what is buffered and closes every file, leaving out the rows of articles
+    /// the dedupe stage found to be copies, without renaming them into place yet (see
+    /// [`writer::TableFile::prepare`]).
+    pub fn prepare(mut self, dropped: &crate::pipeline::Dropped) -> Result<PreparedRun> {
         flush_if_full!(self.articles, 1);
         flush_if_full!(self.images, 1);
         flush_if_full!(self.participants, 1);
@@ -122,8 +142,30 @@ impl Exporter {
             ("rejects", self.rejects.0, none),
             ("signatures", self.signatures.0, dropped.articles.as_slice()),
         ] {
-            let (path, rows) = file.commit_without(drop)?;
-            out.push((name.to_string(), path, rows));
+            out.push((name.to_string(), file.prepare(drop)?));
+        }
+        Ok(PreparedRun(out))
+    }
+}
+
+/// A run's (or a part's) complete files, under their temporary names.
+pub struct PreparedRun(Vec<(String, writer::Prepared)>);
+
+impl PreparedRun {
+    /// (temporary name, final name) of every file, for the crawl state to record.
+    pub fn renames(&self) -> Vec<(PathBuf, PathBuf)> {
+        self.0
+            .iter()
+            .map(|(_, p)| (p.tmp.clone(), p.dest.clone()))
+            .collect()
+    }
+
+    /// Renames every file into place.
+    pub fn publish(self) -> Result<Written> {
+        let mut out = Vec::new();
+        for (name, file) in self.0 {
+            let (path, rows) = file.publish()?;
+            out.push((name, path, rows));
         }
         Ok(out)
     }

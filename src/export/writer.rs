@@ -48,9 +48,10 @@ pub struct TableFile {
 }
 
 impl TableFile {
-    /// Opens `dir/<table>/.<run_id>.parquet.tmp` for writing.
-    pub fn create(dir: &Path, table: &str, run_id: &str) -> Result<Self> {
-        Self::create_with(dir, table, run_id, vec![])
+    /// Opens `dir/<table>/.<stem>.parquet.tmp` for writing (the stem is the run id, or
+    /// the run id and a part number for a checkpointed crawl's later parts).
+    pub fn create(dir: &Path, table: &str, stem: &str) -> Result<Self> {
+        Self::create_with(dir, table, stem, vec![])
     }
 
     /// Like [`TableFile::create`], with key-value pairs in the file's footer (how the
@@ -58,15 +59,15 @@ impl TableFile {
     pub fn create_with(
         dir: &Path,
         table: &str,
-        run_id: &str,
+        stem: &str,
         footer: Vec<(String, String)>,
     ) -> Result<Self> {
         let schema = schema::of(table).with_context(|| format!("unknown table {table}"))?;
         let folder = dir.join(table);
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("cannot create the table folder {}", folder.display()))?;
-        let dest = folder.join(format!("{run_id}.parquet"));
-        let tmp = folder.join(format!(".{run_id}.parquet.tmp"));
+        let dest = folder.join(format!("{stem}.parquet"));
+        let tmp = folder.join(format!(".{stem}.parquet.tmp"));
         let file =
             File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         // Dictionaries only where values repeat (site, category, language...): on
@@ -133,10 +134,18 @@ impl TableFile {
     }
 
     /// Like [`TableFile::commit`], leaving out row `i` wherever `drop[i]` is true.
+    pub fn commit_without(self, drop: &[bool]) -> Result<(PathBuf, u64)> {
+        self.prepare(drop)?.publish()
+    }
+
+    /// Closes and syncs the file without the dropped rows, still under its hidden
+    /// temporary name: [`Prepared::publish`] renames it into place. In between, a
+    /// crawl records the rename in its state, so that a kill at any point either
+    /// loses the part or finishes publishing it at the next start.
     ///
     /// Rows already in the file are copied batch by batch into a second temporary file,
-    /// so memory stays at one batch; with nothing to drop the file is renamed as is.
-    pub fn commit_without(mut self, drop: &[bool]) -> Result<(PathBuf, u64)> {
+    /// so memory stays at one batch; with nothing to drop the file is kept as is.
+    pub fn prepare(mut self, drop: &[bool]) -> Result<Prepared> {
         let writer = self
             .writer
             .take()
@@ -158,14 +167,11 @@ impl TableFile {
                 }
             }
         }
-        std::fs::rename(&self.tmp, &self.dest).with_context(|| {
-            format!(
-                "cannot rename {} to {}",
-                self.tmp.display(),
-                self.dest.display()
-            )
-        })?;
-        Ok((self.dest.clone(), rows))
+        Ok(Prepared {
+            tmp: self.tmp.clone(),
+            dest: self.dest.clone(),
+            rows,
+        })
     }
 
     /// Rewrites the closed temporary file without the dropped rows, under the same
@@ -219,6 +225,31 @@ impl Drop for TableFile {
         if self.writer.is_some() {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// A complete file under its temporary name, waiting to be renamed into place.
+pub struct Prepared {
+    pub tmp: PathBuf,
+    pub dest: PathBuf,
+    rows: u64,
+}
+
+impl Prepared {
+    /// Renames the file into place (unless a crawl state's commit already did).
+    /// Returns where it is and its rows.
+    pub fn publish(self) -> Result<(PathBuf, u64)> {
+        if !self.tmp.exists() && self.dest.exists() {
+            return Ok((self.dest, self.rows));
+        }
+        std::fs::rename(&self.tmp, &self.dest).with_context(|| {
+            format!(
+                "cannot rename {} to {}",
+                self.tmp.display(),
+                self.dest.display()
+            )
+        })?;
+        Ok((self.dest, self.rows))
     }
 }
 

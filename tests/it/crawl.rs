@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{assert_only_complete_files, bin, manifests, rows};
+use crate::common::{assert_only_complete_files, bin, manifests, rows, table_files};
 use crate::portal::{self, article_path};
 use crate::server::{Route, Server};
 
@@ -437,6 +437,106 @@ fn kill_9_then_resume_equals_one_uninterrupted_run() {
     assert_eq!(a, b, "resumed crawl differs from an uninterrupted one");
     // No Parquet file is half-written.
     assert_only_complete_files(&resumed);
+}
+
+#[test]
+fn a_killed_crawl_keeps_its_checkpoints_and_the_resume_fetches_only_the_rest() {
+    let server = Server::start(HashMap::new());
+    portal::install(&server, 60, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    // 30 requests/s, a checkpoint every 10 pages.
+    let text = |out: &Path| {
+        format!(
+            "{}checkpoint_pages = 10\n",
+            portal::pipeline(&server, out, "").replace("per_host_rate = 0", "per_host_rate = 30")
+        )
+    };
+    let whole = tmp.path().join("whole");
+    let p1 = tmp.path().join("p1");
+    std::fs::create_dir_all(&p1).unwrap();
+    run_pipeline(&write_pipeline(&p1, &text(&whole)), &[]);
+    // The uninterrupted run committed in parts, and its manifest lists them.
+    let m = manifests(&whole);
+    assert_eq!(m.len(), 1);
+    let parts = m[0]["parts"].as_array().map_or(0, Vec::len);
+    assert!(parts >= 4, "{}", m[0]);
+    assert_eq!(m[0]["crawl"]["checkpoints"].as_u64(), Some(parts as u64));
+    assert_eq!(table_files(&whole, "articles").len(), parts + 1);
+
+    let resumed = tmp.path().join("resumed");
+    let p2 = tmp.path().join("p2");
+    std::fs::create_dir_all(&p2).unwrap();
+    let pr = write_pipeline(&p2, &text(&resumed));
+    server.clear_log();
+    let mut child = bin().arg("run").arg(&pr).arg("-q").spawn().unwrap();
+    // Killed once two parts are in place.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while table_files(&resumed, "articles").len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    assert!(!child.wait().unwrap().success(), "killed before its end");
+    // What the killed run committed is there, complete, without a manifest.
+    assert!(!resumed.join("runs").exists() || manifests(&resumed).is_empty());
+    assert_only_complete_files(&resumed);
+    let kept: BTreeSet<String> = rows(&resumed, "articles")
+        .iter()
+        .map(|a| a["url"].as_str().unwrap().to_string())
+        .collect();
+    assert!(kept.len() >= 20 && kept.len() < 60, "{}", kept.len());
+
+    server.clear_log();
+    run_pipeline(&pr, &[]);
+    // The resume did not fetch a committed page again.
+    let fetched_again: Vec<String> = server
+        .requested()
+        .into_iter()
+        .filter(|p| kept.contains(&server.url(p)))
+        .collect();
+    assert!(fetched_again.is_empty(), "{fetched_again:?}");
+    // (A part whose state was committed when the kill came, but not yet all its
+    // files renamed, is published at the resume's start: it counts as resumed too.)
+    let m = manifests(&resumed);
+    let resumed_pages = m[0]["crawl"]["resumed"].as_u64().unwrap();
+    assert!(
+        resumed_pages >= kept.len() as u64 && resumed_pages.is_multiple_of(10),
+        "{resumed_pages} resumed, {} kept",
+        kept.len()
+    );
+    let articles_fetched = server
+        .requested()
+        .iter()
+        .filter(|p| p.contains("/tin-tuc/"))
+        .count() as u64;
+    assert_eq!(articles_fetched + resumed_pages, 60);
+
+    let key = |out: &Path| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = rows(out, "articles")
+            .iter()
+            .map(|a| {
+                (
+                    a["article_id"].as_str().unwrap().to_string(),
+                    a["content_hash"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (a, b) = (key(&whole), key(&resumed));
+    assert_eq!(a.len(), 60);
+    assert_eq!(a, b, "resumed crawl differs from an uninterrupted one");
+
+    // A later run revalidates everything again, as after any finished run.
+    server.clear_log();
+    run_pipeline(&pr, &[]);
+    let articles_asked = server
+        .requested()
+        .iter()
+        .filter(|p| p.contains("/tin-tuc/"))
+        .count();
+    assert_eq!(articles_asked, 60);
 }
 
 #[test]
