@@ -320,6 +320,7 @@ fn main() {
     // (b) and (c): the whole pipeline as a separate process, 2,000 then `large` pages.
     let exe = env!("CARGO_BIN_EXE_newsmill");
     let mut peaks = Vec::new();
+    let mut cpu_per_page = Vec::new();
     let mut run_rate = 0.0;
     for pages in [2_000.min(large), large] {
         let out = tmp.path().join(format!("out-{pages}"));
@@ -353,7 +354,14 @@ fn main() {
             peak_kib as f64 / 1024.0
         );
         peaks.push(peak_kib);
+        cpu_per_page.push(cpu / pages as f64);
         run_rate = rate(pages, elapsed);
+    }
+    if cpu_per_page.len() == 2 && cpu_per_page[0] > 0.0 {
+        println!(
+            "    process CPU per page ratio {large} / 2000 pages: {:.2}x",
+            cpu_per_page[1] / cpu_per_page[0]
+        );
     }
     if peaks.len() == 2 && peaks[0] > 0 {
         println!(

@@ -15,6 +15,14 @@
 //! documents into hashed words, the floor of any shingle-based method.
 //!
 //! `cargo bench --bench dedupe` (NEWSMILL_BENCH_DOCS="20000 200000" to choose sizes).
+//!
+//! `NEWSMILL_BENCH_DATASET="1000000"` measures `newsmill dedupe DIR` instead: the same
+//! documents written as a dataset of ten runs (articles and signatures files, as
+//! `extract` writes them), then the command in one process with one and with all
+//! threads, and in stages (four bucket shards, then the decision), each a separate
+//! process with its own CPU time and peak RSS. The baseline, in this same run, is the
+//! decision as `newsmill dedupe` made it before the stages: every entry with its
+//! signature in memory, one thread (`Deduper::resolve`). All verdicts must agree.
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
@@ -370,9 +378,207 @@ fn measure(n: usize) {
     );
 }
 
+/// Writes documents `0..n` as a dataset of ten runs in `dir`.
+fn write_dataset(dir: &std::path::Path, n: usize) {
+    use newsmill::export::Exporter;
+    use newsmill::pipeline::Dropped;
+    let params = Params::default();
+    let hasher = Hasher::new(params);
+    let runs = 10;
+    let per_run = n.div_ceil(runs);
+    for r in 0..runs {
+        let run_id = format!("20260101T{r:02}0000000Z-bench");
+        let mut ex = Exporter::create(dir, &run_id, params).expect("run files open");
+        let (first, last) = (r * per_run, ((r + 1) * per_run).min(n));
+        for start in (first..last).step_by(2000) {
+            let batch: Vec<(newsmill::record::Article, Entry)> = (start..(start + 2000).min(last))
+                .into_par_iter()
+                .map(|i| {
+                    let (_, _, url, text) = document(i);
+                    let mut a = newsmill::record::Article::new(
+                        format!("{i:024x}"),
+                        url.clone(),
+                        format!("Bài {i}"),
+                        text,
+                    );
+                    a.url_key = canonical_key(&url);
+                    a.published_at = chrono::DateTime::from_timestamp(1_600_000_000 + i as i64, 0);
+                    a.signature = hasher.signature(&a.body);
+                    let e = Entry::of(&a, Box::default());
+                    (a, e)
+                })
+                .collect();
+            for (a, e) in &batch {
+                ex.article(a, e, &a.signature).expect("row written");
+            }
+        }
+        let rows = last.saturating_sub(first);
+        ex.commit(&Dropped {
+            articles: vec![false; rows],
+            images: vec![],
+            participants: vec![],
+        })
+        .expect("run committed");
+    }
+}
+
+/// The decision as `newsmill dedupe` made it before the stages, in this process:
+/// every entry and signature of the dataset in memory, decided on one thread.
+fn old_decision(dir: &std::path::Path) {
+    use newsmill::dedupe::corpus::{Articles, Corpus, Want};
+    let corpus = Corpus::open(dir, Params::default()).expect("dataset opens");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut d = Deduper::new(Params::default());
+    let t = cpu_seconds();
+    corpus
+        .read(&pool, Want::Signature, &mut |items| {
+            for item in items {
+                d.add(item.entry);
+            }
+            Ok(())
+        })
+        .expect("dataset reads");
+    let verdicts = d.resolve(None).expect("decision");
+    println!(
+        "{} {:.2} {:.0}",
+        verdicts.len(),
+        cpu_seconds() - t,
+        peak_rss_mb()
+    );
+}
+
+/// One `newsmill` command: wall seconds, CPU seconds, peak RSS in MB.
+fn timed(args: &[&std::ffi::OsStr]) -> (f64, f64, f64) {
+    let exe = env!("CARGO_BIN_EXE_newsmill");
+    let wall = Instant::now();
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%e %U %S %M"])
+        .arg(exe)
+        .args(args)
+        .output()
+        .expect("newsmill runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "newsmill {args:?}: {err}");
+    let f: Vec<f64> = err
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let _ = wall;
+    (
+        f.first().copied().unwrap_or(0.0),
+        f.get(1).copied().unwrap_or(0.0) + f.get(2).copied().unwrap_or(0.0),
+        f.get(3).copied().unwrap_or(0.0) / 1024.0,
+    )
+}
+
+/// Verdicts of the last `newsmill dedupe` in `dir`.
+fn dedupe_verdicts(dir: &std::path::Path) -> u64 {
+    let runs = newsmill::export::manifest::read_all(dir);
+    runs.iter()
+        .rfind(|m| m["command"] == "dedupe")
+        .and_then(|m| m["counts"]["duplicates"].as_u64())
+        .unwrap_or(0)
+}
+
+fn measure_dataset(n: usize) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("ds");
+    let t = Instant::now();
+    write_dataset(&dir, n);
+    let size: u64 = ["articles", "signatures"]
+        .iter()
+        .flat_map(|t| std::fs::read_dir(dir.join(t)).into_iter().flatten())
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "{n:>8} docs: dataset of 10 runs written in {:.0} s ({:.0} MB of articles and signatures)",
+        t.elapsed().as_secs_f64(),
+        size as f64 / 1e6
+    );
+    let me = std::env::current_exe().expect("the bench knows its path");
+    let out = std::process::Command::new(&me)
+        .env("NEWSMILL_DEDUPE_OLD", &dir)
+        .output()
+        .expect("baseline runs");
+    let line = String::from_utf8_lossy(&out.stdout);
+    let f: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let (old_dups, old_cpu, old_rss) = (f[0] as u64, f[1], f[2]);
+    println!(
+        "          baseline (the decision before the stages: all signatures in memory, one thread): {old_cpu:.1} CPU s, peak RSS {old_rss:.0} MB, {old_dups} duplicates"
+    );
+    let d = dir.as_os_str();
+    for threads in ["1", "2"] {
+        let (wall, cpu, rss) = timed(&[
+            "dedupe".as_ref(),
+            d,
+            "-q".as_ref(),
+            "-j".as_ref(),
+            threads.as_ref(),
+        ]);
+        let dups = dedupe_verdicts(&dir);
+        println!(
+            "          newsmill dedupe -j {threads}: {wall:.1} s wall, {cpu:.1} CPU s, peak RSS {rss:.0} MB ({:.2}x the baseline's memory), {dups} duplicates",
+            rss / old_rss.max(1.0)
+        );
+        assert_eq!(dups, old_dups, "the verdicts must not change");
+    }
+    let mut stage_rss: f64 = 0.0;
+    let (mut stage_cpu, mut stage_wall) = (0.0, 0.0);
+    for k in 0..4 {
+        let shard = format!("{k}/4");
+        let (wall, cpu, rss) = timed(&[
+            "dedupe".as_ref(),
+            d,
+            "-q".as_ref(),
+            "-j".as_ref(),
+            "1".as_ref(),
+            "--stage".as_ref(),
+            "buckets".as_ref(),
+            "--shard".as_ref(),
+            shard.as_ref(),
+        ]);
+        stage_rss = stage_rss.max(rss);
+        stage_cpu += cpu;
+        stage_wall += wall;
+    }
+    let (wall, cpu, rss) = timed(&[
+        "dedupe".as_ref(),
+        d,
+        "-q".as_ref(),
+        "--stage".as_ref(),
+        "decide".as_ref(),
+    ]);
+    let dups = dedupe_verdicts(&dir);
+    println!(
+        "          in stages: 4 bucket shards {stage_cpu:.1} CPU s ({stage_wall:.1} s wall in a row), peak RSS {stage_rss:.0} MB each at most; decide {cpu:.1} CPU s ({wall:.1} s wall), peak RSS {rss:.0} MB; {dups} duplicates"
+    );
+    assert_eq!(dups, old_dups, "the verdicts must not change");
+}
+
 fn main() {
     if let Ok(n) = std::env::var("NEWSMILL_DEDUPE_CHILD") {
         measure(n.parse().expect("a document count"));
+        return;
+    }
+    if let Some(dir) = std::env::var_os("NEWSMILL_DEDUPE_OLD") {
+        old_decision(std::path::Path::new(&dir));
+        return;
+    }
+    if let Ok(sizes) = std::env::var("NEWSMILL_BENCH_DATASET") {
+        println!("newsmill dedupe over a generated dataset (articles and signatures files)");
+        for n in sizes.split_whitespace() {
+            measure_dataset(n.parse().expect("a document count"));
+        }
         return;
     }
     let sizes = std::env::var("NEWSMILL_BENCH_DOCS").unwrap_or_else(|_| "20000 200000".into());

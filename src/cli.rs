@@ -259,9 +259,18 @@ pub fn run(cli: Cli) -> Result<i32> {
                     .map(|n| n.get())
                     .unwrap_or(1)
             });
+            // A dataset in object storage is written to a local outbox and published
+            // from it once the run is complete (nothing of a failed run is published).
+            let remote = crate::store::parse(&out.to_string_lossy())?;
+            if let Some(r) = &remote {
+                r.check()?;
+            }
+            let outbox = remote
+                .map(|r| crate::store::Outbox::new(r, None))
+                .transpose()?;
             let opts = ExtractOptions {
                 inputs: paths,
-                out,
+                out: outbox.as_ref().map_or(out, |o| o.local.clone()),
                 threads,
                 max_page_bytes,
                 normalise: NormaliseOptions { tone_style },
@@ -272,6 +281,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                 shard,
             };
             let summary = pipeline::extract(&opts)?;
+            if let Some(o) = &outbox {
+                o.flush()?;
+            }
             Ok(report(&summary, cli.quiet))
         }
         Command::Run {
@@ -292,9 +304,45 @@ pub fn run(cli: Cli) -> Result<i32> {
             shard_count,
         } => {
             let shard = crate::shard::Shard::of_process(shard.as_deref(), shard_count)?;
+            // A dataset in object storage: the crawl state stays on local disk, and the
+            // run's files go through an outbox beside it, so that what a killed run
+            // committed is published by the next one.
+            let remote = match &out {
+                Some(o) => crate::store::parse(&o.to_string_lossy())?,
+                None => None,
+            };
+            let outbox = match remote {
+                Some(r) => {
+                    let Some(state) = &state else {
+                        return Err(crate::error::UsageError(format!(
+                            "--out {}: a dataset in object storage needs --state PATH, the                              crawl state on local disk (one per shard, e.g.                              /var/lib/newsmill/site-$SLURM_ARRAY_TASK_ID.sqlite)",
+                            r.url
+                        ))
+                        .into());
+                    };
+                    r.check()?;
+                    let mut local = state.clone().into_os_string();
+                    local.push(".outbox");
+                    let o = crate::store::Outbox::new(r, Some(PathBuf::from(local)))?;
+                    let left = o.flush()?;
+                    if left > 0 {
+                        tracing::info!(
+                            "published {left} files an earlier run left in {}",
+                            o.local.display()
+                        );
+                    }
+                    Some(std::sync::Arc::new(o))
+                }
+                None => None,
+            };
+            let out = match &outbox {
+                Some(o) => Some(o.local.clone()),
+                None => out,
+            };
             let opts = crate::crawl::RunOptions {
                 out,
                 state,
+                outbox: outbox.clone(),
                 since,
                 limit,
                 ignore_state,
@@ -307,7 +355,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 shard,
             };
             if crate::batch::is_batch(&pipeline) {
-                if opts.out.is_some() || opts.state.is_some() {
+                if opts.out.is_some() || opts.state.is_some() || opts.outbox.is_some() {
                     return Err(crate::error::UsageError(
                         "--out and --state name one site's dataset and state; with several \
                          pipelines each uses its own output.dir (and OUT/state.sqlite)"
@@ -332,6 +380,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             let cfg = crate::config::load(&pipeline[0])?;
             let summary = crate::crawl::run(cfg, &opts)?;
+            if let Some(o) = &outbox {
+                o.flush()?;
+            }
             let code = if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
                 report(&summary, true)
@@ -368,14 +419,38 @@ pub fn run(cli: Cli) -> Result<i32> {
                 "decide" => Stage::Decide,
                 _ => Stage::All,
             };
-            match crate::dedupe::dataset::run(
-                &dir,
+            // A remote dataset: the parts dedupe reads are copied here, and what it
+            // writes (its duplicates file and manifest, or a shard's pairs) published.
+            let remote = crate::store::parse(&dir.to_string_lossy())?;
+            let copy = match &remote {
+                Some(r) => {
+                    r.check()?;
+                    Some(crate::store::mirror(
+                        r,
+                        &["articles", "signatures", crate::dedupe::staged::WORK_DIR],
+                    )?)
+                }
+                None => None,
+            };
+            let local = copy
+                .as_ref()
+                .map_or(dir.clone(), |c| c.path().to_path_buf());
+            let before = copy
+                .as_ref()
+                .map(|c| crate::store::files(c.path()))
+                .transpose()?;
+            let done = crate::dedupe::dataset::run(
+                &local,
                 near_params(near_threshold)?,
                 stage,
                 threads.unwrap_or_else(default_threads),
                 show_progress(cli.quiet),
                 std::env::args().collect(),
-            )? {
+            )?;
+            if let (Some(r), Some(before)) = (&remote, &before) {
+                crate::store::publish_changes(&local, before, r)?;
+            }
+            match done {
                 Done::Run(summary) => Ok(report(&summary, cli.quiet)),
                 Done::Pairs { shard, pairs, path } => {
                     if !cli.quiet {
@@ -523,7 +598,19 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Inspect { dir, rows, table } => {
-            print!("{}", crate::inspect::render(&dir, rows, table.as_deref())?);
+            // A remote dataset is read from a local copy of its tables.
+            match crate::store::parse(&dir.to_string_lossy())? {
+                Some(remote) => {
+                    remote.check()?;
+                    let copy = crate::store::mirror(&remote, &crate::export::schema::TABLES)?;
+                    let text = crate::inspect::render(copy.path(), rows, table.as_deref())?;
+                    print!(
+                        "{}",
+                        text.replace(&copy.path().display().to_string(), &remote.url)
+                    );
+                }
+                None => print!("{}", crate::inspect::render(&dir, rows, table.as_deref())?),
+            }
             Ok(0)
         }
     }

@@ -49,6 +49,9 @@ pub struct RunOptions {
     pub budget: Option<Arc<Semaphore>>,
     /// This process's share of the site's articles (see `shard`).
     pub shard: Option<crate::shard::Shard>,
+    /// A dataset in object storage: `out` is this outbox's folder, published at each
+    /// checkpoint (the caller publishes the end).
+    pub outbox: Option<Arc<crate::store::Outbox>>,
 }
 
 /// One URL to fetch and what earlier runs knew of it.
@@ -200,13 +203,16 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     sink.crawl.discovered = found.articles;
     sink.crawl.frontier = frontier_len;
     sink.crawl.resumed = resumed;
-    sink.checkpoints = Some(pipeline::Checkpoints::new(
-        &out,
-        &run_id,
-        cfg.pipeline.dedupe.params(),
-        &cfg.pipeline.output,
-        !opts.ignore_state,
-    ));
+    sink.checkpoints = Some(
+        pipeline::Checkpoints::new(
+            &out,
+            &run_id,
+            cfg.pipeline.dedupe.params(),
+            &cfg.pipeline.output,
+            !opts.ignore_state,
+        )
+        .publishing_to(opts.outbox.clone()),
+    );
     sink.crawl.discovery_errors = found
         .errors
         .iter()

@@ -28,4 +28,5 @@ pub mod select;
 pub mod shard;
 pub mod sources;
 pub mod state;
+pub mod store;
 pub mod warc;

@@ -219,8 +219,9 @@ pub fn not_a_url(path: &Path, what: &str) -> Result<(), UsageError> {
     });
     match scheme {
         Some(scheme) => Err(UsageError(format!(
-            "{what}: {scheme}:// addresses are not supported yet; newsmill reads and writes \
-             local folders (mount the bucket, or write locally and copy the files)"
+            "{what}: {scheme}:// addresses are not taken here; object storage works for \
+             `extract` inputs and --out, `run --out` (with a local --state), `inspect` and \
+             `dedupe`"
         ))),
         None => Ok(()),
     }
@@ -470,6 +471,8 @@ pub struct Checkpoints {
     pages_at: u64,
     /// The files of each part committed so far.
     parts: Vec<crate::export::Written>,
+    /// Where a remote dataset's parts are published from.
+    outbox: Option<Arc<crate::store::Outbox>>,
 }
 
 impl Checkpoints {
@@ -494,7 +497,14 @@ impl Checkpoints {
             since: Instant::now(),
             pages_at: 0,
             parts: Vec::new(),
+            outbox: None,
         }
+    }
+
+    /// Publishes each part to object storage from `outbox` once it is committed.
+    pub fn publishing_to(mut self, outbox: Option<Arc<crate::store::Outbox>>) -> Self {
+        self.outbox = outbox;
+        self
     }
 
     fn due(&self, pages_in: u64) -> bool {
@@ -558,6 +568,9 @@ impl Sink {
         state.checkpoint(&prepared.renames())?;
         let written = prepared.publish()?;
         state.published()?;
+        if let Some(outbox) = self.checkpoints.as_ref().and_then(|c| c.outbox.clone()) {
+            outbox.flush()?;
+        }
         self.exported.clear();
         self.dedupe.clear();
         self.crawl.checkpoints += 1;
@@ -933,19 +946,22 @@ fn file_source(
                 if cancelled() {
                     break;
                 }
-                let (path, warc) = match input {
-                    sources::Input::File(p) => (p, crate::warc::is_warc_name(p)),
-                    sources::Input::Unlistable(p, _) => (p, false),
-                };
+                let warc = input.is_warc();
                 // A saved page (or an input that cannot be read) is split by its path,
                 // before it is read; a WARC file's records are split by their URLs.
-                if !warc && shard.is_some_and(|s| !s.takes(&path.to_string_lossy())) {
+                if !warc && shard.is_some_and(|s| !s.takes(&input.name())) {
                     continue;
                 }
-                let items: Vec<Result<RawPage, Reject>> = if warc {
-                    crate::warc::read_pages(path, max_bytes)
-                } else {
-                    vec![sources::read(input, max_bytes)]
+                let items: Vec<Result<RawPage, Reject>> = match (warc, input) {
+                    (true, sources::Input::File(p)) => crate::warc::read_pages(p, max_bytes),
+                    // A remote WARC file is fetched whole, read, and its copy removed.
+                    (true, _) => match sources::fetch(input) {
+                        Ok(local) => {
+                            crate::warc::read_pages_named(&local, &input.name(), max_bytes)
+                        }
+                        Err(r) => vec![Err(r)],
+                    },
+                    (false, _) => vec![sources::read(input, max_bytes)],
                 };
                 for item in items {
                     let key = match &item {

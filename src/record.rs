@@ -165,6 +165,43 @@ pub struct Article {
     pub signature: Box<[u16]>,
 }
 
+impl Article {
+    /// An article with these fields and every other one empty (generated datasets in
+    /// benchmarks, hand-made rows in tests): its id, address, headline and body.
+    pub fn new(article_id: String, url: String, title: String, body: String) -> Self {
+        Article {
+            article_id,
+            source: url.clone(),
+            url,
+            site: None,
+            title,
+            kind: Kind::Text,
+            lead: None,
+            word_count: body.split_whitespace().count() as u32,
+            body,
+            category: None,
+            tags: vec![],
+            authors: vec![],
+            published_at: None,
+            published_offset: None,
+            date_source: None,
+            published_text: None,
+            modified_at: None,
+            language: None,
+            language_confidence: None,
+            content_hash: String::new(),
+            charset: "UTF-8".into(),
+            html_bytes: 0,
+            fetched_at: Utc::now(),
+            images: vec![],
+            participants: vec![],
+            url_key: None,
+            alias_keys: vec![],
+            signature: Box::new([]),
+        }
+    }
+}
+
 /// A page that left the flow before export, with why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reject {

@@ -13,11 +13,32 @@ use flate2::read::MultiGzDecoder;
 use crate::error::UsageError;
 use crate::record::{RawPage, Reject, Stage};
 
-/// One input found on disk: a page file, or a folder entry that could not be listed.
+/// One input: a page file on disk, an object in a store (fetched when its turn comes),
+/// or a folder entry that could not be listed.
 #[derive(Debug, Clone)]
 pub enum Input {
     File(PathBuf),
+    Remote(crate::store::Remote, String),
     Unlistable(PathBuf, String),
+}
+
+impl Input {
+    /// Where the input is, as rejects and shards name it.
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(p) | Input::Unlistable(p, _) => p.display().to_string(),
+            Input::Remote(r, rel) => format!("{}/{rel}", r.url),
+        }
+    }
+
+    /// Whether it is a WARC file.
+    pub fn is_warc(&self) -> bool {
+        match self {
+            Input::File(p) => crate::warc::is_warc_name(p),
+            Input::Remote(_, rel) => crate::warc::is_warc_name(Path::new(rel)),
+            Input::Unlistable(..) => false,
+        }
+    }
 }
 
 /// True for the file names `extract` reads from folders (pages and WARC files).
@@ -40,7 +61,10 @@ pub fn is_page_name(path: &Path) -> bool {
 pub fn list(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
     let mut out = Vec::new();
     for p in paths {
-        crate::pipeline::not_a_url(p, &format!("input path {}", p.display()))?;
+        if let Some(remote) = crate::store::parse(&p.to_string_lossy())? {
+            out.extend(list_remote(remote)?);
+            continue;
+        }
         let meta = std::fs::metadata(p).map_err(|e| {
             UsageError(format!(
                 "input path {} cannot be read: {e}; check the path and its permissions",
@@ -54,6 +78,87 @@ pub fn list(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
         }
     }
     Ok(out)
+}
+
+/// The objects an address names: `s3://b/folder/` (pages and WARC files under it, at
+/// any depth), `s3://b/folder/*.warc.gz` (a pattern: `*` and `?` within one level,
+/// `**` across levels), or one object.
+fn list_remote(remote: crate::store::Remote) -> Result<Vec<Input>, UsageError> {
+    let url = remote.url.clone();
+    let (base, pattern) = match url.find(['*', '?']) {
+        Some(at) => {
+            let cut = url[..at].rfind('/').unwrap_or(0);
+            (url[..cut].to_string(), Some(url[cut + 1..].to_string()))
+        }
+        None => (url.clone(), None),
+    };
+    let remote = match pattern {
+        Some(_) => crate::store::parse(&base)?.unwrap_or(remote),
+        None => remote,
+    };
+    remote.check()?;
+    let listed = remote
+        .list(&|rel: &str| match &pattern {
+            Some(p) => glob_match(p, rel),
+            None => is_page_name(Path::new(rel)),
+        })
+        .map_err(|e| UsageError(format!("{url}: cannot list: {e:#}")))?;
+    if !listed.is_empty() {
+        return Ok(listed
+            .into_iter()
+            .map(|(rel, _)| Input::Remote(remote.clone(), rel))
+            .collect());
+    }
+    if pattern.is_some() {
+        return Err(UsageError(format!("{url}: no object matches")));
+    }
+    // One object: its folder, and its name.
+    let (parent, name) = url
+        .rsplit_once('/')
+        .filter(|(p, _)| p.contains("://") && !p.ends_with('/') && !p.ends_with(':'))
+        .ok_or_else(|| UsageError(format!("{url}: no pages or WARC files there")))?;
+    let folder = crate::store::parse(parent)?
+        .ok_or_else(|| UsageError(format!("{url}: not an object address")))?;
+    let name = name.to_string();
+    let found = folder
+        .list(&|rel: &str| rel == name)
+        .map_err(|e| UsageError(format!("{url}: cannot list: {e:#}")))?;
+    if found.is_empty() {
+        return Err(UsageError(format!(
+            "{url}: no such object, and no pages or WARC files under it"
+        )));
+    }
+    Ok(vec![Input::Remote(folder, name)])
+}
+
+/// Shell-style matching of a relative key: `*` and `?` within one level, `**` across.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) if p.get(1) == Some(&b'*') => {
+                let rest = &p[2..];
+                let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+                (0..=t.len()).any(|i| go(rest, &t[i..]))
+            }
+            (Some(b'*'), _) => {
+                let mut i = 0;
+                loop {
+                    if go(&p[1..], &t[i..]) {
+                        return true;
+                    }
+                    if i == t.len() || t[i] == b'/' {
+                        return false;
+                    }
+                    i += 1;
+                }
+            }
+            (Some(b'?'), Some(c)) if *c != b'/' => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>) {
@@ -79,18 +184,50 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
 
 /// Reads one input, decompressing `.gz`, refusing pages over `max_bytes`.
 pub fn read(input: &Input, max_bytes: u64) -> Result<RawPage, Reject> {
-    let path = match input {
-        Input::File(p) => p,
-        Input::Unlistable(p, e) => {
-            return Err(Reject::new(
-                p.display().to_string(),
-                Stage::Read,
-                "read_error",
-                format!("cannot list folder {}: {e}", p.display()),
-            ));
+    match input {
+        Input::File(p) => read_file(p, &p.display().to_string(), max_bytes),
+        Input::Unlistable(p, e) => Err(Reject::new(
+            p.display().to_string(),
+            Stage::Read,
+            "read_error",
+            format!("cannot list folder {}: {e}", p.display()),
+        )),
+        Input::Remote(..) => {
+            let source = input.name();
+            let local = fetch(input)?;
+            read_file(&local, &source, max_bytes)
         }
+    }
+}
+
+/// A remote input copied into a temporary local file (of the same name, so `.gz` and
+/// WARC files are told apart), or a reject saying why it could not be.
+pub fn fetch(input: &Input) -> Result<tempfile::TempPath, Reject> {
+    let Input::Remote(remote, rel) = input else {
+        return Err(Reject::new(
+            input.name(),
+            Stage::Read,
+            "read_error",
+            "not a remote input".to_string(),
+        ));
     };
-    let source = path.display().to_string();
+    let fail = |e: String| Reject::new(input.name(), Stage::Read, "read_error", e);
+    let name = rel.rsplit('/').next().unwrap_or("page");
+    let file = tempfile::Builder::new()
+        .prefix("newsmill-in-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .map_err(|e| fail(format!("cannot create a temporary file: {e}")))?;
+    let path = file.into_temp_path();
+    remote
+        .download(rel, &path)
+        .map_err(|e| fail(format!("cannot fetch {}: {e:#}", input.name())))?;
+    Ok(path)
+}
+
+/// Reads the page file at `path`, named `source` in the records.
+fn read_file(path: &Path, source: &str, max_bytes: u64) -> Result<RawPage, Reject> {
+    let source = source.to_string();
     let fail =
         |reason: &'static str, detail: String| Reject::new(&source, Stage::Read, reason, detail);
     let file = File::open(path).map_err(|e| {

@@ -162,7 +162,13 @@ pub fn is_warc_name(path: &Path) -> bool {
 /// Reads the HTML responses of a WARC file, one page per `response` record with status
 /// 200 and an HTML (or unknown) content type. Broken records become rejects.
 pub fn read_pages(path: &Path, max_bytes: u64) -> Vec<Result<RawPage, Reject>> {
-    let source = path.display().to_string();
+    read_pages_named(path, &path.display().to_string(), max_bytes)
+}
+
+/// Like [`read_pages`], for a local copy of a file that records name `source` (an
+/// object fetched from a store).
+pub fn read_pages_named(path: &Path, source: &str, max_bytes: u64) -> Vec<Result<RawPage, Reject>> {
+    let source = source.to_string();
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {

@@ -25,3 +25,4 @@ mod seed;
 mod server;
 mod shard;
 mod slurm;
+mod store;
