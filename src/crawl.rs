@@ -278,7 +278,7 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     sink.crawl.requests = fetcher.requests.load(std::sync::atomic::Ordering::Relaxed);
     let t = std::time::Instant::now();
     let dropped = sink.settle(&mut exporter, Some(&mut state), !opts.ignore_state)?;
-    ctx.clock.add_dedupe(t.elapsed());
+    ctx.clock.add_dedupe(t.elapsed() + sink.checkpoint_dedupe);
     let prepared = exporter.prepare(&dropped)?;
     let mut extra_files = vec![];
     drop(fetcher);

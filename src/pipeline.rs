@@ -528,6 +528,8 @@ pub struct Sink {
     exported: Vec<Exported>,
     /// A crawl's checkpoints; `None` commits once, at the end.
     pub checkpoints: Option<Checkpoints>,
+    /// Time the checkpoints' dedupe decisions took (the stage clock's `dedupe`).
+    pub checkpoint_dedupe: std::time::Duration,
 }
 
 /// One exported article, by sequence number.
@@ -550,6 +552,7 @@ impl Sink {
             dedupe: Deduper::new(dedupe),
             exported: Vec::new(),
             checkpoints: None,
+            checkpoint_dedupe: std::time::Duration::ZERO,
         }
     }
 
@@ -563,7 +566,9 @@ impl Sink {
         };
         let next = Exporter::create_part(&plan.dir, &plan.run_id, plan.params, plan.part + 1)?;
         let earlier_runs = plan.earlier_runs;
+        let t = Instant::now();
         let dropped = self.settle(exporter, Some(state), earlier_runs)?;
+        self.checkpoint_dedupe += t.elapsed();
         let prepared = std::mem::replace(exporter, next).prepare(&dropped)?;
         state.checkpoint(&prepared.renames())?;
         let written = prepared.publish()?;

@@ -16,12 +16,12 @@
 //! URL form is `url`, the same text `exact`, and a pair to a kept article `near` (the
 //! most similar wins, then the earliest in the order).
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::corpus::{Articles, Item, Want};
-use super::{Entry, Hasher, Verdict, minhash};
+use super::{Hasher, Verdict, minhash};
 use crate::shard::Shard;
 
 /// Two classes of text (by body hash) whose signatures agree at or above the threshold.
@@ -101,35 +101,61 @@ fn candidates_in_passes(
     if pairs.is_empty() {
         return Ok(vec![]);
     }
-    // The signatures of the classes in a pair, read once more.
+    // The signatures of the classes in a pair, read once more and set aside in a
+    // temporary file (1 KiB each, read back at random by the verifying threads): the
+    // operating system's page cache holds them, not this process's memory.
     let needed: HashSet<u32> = pairs
         .iter()
         .flat_map(|p| [(p >> 32) as u32, *p as u32])
         .collect();
-    let mut signatures: HashMap<u32, Box<[u16]>> = HashMap::default();
-    corpus.read(pool, Want::Signature, &mut |items: Vec<Item>| {
-        for item in items {
-            if let Some(&class) = class_of.get(&item.entry.body)
-                && needed.contains(&class)
-            {
-                signatures.entry(class).or_insert(item.entry.signature);
+    let width = params.positions * 2;
+    let mut spill = tempfile::tempfile().context("cannot create a temporary file")?;
+    let mut slot: HashMap<u32, u32> = HashMap::default();
+    {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(&mut spill);
+        corpus.read(pool, Want::Signature, &mut |items: Vec<Item>| {
+            for item in items {
+                if let Some(&class) = class_of.get(&item.entry.body)
+                    && needed.contains(&class)
+                    && !slot.contains_key(&class)
+                    && item.entry.signature.len() * 2 == width
+                {
+                    slot.insert(class, slot.len() as u32);
+                    for v in item.entry.signature.iter() {
+                        out.write_all(&v.to_le_bytes())?;
+                    }
+                }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
+        out.flush().context("cannot write the temporary file")?;
+    }
+    let read = |class: u32, buf: &mut Vec<u8>| -> Option<Vec<u16>> {
+        use std::os::unix::fs::FileExt;
+        let at = *slot.get(&class)? as u64 * width as u64;
+        buf.resize(width, 0);
+        spill.read_exact_at(buf, at).ok()?;
+        Some(
+            buf.chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect(),
+        )
+    };
     let threshold = params.threshold;
     let verified: Vec<Pair> = pool.install(|| {
         pairs
             .par_iter()
-            .filter_map(|&p| {
+            .map_init(Vec::new, |buf, &p| {
                 let (a, b) = ((p >> 32) as u32, p as u32);
-                let s = minhash::similarity(signatures.get(&a)?, signatures.get(&b)?);
+                let s = minhash::similarity(&read(a, buf)?, &read(b, buf)?);
                 (s >= threshold).then(|| Pair {
                     a: bodies[a as usize],
                     b: bodies[b as usize],
                     similarity: s,
                 })
             })
+            .flatten()
             .collect()
     });
     Ok(verified)
@@ -148,17 +174,35 @@ pub fn decide(
     pool: &rayon::ThreadPool,
     pairs: &[Pair],
 ) -> Result<Vec<Found>> {
-    let mut entries: Vec<Option<(Entry, String, String)>> = Vec::new();
+    // What the decision keeps of each article: about 100 bytes (the URL and source a
+    // duplicates row names are read again afterwards, for the duplicates only).
+    struct Slim {
+        article_id: Box<str>,
+        url: Option<u64>,
+        aliases: Box<[u64]>,
+        body: u64,
+        published: Option<i64>,
+        origin: u64,
+    }
+    let mut entries: Vec<Option<Slim>> = Vec::new();
     entries.resize_with(corpus.n(), || None);
     corpus.read(pool, Want::Hashes, &mut |items: Vec<Item>| {
         for item in items {
             if let Some(slot) = entries.get_mut(item.seq as usize) {
-                *slot = Some((item.entry, item.url, item.source));
+                let e = item.entry;
+                *slot = Some(Slim {
+                    article_id: e.article_id.into_boxed_str(),
+                    url: e.url,
+                    aliases: e.aliases.into_boxed_slice(),
+                    body: e.body,
+                    published: e.published,
+                    origin: e.origin,
+                });
             }
         }
         Ok(())
     })?;
-    let entries: Vec<(Entry, String, String)> = entries.into_iter().flatten().collect();
+    let entries: Vec<Slim> = entries.into_iter().flatten().collect();
     anyhow::ensure!(
         entries.len() == corpus.n(),
         "the dataset changed while it was read ({} of {} articles)",
@@ -170,10 +214,10 @@ pub fn decide(
         near.entry(p.a).or_default().push((p.b, p.similarity));
         near.entry(p.b).or_default().push((p.a, p.similarity));
     }
-    let mut order: Vec<usize> = (0..entries.len()).collect();
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
     pool.install(|| {
         order.par_sort_by(|&a, &b| {
-            let (x, y) = (&entries[a].0, &entries[b].0);
+            let (x, y) = (&entries[a as usize], &entries[b as usize]);
             x.published
                 .unwrap_or(i64::MAX)
                 .cmp(&y.published.unwrap_or(i64::MAX))
@@ -185,57 +229,80 @@ pub fn decide(
     });
     let mut rank = vec![0u32; entries.len()];
     for (r, &seq) in order.iter().enumerate() {
-        rank[seq] = r as u32;
+        rank[seq as usize] = r as u32;
     }
-    let mut urls: HashMap<u64, usize> = HashMap::default();
+    let mut urls: HashMap<u64, u32> = HashMap::default();
     // The kept article of each text.
-    let mut bodies: HashMap<u64, usize> = HashMap::default();
-    let mut found = Vec::new();
+    let mut bodies: HashMap<u64, u32> = HashMap::default();
+    let mut verdicts = Vec::new();
     for &seq in &order {
-        let e = &entries[seq].0;
-        let of = |k: usize, method, similarity| Verdict {
-            seq,
-            article_id: e.article_id.clone(),
-            duplicate_of: entries[k].0.article_id.clone(),
+        let e = &entries[seq as usize];
+        let of = |k: u32, method, similarity| Verdict {
+            seq: seq as usize,
+            article_id: e.article_id.to_string(),
+            duplicate_of: entries[k as usize].article_id.to_string(),
             method,
             similarity,
         };
-        let verdict = if let Some(k) = e.url.iter().chain(&e.aliases).find_map(|k| urls.get(k)) {
+        let verdict = if let Some(k) = e
+            .url
+            .iter()
+            .chain(e.aliases.iter())
+            .find_map(|k| urls.get(k))
+        {
             Some(of(*k, "url", 1.0))
         } else if let Some(&k) = bodies.get(&e.body) {
             Some(of(k, "exact", 1.0))
         } else {
             // The most similar kept text; on a tie, the earliest in the order.
-            let mut best: Option<(f64, u32, usize)> = None;
+            let mut best: Option<(f64, u32, u32)> = None;
             for (other, s) in near.get(&e.body).map(Vec::as_slice).unwrap_or(&[]) {
                 if let Some(&k) = bodies.get(other) {
                     let better = match best {
                         None => true,
-                        Some((b, r, _)) => *s > b || (*s == b && rank[k] < r),
+                        Some((b, r, _)) => *s > b || (*s == b && rank[k as usize] < r),
                     };
                     if better {
-                        best = Some((*s, rank[k], k));
+                        best = Some((*s, rank[k as usize], k));
                     }
                 }
             }
             best.map(|(s, _, k)| of(k, "near", s))
         };
         match verdict {
-            Some(v) => found.push(Found {
-                verdict: v,
-                url: entries[seq].1.clone(),
-                source: entries[seq].2.clone(),
-            }),
+            Some(v) => verdicts.push(v),
             None => {
-                for k in e.url.iter().chain(&e.aliases) {
+                for k in e.url.iter().chain(e.aliases.iter()) {
                     urls.insert(*k, seq);
                 }
                 bodies.insert(e.body, seq);
             }
         }
     }
-    found.sort_by_key(|f| f.verdict.seq);
-    Ok(found)
+    drop((entries, order, rank, urls, bodies, near));
+    verdicts.sort_by_key(|v| v.seq);
+    // The duplicates' URL and source, read once more.
+    let mut named: Vec<Option<(String, String)>> = vec![None; verdicts.len()];
+    corpus.read(pool, Want::Hashes, &mut |items: Vec<Item>| {
+        for item in items {
+            if let Ok(i) = verdicts.binary_search_by_key(&(item.seq as usize), |v| v.seq) {
+                named[i] = Some((item.url, item.source));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(verdicts
+        .into_iter()
+        .zip(named)
+        .map(|(verdict, named)| {
+            let (url, source) = named.unwrap_or_default();
+            Found {
+                verdict,
+                url,
+                source,
+            }
+        })
+        .collect())
 }
 
 /// Where the buckets stage leaves its pairs: a folder readers of the tables never open.
@@ -414,7 +481,7 @@ pub fn read_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dedupe::{Deduper, Params, body_hash, key_hash};
+    use crate::dedupe::{Deduper, Entry, Params, body_hash, key_hash};
 
     /// Articles held in memory, for the stages' tests.
     struct InMemory(Vec<Entry>);
