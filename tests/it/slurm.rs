@@ -46,15 +46,25 @@ fn ok(o: std::process::Output, what: &str) {
 }
 
 fn submit(logs: &Path, shards: u32, args: &[&std::ffi::OsStr]) {
+    submit_with(logs, shards, args, |_| {});
+}
+
+/// `submit.sh --wait`; `env` adds to the environment the array tasks inherit.
+fn submit_with(
+    logs: &Path,
+    shards: u32,
+    args: &[&std::ffi::OsStr],
+    env: impl FnOnce(&mut Command),
+) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/slurm/submit.sh");
-    let o = Command::new("bash")
-        .arg(script)
+    let mut cmd = Command::new("bash");
+    cmd.arg(script)
         .args(["--shards", &shards.to_string(), "--wait", "--sbatch"])
         .arg(format!("--output={}/%x-%A_%a.out", logs.display()))
         .args(args)
-        .env("NEWSMILL", env!("CARGO_BIN_EXE_newsmill"))
-        .output()
-        .unwrap();
+        .env("NEWSMILL", env!("CARGO_BIN_EXE_newsmill"));
+    env(&mut cmd);
+    let o = cmd.output().unwrap();
     if !o.status.success() {
         let mut logs_text = String::new();
         for f in files_under(logs) {
@@ -246,6 +256,52 @@ fn sharded_runs_and_dedupe_stages_on_slurm_equal_one_process() {
         want.verdicts
     );
     assert_eq!(got, want);
+    // The same through the scheduler into object storage (the S3 server on 127.0.0.1):
+    // the tasks find the store in the environment they inherit, the crawl shards keep
+    // their states on local disk.
+    match crate::store::S3::start() {
+        Some(s3) => {
+            s3.create_bucket("lake");
+            let states = tmp.path().join("states");
+            std::fs::create_dir_all(&states).unwrap();
+            let env = |c: &mut Command| {
+                s3.configure(c);
+                c.env("NEWSMILL_STATE_DIR", &states);
+            };
+            submit_with(
+                &logs,
+                4,
+                &[
+                    "extract".as_ref(),
+                    "s3://lake/news".as_ref(),
+                    inputs.as_os_str(),
+                ],
+                env,
+            );
+            submit_with(
+                &logs,
+                2,
+                &["run".as_ref(), "s3://lake/news".as_ref(), p_b.as_os_str()],
+                env,
+            );
+            assert!(states.join("state-0-of-2.sqlite").is_file());
+            let keys = s3.keys("lake");
+            assert!(
+                !keys
+                    .iter()
+                    .any(|k| k.contains(".uploading") || k.contains("_dedupe"))
+            );
+            let back = tmp.path().join("from-s3");
+            s3.download("lake", "news", &back);
+            assert_eq!(merged(&back), want, "the dataset in object storage");
+            eprintln!(
+                "slurm + s3: {} objects in s3://lake/news, equal to one process",
+                keys.len()
+            );
+        }
+        None => eprintln!("(the object-storage leg needs an S3 server: skipped)"),
+    }
+
     let mut by_method: BTreeMap<&str, usize> = BTreeMap::new();
     for v in got.verdicts.values() {
         *by_method.entry(v.1.as_str()).or_default() += 1;

@@ -14,7 +14,7 @@ use crate::portal;
 use crate::server::Server;
 
 /// A moto S3 server on a free port of 127.0.0.1, stopped when dropped.
-struct S3 {
+pub struct S3 {
     child: Child,
     endpoint: String,
     runtime: tokio::runtime::Runtime,
@@ -29,7 +29,7 @@ impl Drop for S3 {
 }
 
 impl S3 {
-    fn start() -> Option<S3> {
+    pub fn start() -> Option<S3> {
         let installed = Command::new("python3")
             .args(["-m", "moto.server", "--help"])
             .stdout(Stdio::null())
@@ -101,7 +101,7 @@ impl S3 {
         })
     }
 
-    fn create_bucket(&self, bucket: &str) {
+    pub fn create_bucket(&self, bucket: &str) {
         let (status, _) = self
             .request(reqwest::Method::PUT, &format!("/{bucket}"), vec![])
             .unwrap();
@@ -116,7 +116,7 @@ impl S3 {
     }
 
     /// Every key of the bucket (hidden temporaries included).
-    fn keys(&self, bucket: &str) -> Vec<String> {
+    pub fn keys(&self, bucket: &str) -> Vec<String> {
         let (_, body) = self
             .request(
                 reqwest::Method::GET,
@@ -137,7 +137,7 @@ impl S3 {
 
     /// The objects under `prefix` copied into `dir`, as a local dataset to read back,
     /// with another S3 client (boto3, which moto brings).
-    fn download(&self, bucket: &str, prefix: &str, dir: &Path) {
+    pub fn download(&self, bucket: &str, prefix: &str, dir: &Path) {
         let script = r#"
 import sys, os, boto3
 endpoint, bucket, prefix, dest = sys.argv[1:5]
@@ -163,12 +163,17 @@ for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=p
     /// `newsmill` with the store's address and credentials in its environment.
     fn newsmill(&self) -> Command {
         let mut c = bin();
+        self.configure(&mut c);
+        c
+    }
+
+    /// Puts the store's address and credentials in a command's environment.
+    pub fn configure(&self, c: &mut Command) {
         c.env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "us-east-1")
             .env("AWS_ALLOW_HTTP", "true");
-        c
     }
 }
 
