@@ -535,9 +535,13 @@ fn measure_dataset(n: usize) {
             threads.as_ref(),
         ]);
         let dups = dedupe_verdicts(&dir);
+        let against = if old_rss > 0.0 {
+            format!(" ({:.2}x the baseline's memory)", rss / old_rss)
+        } else {
+            String::new()
+        };
         println!(
-            "          newsmill dedupe -j {threads}: {wall:.1} s wall, {cpu:.1} CPU s, peak RSS {rss:.0} MB ({:.2}x the baseline's memory), {dups} duplicates",
-            rss / old_rss.max(1.0)
+            "          newsmill dedupe -j {threads}: {wall:.1} s wall, {cpu:.1} CPU s, peak RSS {rss:.0} MB{against}, {dups} duplicates"
         );
         assert_eq!(
             dups,
