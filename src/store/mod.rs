@@ -119,23 +119,26 @@ pub fn parse(text: &str) -> Result<Option<Remote>, UsageError> {
 /// A usage error for an object store that is not there or turns newsmill away.
 fn refused(url: &str, e: &object_store::Error) -> UsageError {
     let text = e.to_string();
+    // Whether it answered at all first: a message can hold any digits (its timings),
+    // so status codes are matched with their reason phrase only.
     let why = if matches!(e, object_store::Error::NotFound { .. }) || text.contains("NoSuchBucket")
     {
         "the bucket does not exist (create it first, or check the name)"
+    } else if text.contains("error sending request")
+        || text.contains("connect")
+        || text.contains("dns")
+        || text.contains("timed out")
+    {
+        "the store cannot be reached (check AWS_ENDPOINT_URL, the network, AWS_ALLOW_HTTP=true for http://)"
     } else if matches!(
         e,
         object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }
-    ) || text.contains("403")
+    ) || text.contains("403 Forbidden")
         || text.contains("InvalidAccessKeyId")
         || text.contains("SignatureDoesNotMatch")
+        || text.contains("AccessDenied")
     {
         "the credentials were refused (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the store's own variables)"
-    } else if text.contains("connect")
-        || text.contains("dns")
-        || text.contains("timed out")
-        || text.contains("error sending request")
-    {
-        "the store cannot be reached (check AWS_ENDPOINT_URL, the network, AWS_ALLOW_HTTP=true for http://)"
     } else {
         "the store answered with an error"
     };
@@ -401,4 +404,34 @@ pub fn publish_changes(
         remote.delete(rel)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_that_does_not_answer_is_not_taken_for_refused_credentials() {
+        // The timing in the message holds "403" among its digits.
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "Error performing GET http://127.0.0.1:9/b in 446.640337ms, after 3 retries - HTTP error: error sending request".into(),
+        };
+        let msg = refused("s3://b/x", &e).0;
+        assert!(msg.contains("cannot be reached"), "{msg}");
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "Server returned non-2xx status code: 403 Forbidden: <Code>InvalidAccessKeyId</Code>".into(),
+        };
+        assert!(
+            refused("s3://b/x", &e)
+                .0
+                .contains("credentials were refused")
+        );
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "404 Not Found: <Code>NoSuchBucket</Code>".into(),
+        };
+        assert!(refused("s3://b/x", &e).0.contains("bucket does not exist"));
+    }
 }
