@@ -205,18 +205,18 @@ impl Corpus {
     ) -> Result<()> {
         let hasher = Hasher::new(self.params);
         for part in &self.parts {
-            let (file, columns): (&Path, &[&str]) = match &part.signatures {
-                Some(s) => (
-                    s,
-                    match want {
-                        Want::Hashes => &SIGNATURE_HASHES,
-                        Want::Signature => &SIGNATURE_ALL,
-                    },
-                ),
-                None => (&part.articles, &ARTICLE_COLUMNS),
+            let (file, columns): (&Path, Vec<&str>) = match &part.signatures {
+                Some(s) => {
+                    let mut columns = SIGNATURE_HASHES.to_vec();
+                    if want == Want::Signature {
+                        columns.push("signature");
+                    }
+                    (s, columns)
+                }
+                None => (&part.articles, ARTICLE_COLUMNS.to_vec()),
             };
             let mut at = 0usize;
-            for batch in batches(file, columns)? {
+            for batch in batches(file, &columns)? {
                 let batch = batch.with_context(|| format!("cannot read {}", file.display()))?;
                 let seqs = part
                     .seq
@@ -235,6 +235,7 @@ impl Corpus {
     }
 }
 
+/// The signatures file's columns a decision reads; a candidate search adds `signature`.
 const SIGNATURE_HASHES: [&str; 8] = [
     "article_id",
     "url",
@@ -244,17 +245,6 @@ const SIGNATURE_HASHES: [&str; 8] = [
     "body_hash",
     "published_at",
     "origin_hash",
-];
-const SIGNATURE_ALL: [&str; 9] = [
-    "article_id",
-    "url",
-    "source",
-    "url_hash",
-    "alias_hashes",
-    "body_hash",
-    "published_at",
-    "origin_hash",
-    "signature",
 ];
 const ARTICLE_COLUMNS: [&str; 7] = [
     "article_id",

@@ -85,6 +85,19 @@ pub fn body_hash(body: &str) -> u64 {
     (h as u64) ^ ((h >> 64) as u64)
 }
 
+/// Where an article stands in the decision's order (the same in a run, at a crawl's
+/// checkpoints and in `newsmill dedupe`): earliest published first (undated last), then
+/// the smallest `article_id`, body hash, origin hash and arrival.
+pub fn order_key(
+    published: Option<i64>,
+    article_id: &str,
+    body: u64,
+    origin: u64,
+    seq: usize,
+) -> (i64, &str, u64, u64, usize) {
+    (published.unwrap_or(i64::MAX), article_id, body, origin, seq)
+}
+
 /// One page found to repeat another: `seq` is its place in the order pages were added.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
@@ -305,13 +318,13 @@ impl Deduper {
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&self.entries[a], &self.entries[b]);
-            x.published
-                .unwrap_or(i64::MAX)
-                .cmp(&y.published.unwrap_or(i64::MAX))
-                .then_with(|| x.article_id.cmp(&y.article_id))
-                .then_with(|| x.body.cmp(&y.body))
-                .then_with(|| x.origin.cmp(&y.origin))
-                .then_with(|| a.cmp(&b))
+            order_key(x.published, &x.article_id, x.body, x.origin, a).cmp(&order_key(
+                y.published,
+                &y.article_id,
+                y.body,
+                y.origin,
+                b,
+            ))
         });
         if self.set_aside > 0 {
             if let Some(h) = history.as_deref_mut() {

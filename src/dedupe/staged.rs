@@ -217,14 +217,11 @@ pub fn decide(
     let mut order: Vec<u32> = (0..entries.len() as u32).collect();
     pool.install(|| {
         order.par_sort_by(|&a, &b| {
-            let (x, y) = (&entries[a as usize], &entries[b as usize]);
-            x.published
-                .unwrap_or(i64::MAX)
-                .cmp(&y.published.unwrap_or(i64::MAX))
-                .then_with(|| x.article_id.cmp(&y.article_id))
-                .then_with(|| x.body.cmp(&y.body))
-                .then_with(|| x.origin.cmp(&y.origin))
-                .then_with(|| a.cmp(&b))
+            let key = |i: u32| {
+                let e = &entries[i as usize];
+                super::order_key(e.published, &e.article_id, e.body, e.origin, i as usize)
+            };
+            key(a).cmp(&key(b))
         })
     });
     let mut rank = vec![0u32; entries.len()];
