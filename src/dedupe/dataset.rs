@@ -91,23 +91,26 @@ pub fn run(
         ),
         Stage::Decide => staged::read_pairs(dir, corpus.fingerprint)?,
     };
-    let found = staged::decide(&corpus, &pool, &pairs)?;
-    spinner.finish_and_clear();
-
     let run_id = pipeline::new_run_id();
     let mut file = TableFile::create(dir, "duplicates", &run_id)?;
     let mut out = DuplicateRows::default();
     let mut sink = Sink::new(params);
-    sink.counts.pages_in = corpus.n as u64;
-    sink.counts.articles = (corpus.n - found.len()) as u64;
-    for f in &found {
-        let v = &f.verdict;
+    let found = staged::decide(&corpus, &pool, pairs, &mut |f| {
+        let staged::Found {
+            verdict: v,
+            url,
+            source,
+        } = f;
+        *sink
+            .duplicates_by_method
+            .entry(v.method.to_string())
+            .or_default() += 1;
         out.push(
             &Duplicate {
-                article_id: v.article_id.clone(),
-                url: f.url.clone(),
-                source: f.source.clone(),
-                duplicate_of: v.duplicate_of.clone(),
+                article_id: v.article_id,
+                url,
+                source,
+                duplicate_of: v.duplicate_of,
                 method: v.method,
                 similarity: v.similarity,
             },
@@ -116,12 +119,12 @@ pub fn run(
         if out.len() >= BATCH_ROWS {
             file.write(out.finish())?;
         }
-        sink.counts.duplicates += 1;
-        *sink
-            .duplicates_by_method
-            .entry(v.method.to_string())
-            .or_default() += 1;
-    }
+        Ok(())
+    })?;
+    spinner.finish_and_clear();
+    sink.counts.pages_in = corpus.n as u64;
+    sink.counts.articles = (corpus.n - found) as u64;
+    sink.counts.duplicates = found as u64;
     if !out.is_empty() {
         file.write(out.finish())?;
     }

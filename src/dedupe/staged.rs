@@ -168,138 +168,249 @@ pub struct Found {
     pub source: String,
 }
 
-/// Decides every article of `corpus` given every shard's verified pairs.
+/// What the decision keeps of every article, column by column: about 70 bytes each
+/// (10M articles in 700 MB), where a struct of owned strings and options took twice
+/// that. The article ids sit end to end in one buffer.
+struct Table {
+    ids: String,
+    /// Where each article's id starts in `ids` (high 48 bits) and its length (low 16).
+    id_at: Vec<u64>,
+    /// The URL key's hash, or [`Table::NO_URL`] in `flags`.
+    url: Vec<u64>,
+    body: Vec<u64>,
+    /// `i64::MAX` when unknown: the order puts it last, as `order_key` does.
+    published: Vec<i64>,
+    origin: Vec<u64>,
+    flags: Vec<u8>,
+    /// The few articles that name other URL forms of themselves.
+    aliases: HashMap<u32, Box<[u64]>>,
+}
+
+impl Table {
+    const SEEN: u8 = 1;
+    const HAS_URL: u8 = 2;
+
+    fn new(n: usize) -> Table {
+        Table {
+            ids: String::new(),
+            id_at: vec![0; n],
+            url: vec![0; n],
+            body: vec![0; n],
+            published: vec![0; n],
+            origin: vec![0; n],
+            flags: vec![0; n],
+            aliases: HashMap::default(),
+        }
+    }
+
+    fn set(&mut self, seq: usize, e: super::Entry) {
+        if seq >= self.flags.len() {
+            return;
+        }
+        let id = &e.article_id[..e.article_id.len().min(u16::MAX as usize)];
+        self.id_at[seq] = ((self.ids.len() as u64) << 16) | id.len() as u64;
+        self.ids.push_str(id);
+        self.url[seq] = e.url.unwrap_or(0);
+        self.body[seq] = e.body;
+        self.published[seq] = e.published.unwrap_or(i64::MAX);
+        self.origin[seq] = e.origin;
+        self.flags[seq] = Self::SEEN | if e.url.is_some() { Self::HAS_URL } else { 0 };
+        if !e.aliases.is_empty() {
+            self.aliases
+                .insert(seq as u32, e.aliases.into_boxed_slice());
+        }
+    }
+
+    fn id(&self, seq: usize) -> &str {
+        let at = self.id_at[seq];
+        let start = (at >> 16) as usize;
+        self.ids
+            .get(start..start + (at & 0xFFFF) as usize)
+            .unwrap_or_default()
+    }
+
+    /// The URL key and the alias keys of an article.
+    fn keys(&self, seq: usize) -> impl Iterator<Item = u64> + '_ {
+        let url = (self.flags[seq] & Self::HAS_URL != 0).then_some(self.url[seq]);
+        let aliases = self
+            .aliases
+            .get(&(seq as u32))
+            .map(|a| &a[..])
+            .unwrap_or(&[]);
+        url.into_iter().chain(aliases.iter().copied())
+    }
+
+    fn key(&self, seq: usize) -> (i64, &str, u64, u64, usize) {
+        let published = Some(self.published[seq]);
+        super::order_key(
+            published,
+            self.id(seq),
+            self.body[seq],
+            self.origin[seq],
+            seq,
+        )
+    }
+}
+
+/// One verdict before its strings are looked up: 16 bytes.
+#[derive(Clone, Copy)]
+struct Slim {
+    seq: u32,
+    of: u32,
+    method: u8,
+    similarity: f32,
+}
+
+const METHODS: [&str; 3] = ["url", "exact", "near"];
+
+/// Logs (at debug level) this process's memory now and at its peak, after `step`: the
+/// decision's memory is what bounds the size of a dataset one machine can dedupe.
+fn memory(step: &str) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or("?")
+            .to_string()
+    };
+    tracing::debug!(
+        "dedupe {step}: memory {} (peak {})",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}
+
+/// Decides every article of `corpus` given every shard's verified pairs, handing each
+/// duplicate to `emit` in the order the articles are read. Returns how many there were.
 pub fn decide(
     corpus: &dyn Articles,
     pool: &rayon::ThreadPool,
-    pairs: &[Pair],
-) -> Result<Vec<Found>> {
-    // What the decision keeps of each article: about 100 bytes (the URL and source a
-    // duplicates row names are read again afterwards, for the duplicates only).
-    struct Slim {
-        article_id: Box<str>,
-        url: Option<u64>,
-        aliases: Box<[u64]>,
-        body: u64,
-        published: Option<i64>,
-        origin: u64,
-    }
-    let mut entries: Vec<Option<Slim>> = Vec::new();
-    entries.resize_with(corpus.n(), || None);
+    pairs: Vec<Pair>,
+    emit: &mut dyn FnMut(Found) -> Result<()>,
+) -> Result<usize> {
+    memory("started");
+    let mut table = Table::new(corpus.n());
     corpus.read(pool, Want::Hashes, &mut |items: Vec<Item>| {
         for item in items {
-            if let Some(slot) = entries.get_mut(item.seq as usize) {
-                let e = item.entry;
-                *slot = Some(Slim {
-                    article_id: e.article_id.into_boxed_str(),
-                    url: e.url,
-                    aliases: e.aliases.into_boxed_slice(),
-                    body: e.body,
-                    published: e.published,
-                    origin: e.origin,
-                });
-            }
+            table.set(item.seq as usize, item.entry);
         }
         Ok(())
     })?;
-    let entries: Vec<Slim> = entries.into_iter().flatten().collect();
+    table.ids.shrink_to_fit();
+    memory("read");
+    let seen = table
+        .flags
+        .iter()
+        .filter(|f| **f & Table::SEEN != 0)
+        .count();
     anyhow::ensure!(
-        entries.len() == corpus.n(),
-        "the dataset changed while it was read ({} of {} articles)",
-        entries.len(),
+        seen == corpus.n(),
+        "the dataset changed while it was read ({seen} of {} articles)",
         corpus.n()
     );
-    let mut near: HashMap<u64, Vec<(u64, f64)>> = HashMap::default();
+    // The pairs of each text, as one sorted list (text, other text, similarity).
+    let mut near: Vec<(u64, u64, f64)> = Vec::with_capacity(pairs.len() * 2);
     for p in pairs {
-        near.entry(p.a).or_default().push((p.b, p.similarity));
-        near.entry(p.b).or_default().push((p.a, p.similarity));
+        near.push((p.a, p.b, p.similarity));
+        near.push((p.b, p.a, p.similarity));
     }
-    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-    pool.install(|| {
-        order.par_sort_by(|&a, &b| {
-            let key = |i: u32| {
-                let e = &entries[i as usize];
-                super::order_key(e.published, &e.article_id, e.body, e.origin, i as usize)
-            };
-            key(a).cmp(&key(b))
-        })
-    });
-    let mut rank = vec![0u32; entries.len()];
+    pool.install(|| near.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1))));
+    // A pair found in several shards' bands is the same pair (the same signatures).
+    near.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
+    let mut order: Vec<u32> = (0..corpus.n() as u32).collect();
+    pool.install(|| order.par_sort_by(|&a, &b| table.key(a as usize).cmp(&table.key(b as usize))));
+    memory("ordered");
+    let mut rank = vec![0u32; order.len()];
     for (r, &seq) in order.iter().enumerate() {
         rank[seq as usize] = r as u32;
     }
     let mut urls: HashMap<u64, u32> = HashMap::default();
     // The kept article of each text.
     let mut bodies: HashMap<u64, u32> = HashMap::default();
-    let mut verdicts = Vec::new();
+    let mut verdicts: Vec<Slim> = Vec::new();
     for &seq in &order {
-        let e = &entries[seq as usize];
-        let of = |k: u32, method, similarity| Verdict {
-            seq: seq as usize,
-            article_id: e.article_id.to_string(),
-            duplicate_of: entries[k as usize].article_id.to_string(),
+        let i = seq as usize;
+        let body = table.body[i];
+        let slim = |of: u32, method: u8, similarity: f64| Slim {
+            seq,
+            of,
             method,
-            similarity,
+            similarity: similarity as f32,
         };
-        let verdict = if let Some(k) = e
-            .url
-            .iter()
-            .chain(e.aliases.iter())
-            .find_map(|k| urls.get(k))
-        {
-            Some(of(*k, "url", 1.0))
-        } else if let Some(&k) = bodies.get(&e.body) {
-            Some(of(k, "exact", 1.0))
+        let verdict = if let Some(&k) = table.keys(i).find_map(|k| urls.get(&k)) {
+            Some(slim(k, 0, 1.0))
+        } else if let Some(&k) = bodies.get(&body) {
+            Some(slim(k, 1, 1.0))
         } else {
             // The most similar kept text; on a tie, the earliest in the order.
+            let from = near.partition_point(|x| x.0 < body);
             let mut best: Option<(f64, u32, u32)> = None;
-            for (other, s) in near.get(&e.body).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(&k) = bodies.get(other) {
+            for &(_, other, s) in near[from..].iter().take_while(|x| x.0 == body) {
+                if let Some(&k) = bodies.get(&other) {
                     let better = match best {
                         None => true,
-                        Some((b, r, _)) => *s > b || (*s == b && rank[k as usize] < r),
+                        Some((b, r, _)) => s > b || (s == b && rank[k as usize] < r),
                     };
                     if better {
-                        best = Some((*s, rank[k as usize], k));
+                        best = Some((s, rank[k as usize], k));
                     }
                 }
             }
-            best.map(|(s, _, k)| of(k, "near", s))
+            best.map(|(s, _, k)| slim(k, 2, s))
         };
         match verdict {
             Some(v) => verdicts.push(v),
             None => {
-                for k in e.url.iter().chain(e.aliases.iter()) {
-                    urls.insert(*k, seq);
+                for k in table.keys(i) {
+                    urls.insert(k, seq);
                 }
-                bodies.insert(e.body, seq);
+                bodies.insert(body, seq);
             }
         }
     }
-    drop((entries, order, rank, urls, bodies, near));
-    verdicts.sort_by_key(|v| v.seq);
-    // The duplicates' URL and source, read once more.
-    let mut named: Vec<Option<(String, String)>> = vec![None; verdicts.len()];
+    // The similarity a verdict reports is the pair's own (f64), found again here:
+    // keeping it as f32 in the verdicts halves their size.
+    let similarity = |v: &Slim| -> f64 {
+        if v.method != 2 {
+            return 1.0;
+        }
+        let (a, b) = (table.body[v.seq as usize], table.body[v.of as usize]);
+        let from = near.partition_point(|x| (x.0, x.1) < (a, b));
+        near.get(from)
+            .filter(|x| x.0 == a && x.1 == b)
+            .map_or(f64::from(v.similarity), |x| x.2)
+    };
+    memory("decided");
+    drop((order, rank, urls, bodies));
+    verdicts.sort_unstable_by_key(|v| v.seq);
+    let found = verdicts.len();
+    // The duplicates' URL and source, read once more; each row goes out as it is read.
     corpus.read(pool, Want::Hashes, &mut |items: Vec<Item>| {
         for item in items {
-            if let Ok(i) = verdicts.binary_search_by_key(&(item.seq as usize), |v| v.seq) {
-                named[i] = Some((item.url, item.source));
+            if let Ok(i) = verdicts.binary_search_by_key(&item.seq, |v| v.seq) {
+                let v = &verdicts[i];
+                emit(Found {
+                    verdict: Verdict {
+                        seq: v.seq as usize,
+                        article_id: table.id(v.seq as usize).to_string(),
+                        duplicate_of: table.id(v.of as usize).to_string(),
+                        method: METHODS[v.method as usize],
+                        similarity: similarity(v),
+                    },
+                    url: item.url,
+                    source: item.source,
+                })?;
             }
         }
         Ok(())
     })?;
-    Ok(verdicts
-        .into_iter()
-        .zip(named)
-        .map(|(verdict, named)| {
-            let (url, source) = named.unwrap_or_default();
-            Found {
-                verdict,
-                url,
-                source,
-            }
-        })
-        .collect())
+    memory("written");
+    Ok(found)
 }
 
 /// Where the buckets stage leaves its pairs: a folder readers of the tables never open.
@@ -608,7 +719,15 @@ mod tests {
                             candidates_in_passes(&corpus, &pool, shard, pass_keys).unwrap(),
                         );
                     }
-                    let got = verdicts(&decide(&corpus, &pool, &pairs).unwrap());
+                    let mut found = Vec::new();
+                    let n = decide(&corpus, &pool, pairs, &mut |f| {
+                        found.push(f);
+                        Ok(())
+                    })
+                    .unwrap();
+                    assert_eq!(n, found.len());
+                    found.sort_by_key(|f| f.verdict.seq);
+                    let got = verdicts(&found);
                     assert_eq!(got, expected, "{count} shards, {threads} threads");
                 }
             }
