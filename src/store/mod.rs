@@ -142,7 +142,26 @@ fn refused(url: &str, e: &object_store::Error) -> UsageError {
     } else {
         "the store answered with an error"
     };
-    UsageError(format!("{url}: {why}: {text}"))
+    tracing::debug!("{url}: {text}");
+    UsageError(format!("{url}: {why}: {}", store_said(&text)))
+}
+
+/// The error code and message of an S3-style XML error body, when the text holds one
+/// (the whole body, request ids and all, is noise on a terminal); else the text.
+fn store_said(text: &str) -> String {
+    let between = |open: &str, close: &str| {
+        let from = text.find(open)? + open.len();
+        let to = text[from..].find(close)? + from;
+        Some(text[from..to].trim().to_string())
+    };
+    match (
+        between("<Code>", "</Code>"),
+        between("<Message>", "</Message>"),
+    ) {
+        (Some(code), Some(message)) => format!("the store said {code}: {message}"),
+        (Some(code), None) => format!("the store said {code}"),
+        _ => text.to_string(),
+    }
 }
 
 impl Remote {
@@ -433,5 +452,14 @@ mod tests {
             source: "404 Not Found: <Code>NoSuchBucket</Code>".into(),
         };
         assert!(refused("s3://b/x", &e).0.contains("bucket does not exist"));
+        // The store's own words, without the XML around them.
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "Error performing list request: 403 Forbidden: <?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>Check your key.</Message><RequestId>X1</RequestId></Error>".into(),
+        };
+        assert_eq!(
+            refused("s3://b/x", &e).0,
+            "s3://b/x: the credentials were refused (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the store's own variables): the store said SignatureDoesNotMatch: Check your key."
+        );
     }
 }

@@ -30,6 +30,11 @@ impl Drop for S3 {
 
 impl S3 {
     pub fn start() -> Option<S3> {
+        Self::start_with(&[])
+    }
+
+    /// The server with extra environment for it (moto's own settings).
+    pub fn start_with(env: &[(&str, &str)]) -> Option<S3> {
         let installed = Command::new("python3")
             .args(["-m", "moto.server", "--help"])
             .stdout(Stdio::null())
@@ -58,6 +63,7 @@ impl S3 {
                 "-p",
                 &port.to_string(),
             ])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -73,6 +79,7 @@ impl S3 {
             client: reqwest::Client::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
+        // Any answer will do (with authentication on, moto answers 403).
         while s3.request(reqwest::Method::GET, "/", vec![]).is_none() {
             assert!(Instant::now() < deadline, "moto_server did not start");
             std::thread::sleep(Duration::from_millis(200));
@@ -175,6 +182,112 @@ for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=p
             .env("AWS_REGION", "us-east-1")
             .env("AWS_ALLOW_HTTP", "true");
     }
+}
+
+/// Runs a boto3 script against the server (`S3_ENDPOINT` in its environment) and
+/// returns what it printed.
+fn boto3(s3: &S3, script: &str) -> String {
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("S3_ENDPOINT", &s3.endpoint)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[test]
+fn wrong_credentials_stop_the_command_with_exit_2_and_publish_nothing() {
+    // moto checks signatures once its first N actions are done: the start-up probe
+    // (one request), then three that create a user with a key and a policy allowing
+    // everything (its IAM); from then on only that key, signed with its secret, is let in.
+    let Some(s3) = S3::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "4")]) else {
+        return;
+    };
+    let setup = r#"
+import os, json, boto3
+kw = dict(endpoint_url=os.environ["S3_ENDPOINT"], region_name="us-east-1")
+iam = boto3.client("iam", aws_access_key_id="x", aws_secret_access_key="x", **kw)
+iam.create_user(UserName="ci")
+key = iam.create_access_key(UserName="ci")["AccessKey"]
+iam.put_user_policy(UserName="ci", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+s3 = boto3.client("s3", aws_access_key_id=key["AccessKeyId"],
+                  aws_secret_access_key=key["SecretAccessKey"], **kw)
+s3.create_bucket(Bucket="news")
+s3.put_object(Bucket="news", Key="in.html", Body=b"<html></html>")
+print(key["AccessKeyId"], key["SecretAccessKey"])
+"#;
+    let out = boto3(&s3, setup);
+    let (id, secret) = out.trim().split_once(' ').unwrap();
+    // The key is good: boto3 reads the bucket with it, and is refused without it.
+    let list = |id: &str, secret: &str| {
+        boto3(
+            &s3,
+            &format!(
+                r#"
+import os, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["S3_ENDPOINT"], region_name="us-east-1",
+                  aws_access_key_id="{id}", aws_secret_access_key="{secret}")
+try:
+    print(sorted(o["Key"] for o in s3.list_objects_v2(Bucket="news").get("Contents", [])))
+except Exception as e:
+    print("refused", type(e).__name__, e.response["Error"]["Code"])
+"#
+            ),
+        )
+    };
+    assert_eq!(list(id, secret).trim(), "['in.html']");
+    assert!(list(id, "wrong").starts_with("refused"));
+
+    let seed = fixtures().join("seed");
+    for (key, secret, code) in [
+        ("AKIANOSUCHKEY0000000", "whatever", "InvalidAccessKeyId"),
+        (id, "not-the-secret", "SignatureDoesNotMatch"),
+    ] {
+        let run = |args: &[&std::ffi::OsStr]| {
+            let o = bin()
+                .env("AWS_ENDPOINT_URL", &s3.endpoint)
+                .env("AWS_ACCESS_KEY_ID", key)
+                .env("AWS_SECRET_ACCESS_KEY", secret)
+                .env("AWS_REGION", "us-east-1")
+                .env("AWS_ALLOW_HTTP", "true")
+                .args(args)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr).to_string();
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.contains("the credentials were refused") && err.contains(code),
+                "{args:?}: {err}"
+            );
+            assert!(
+                !err.contains("<?xml"),
+                "the store's words, not its XML: {err}"
+            );
+        };
+        // Writing a dataset, reading inputs, reading a dataset.
+        run(&[
+            "extract".as_ref(),
+            "-q".as_ref(),
+            seed.as_os_str(),
+            "--out".as_ref(),
+            "s3://news/ds".as_ref(),
+        ]);
+        let local = tempfile::tempdir().unwrap();
+        run(&[
+            "extract".as_ref(),
+            "-q".as_ref(),
+            "s3://news/in.html".as_ref(),
+            "--out".as_ref(),
+            local.path().join("ds").as_os_str(),
+        ]);
+        assert!(!local.path().join("ds").exists(), "no local dataset begun");
+        run(&["inspect".as_ref(), "s3://news/ds".as_ref()]);
+    }
+    // Nothing was published, not even a hidden temporary.
+    assert_eq!(list(id, secret).trim(), "['in.html']");
 }
 
 fn ok(o: std::process::Output) -> String {
