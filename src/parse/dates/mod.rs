@@ -217,6 +217,7 @@ pub fn find(p: &Page<'_, '_>) -> Found {
     local_day_of_utc(&mut cands);
     prefer_shown(&mut cands);
     prefer_url_original(&mut cands);
+    refine_time(&mut cands);
     if tracing::enabled!(tracing::Level::DEBUG) {
         for c in &cands {
             tracing::debug!(
@@ -293,6 +294,29 @@ fn local_day_of_utc(cands: &mut [Candidate]) {
             c.at = c.at.with_timezone(&off);
         }
     }
+}
+
+/// A machine date or URL often states the day only ("2012-12-25") while the line under
+/// the headline shows the same day with its time ("Thứ Ba, 25/12/2012 - 10:03"): the
+/// publication is then that timed moment. Only a statement of the same day that is
+/// not marked as an update lends its time; the day never changes here.
+fn refine_time(cands: &mut [Candidate]) {
+    let Some(best) = cands.first() else { return };
+    if best.timed {
+        return;
+    }
+    let day = best.at.date_naive();
+    let Some(timed) = cands[1..]
+        .iter()
+        .find(|c| c.timed && c.weight > 0 && c.at.date_naive() == day)
+    else {
+        return;
+    };
+    let (at, stated) = (timed.at, timed.stated);
+    let best = &mut cands[0];
+    best.at = at;
+    best.timed = true;
+    best.stated = stated;
 }
 
 /// "11/01/2021" was read by the page's language (day first in German); when the

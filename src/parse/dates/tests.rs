@@ -464,3 +464,39 @@ fn script_state_is_read_only_when_no_other_place_has_a_date() {
     let created = r#"<script>var s = "{\"createdAt\":\"2022-01-30T09:00:00+01:00\"}";</script>"#;
     is(en(created, ""), "2022-01-30", "script");
 }
+
+/// A day stated by the machine and the time shown beside it: the publication is the
+/// timed moment; a timed date of another day lends nothing.
+#[test]
+fn a_day_only_date_takes_the_time_shown_for_the_same_day() {
+    let page = |line: &str| {
+        let html = format!(
+            "<html lang=\"vi\"><head><title>Hội đồng họp</title></head><body>\
+             <div class=\"top\"><span><meta itemprop=\"datePublished\" content=\"2018-03-14\"/>{line}</span></div>\
+             <h1>Hội đồng họp bàn về cây cầu mới</h1><div class=\"content\">\
+             <p>Hội đồng thành phố đã họp vào buổi tối để bàn về cây cầu mới, ngân sách năm tới và việc sửa chữa chợ cũ.</p>\
+             <p>Theo kế hoạch, cầu sẽ được khởi công trước ngày 20/04/2018 và hoàn thành sau hai năm thi công liên tục.</p>\
+             <p>Người dân trong khu vực đã gửi nhiều ý kiến về lộ trình xe buýt trong thời gian sửa chữa cây cầu cũ.</p></div>\
+             </body></html>"
+        );
+        let raw = RawPage {
+            source: "t.html".into(),
+            url: None,
+            content_type: None,
+            fetched_at: fetched(),
+            bytes: html.into_bytes(),
+        };
+        crate::parse::parse(&raw, None).unwrap()
+    };
+    let d = page("Thứ Tư, 14/03/2018 - 07:45");
+    assert_eq!(
+        d.published.first().map(|(t, s)| (t.as_str(), *s)),
+        Some(("2018-03-14T07:45:00+07:00", "meta"))
+    );
+    // The line names the day before: the machine's day stands, with no time.
+    let d = page("Thứ Ba, 13/03/2018 - 23:10");
+    assert_eq!(
+        d.published.first().map(|(t, s)| (t.as_str(), *s)),
+        Some(("2018-03-14T00:00:00+07:00", "meta"))
+    );
+}

@@ -412,20 +412,20 @@ fn near_headline(p: &Page<'_, '_>, chain: &Chain, near: &NearText, cands: &mut V
         }
         before = Some(s);
     }
-    let (found, weight) = match (after, before) {
-        (Some(s), _) => (s, weight::NEAR_AFTER),
-        (None, Some(s)) => (s, weight::NEAR_BEFORE),
-        _ => return,
-    };
-    if let Some(at) = dates::instant(&found, p.zone) {
-        cands.push(Candidate {
-            at,
-            timed: found.time.is_some(),
-            stated: found.offset.is_some(),
-            source: "visible",
-            weight,
-            shown: Some(near.text[found.start..found.end].trim().to_string()),
-        });
+    // Both are kept: the one after the headline outweighs the one before, and the
+    // one before may still give the time of a day stated elsewhere (see `refine_time`).
+    for (found, weight) in [(after, weight::NEAR_AFTER), (before, weight::NEAR_BEFORE)] {
+        let Some(found) = found else { continue };
+        if let Some(at) = dates::instant(&found, p.zone) {
+            cands.push(Candidate {
+                at,
+                timed: found.time.is_some(),
+                stated: found.offset.is_some(),
+                source: "visible",
+                weight,
+                shown: Some(near.text[found.start..found.end].trim().to_string()),
+            });
+        }
     }
 }
 
