@@ -1153,8 +1153,42 @@ fn category(
     // A crumb that repeats the headline is the article itself, not its section.
     // A crumb that is the site's own domain ("genk.vn") names no section either.
     let domain = |s: &str| s.contains('.') && !s.contains(' ');
+    // Headings of boxes of other stories ("Liên quan", "Xem thêm") name no section,
+    // though such a box is often classed as a section of the page.
+    let other_stories = |s: &str| {
+        matches!(
+            s.to_lowercase().trim_end_matches(':'),
+            "liên quan"
+                | "tin liên quan"
+                | "bài liên quan"
+                | "xem thêm"
+                | "đọc thêm"
+                | "tin khác"
+                | "tin cùng chuyên mục"
+                | "cùng chuyên mục"
+                | "related"
+                | "related articles"
+                | "related stories"
+                | "read more"
+                | "more stories"
+                | "see also"
+                | "đọc nhiều nhất"
+                | "xem nhiều nhất"
+                | "đọc nhiều"
+                | "xem nhiều"
+                | "tin mới nhất"
+                | "tin nổi bật"
+                | "most read"
+                | "most popular"
+        )
+    };
     let usable = |s: &str| {
-        !home(s) && !domain(s) && s != title && s.chars().count() <= 60 && overlap(title, s) < 0.8
+        !home(s)
+            && !domain(s)
+            && !other_stories(s)
+            && s != title
+            && s.chars().count() <= 60
+            && overlap(title, s) < 0.8
     };
     // One walk finds both kinds of trail. Older microdata marks each crumb on its own
     // (data-vocabulary.org/Breadcrumb), the last one being the section, and wins; else
@@ -1239,14 +1273,15 @@ fn category(
             || h.contains("chuyen-muc")
             || h.contains("chuyenmuc"))
             && !h.contains("related")
+            && !h.contains("sidebar")
             && !h.contains("box-category")
     };
     let label_in = |root: ElementRef<'_>| {
         root.descendants()
             .filter_map(ElementRef::wrap)
-            .find(&is_label)
+            .filter(&is_label)
             .map(first_label)
-            .filter(|t| usable(t) && t.chars().count() <= 40)
+            .find(|t| usable(t) && t.chars().count() <= 40)
     };
     // The label may also stand just before the block that holds headline and body (a
     // section bar above a printable story wrapper): the few blocks before it, and
@@ -1820,6 +1855,15 @@ mod tests {
         let doc = parse_page(&page(&html)).unwrap();
         assert_eq!(doc.category.as_deref(), Some("Văn hóa"));
         assert_eq!(doc.paragraphs.len(), 5, "{:?}", doc.paragraphs);
+        // A box of other stories classed as a section names none: its heading is skipped.
+        let related = r#"<div class="more list-section"><h3>Tin liên quan</h3><ul><li><a href="/a">Một bài khác</a></li></ul></div>"#;
+        let html = format!(
+            r#"<html><head><title>Đêm nhạc</title></head><body><div class="detail">{related}<span class="cate-name">Âm nhạc</span>{story}</div></body></html>"#
+        );
+        assert_eq!(
+            parse_page(&page(&html)).unwrap().category.as_deref(),
+            Some("Âm nhạc")
+        );
         assert!(doc.paragraphs[0].starts_with("Nhiều nghệ sĩ"));
     }
 

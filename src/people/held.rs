@@ -167,6 +167,22 @@ pub(super) fn opening_title(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<Stri
     opens_sentence(toks, k, lx).then(|| join(&toks[k..comma]))
 }
 
+/// A post named first, its holder after it in brackets: "yêu cầu giám đốc Sở Xây dựng
+/// (ông Lê Văn Dục) kiểm điểm" holds "giám đốc Sở Xây dựng". The brackets must close
+/// right after the name, so that the name is the post's gloss and not an aside.
+pub(super) fn bracketed_holder(toks: &[Tok], i: usize, end: usize, lx: &Lexicon) -> Option<String> {
+    let mut c = i;
+    if c > 0 && lx.intro.contains(toks[c - 1].text) {
+        c -= 1;
+    }
+    if c == 0 || toks[c - 1].text != "(" || toks.get(end).is_none_or(|t| t.text != ")") {
+        return None;
+    }
+    let open = c - 1;
+    let k = span_start(toks, open, lx)?;
+    Some(join(&toks[k..open]))
+}
+
 /// True when `k` starts a sentence, a quotation, or the clause after a short adverbial
 /// opener ("Trước đó,", "Theo đó,", "Trả lời báo chí,") that names nobody.
 fn opens_sentence(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {

@@ -325,7 +325,9 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
             }
             if titles.is_empty() {
                 titles.extend(
-                    held::role_before(&toks, i, lx).or_else(|| held::opening_title(&toks, i, lx)),
+                    held::role_before(&toks, i, lx)
+                        .or_else(|| held::opening_title(&toks, i, lx))
+                        .or_else(|| held::bracketed_holder(&toks, i, end, lx)),
                 );
             }
             out.push(Mention {
@@ -749,7 +751,11 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
         // tên Lại Quang Hưng" names the child.
         let named_after = prev.text != "tên"
             || (i >= 2 && matches!(toks[i - 2].text, "mang" | "Mang" | "đặt" | "lấy"));
-        if prev.is_number()
+        // "Trường tiểu học Võ Thị Sáu": a school's level before a name names the school
+        // after a person ("nhà khoa học Trần Đại Nghĩa" stays a person).
+        let school = i >= 2 && SCHOOL_LEVELS.contains(&(toks[i - 2].text, prev.text));
+        if school
+            || prev.is_number()
             || (NOT_PERSON_BEFORE.contains(&prev.text)
                 && named_after
                 && !is_title_word_end(toks, i, lx))
@@ -774,6 +780,23 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
     }
     false
 }
+
+/// School levels and kinds written before the name a school is given.
+const SCHOOL_LEVELS: &[(&str, &str)] = &[
+    ("tiểu", "học"),
+    ("Tiểu", "học"),
+    ("trung", "học"),
+    ("Trung", "học"),
+    ("đại", "học"),
+    ("Đại", "học"),
+    ("phổ", "thông"),
+    ("Phổ", "thông"),
+    ("cơ", "sở"),
+    ("mầm", "non"),
+    ("Mầm", "non"),
+    ("dân", "lập"),
+    ("năng", "khiếu"),
+];
 
 /// True when the capitalised words before `i` are a title or rank ending right at `i`.
 fn is_title_word_end(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
@@ -1435,6 +1458,65 @@ mod tests {
             "Trần Văn Nam",
         );
         assert_eq!(p.titles, vec!["Giám đốc Sở Y tế"]);
+    }
+
+    #[test]
+    fn a_capitalised_form_of_address_opens_a_sentence_before_the_name() {
+        let p = one(
+            "Cô Trần Thị Minh Thu, chủ nhiệm lớp 9A, cho biết các em rất chăm chỉ.",
+            "Trần Thị Minh Thu",
+        );
+        assert_eq!(p.titles, vec!["chủ nhiệm lớp 9A"]);
+        let p = one(
+            "Thầy Lê Quang Vinh - Hiệu trưởng Trường THCS Hòa Bình nói năm nay trường có thêm ba phòng học.",
+            "Lê Quang Vinh",
+        );
+        assert_eq!(p.titles, vec!["Hiệu trưởng Trường THCS Hòa Bình"]);
+    }
+
+    #[test]
+    fn a_spelled_out_academic_degree_is_not_a_title() {
+        // Like "GS", "PGS.TS": the degree says what the person is, the dash says the post.
+        let p = one(
+            "Giáo sư Đặng Văn Ngữ - Viện trưởng Viện Sốt rét cho biết thuốc mới rất hiệu quả.",
+            "Đặng Văn Ngữ",
+        );
+        assert_eq!(p.titles, vec!["Viện trưởng Viện Sốt rét"]);
+        let p = one(
+            "Phó giáo sư Hoàng Minh Tuấn trình bày báo cáo.",
+            "Hoàng Minh Tuấn",
+        );
+        assert!(p.titles.is_empty(), "{:?}", p.titles);
+    }
+
+    #[test]
+    fn a_post_named_before_a_name_in_brackets_is_its_title() {
+        let p = one(
+            "UBND tỉnh đã giao phó giám đốc Sở Tài nguyên và Môi trường (ông Đỗ Văn Hải) rà soát lại hồ sơ.",
+            "Đỗ Văn Hải",
+        );
+        assert_eq!(p.titles, vec!["phó giám đốc Sở Tài nguyên và Môi trường"]);
+        // A bracketed name after a mere noun holds no post.
+        let p = one(
+            "Một người dân (ông Vũ Đức Toàn) đã báo cho chính quyền.",
+            "Vũ Đức Toàn",
+        );
+        assert!(p.titles.is_empty(), "{:?}", p.titles);
+    }
+
+    #[test]
+    fn a_school_named_after_a_person_is_not_one_but_a_scientist_is() {
+        for text in [
+            "Học sinh Trường tiểu học Võ Thị Sáu được nghỉ học hai ngày.",
+            "Em học tại trường trung học Lê Văn Tám từ năm ngoái.",
+        ] {
+            assert!(people(text).is_empty(), "{text:?} gave {:?}", people(text));
+        }
+        let p = one(
+            "Nhà khoa học Trần Đại Nghĩa đã chế tạo nhiều loại vũ khí.",
+            "Trần Đại Nghĩa",
+        );
+        assert!(p.rank.is_none());
     }
 
     #[test]
