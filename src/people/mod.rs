@@ -1114,9 +1114,30 @@ fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
         &[",", "-", "–", ")"]
     };
     let mut j = e;
+    // A speech verb right after a capitalised word ends a body's name that closes with
+    // a proper noun ("Trưởng phòng GD tiểu học Sở GD-ĐT TP.HCM cho biết").
+    let mut spoken = false;
     while j < toks.len() && j - e <= MAX_WORDS {
         let t = &toks[j];
+        // "Sở GD-ĐT", "TP.HCM": a mark glued inside a word is no closing mark.
+        if matches!(t.text, "-" | "&" | "." | "/")
+            && !t.space_before
+            && j > e
+            && toks
+                .get(j + 1)
+                .is_some_and(|n| !n.space_before && !n.is_punct())
+        {
+            j += 2;
+            continue;
+        }
         if t.is_punct() {
+            break;
+        }
+        if j > e
+            && (toks[j - 1].is_cap() || toks[j - 1].is_upper())
+            && phrase_at(&toks[j..], &lx.speech_verbs).is_some()
+        {
+            spoken = true;
             break;
         }
         // "phát", "nhận", "báo", "chia" start nouns too ("phát triển"); as verbs they
@@ -1142,7 +1163,9 @@ fn lower_case_tail(toks: &[Tok], k: usize, e: usize, lx: &Lexicon) -> usize {
         }
         j += 1;
     }
-    let closed = j > e && toks.get(j).is_some_and(|t| closers.contains(&t.text));
+    // The end of the passage closes it too ("Bà A - Trưởng phòng ... Sở GD-ĐT TP.HCM"
+    // under a quotation).
+    let closed = j > e && (spoken || toks.get(j).is_none_or(|t| closers.contains(&t.text)));
     if closed { j } else { e }
 }
 
@@ -1472,6 +1495,27 @@ mod tests {
             "Lê Quang Vinh",
         );
         assert_eq!(p.titles, vec!["Hiệu trưởng Trường THCS Hòa Bình"]);
+    }
+
+    #[test]
+    fn a_title_after_a_dash_runs_through_glued_marks_to_the_speech_verb_or_the_end() {
+        let want = vec!["Trưởng phòng GD tiểu học Sở GD-ĐT TP.HCM"];
+        // Under a quotation, the passage ends with the title.
+        let p = one(
+            "“Các em cần đọc nhiều hơn”. Bà Lê Thị Hoa - Trưởng phòng GD tiểu học Sở GD-ĐT TP.HCM",
+            "Lê Thị Hoa",
+        );
+        assert_eq!(p.titles, want);
+        let p = one(
+            "Bà Lê Thị Hoa - Trưởng phòng GD tiểu học Sở GD-ĐT TP.HCM cho biết năm nay có thay đổi.",
+            "Lê Thị Hoa",
+        );
+        assert_eq!(p.titles, want);
+        let p = one(
+            "Giáo sư Nguyễn Văn Thành - Tổng chủ biên sách giáo khoa Toán cho biết sách sẽ in lại.",
+            "Nguyễn Văn Thành",
+        );
+        assert_eq!(p.titles, vec!["Tổng chủ biên sách giáo khoa Toán"]);
     }
 
     #[test]
