@@ -343,7 +343,8 @@ fn read_body<'a>(
     let lead_el = rules
         .and_then(|r| rules::first(html, &r.lead))
         .or_else(|| find_lead(html, bp, h1, content))
-        .or_else(|| lead_by_description(html, meta, bp, h1, content));
+        .or_else(|| lead_by_description(html, meta, bp, h1, content))
+        .or_else(|| lead_by_source_tag(html, bp, h1));
     let lead = lead_el.map(lead_text).filter(|t| !t.is_empty());
     // The headline is the title, not body text; an `h1` further down is a section
     // heading (HTML5 sections each open with one) and stays in the body.
@@ -971,6 +972,82 @@ fn lead_by_description<'a>(
         }
     }
     None
+}
+
+/// A Vietnamese sapo with no class and no description to recognise it by: the first
+/// block of text under the headline, wholly in bold, opening with the portal's source
+/// tag ("<p><strong>TT - Trao đổi với ...</strong></p>", "(Dân trí) - ..."). The tag
+/// is the sapo's mark on these portals; the story's own paragraphs do not carry it.
+fn lead_by_source_tag<'a>(
+    doc: &'a Html,
+    bp: &Boilerplate,
+    h1: Option<ElementRef<'a>>,
+) -> Option<ElementRef<'a>> {
+    let h1 = h1?;
+    let mut after = false;
+    for node in doc.tree.root().descendants() {
+        if node.id() == h1.id() {
+            after = true;
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if !after
+            || bp.contains(node.id())
+            || h1.ancestors().any(|a| a.id() == node.id())
+            || !matches!(el.value().name(), "p" | "div" | "h2" | "h3")
+            || el
+                .children()
+                .filter_map(ElementRef::wrap)
+                .any(|c| dom::is_block_tag(c.value().name()))
+        {
+            continue;
+        }
+        let text = text_of(el);
+        let len = text.chars().count();
+        if len < 30 {
+            continue;
+        }
+        // Only the first block of text decides.
+        let bold = matches!(el.value().name(), "h2" | "h3") || {
+            let bold_chars: usize = el
+                .descendants()
+                .filter(|d| {
+                    d.ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .take_while(|a| a.id() != el.id())
+                        .any(|a| matches!(a.value().name(), "strong" | "b"))
+                })
+                .filter_map(|d| d.value().as_text().map(|t| t.trim().chars().count()))
+                .sum();
+            bold_chars * 10 >= len * 9
+        };
+        let tagged = opens_with_source_tag(&text) || opens_with_bare_source_tag(&text);
+        return (bold
+            && tagged
+            && len <= 1000
+            && is_one_passage(el)
+            && crate::normalise::language::looks_vietnamese(&text))
+        .then_some(el);
+    }
+    None
+}
+
+/// "TT - ", "TTO - ", "VOV.VN - ", "NDĐT–": a short upper-case source tag and a dash,
+/// the unbracketed form of [`opens_with_source_tag`].
+fn opens_with_bare_source_tag(text: &str) -> bool {
+    let t = text.trim_start();
+    let Some(dash) = t.find(['-', '–']) else {
+        return false;
+    };
+    let tag = t[..dash].trim_end();
+    let n = tag.chars().count();
+    (2..=10).contains(&n)
+        && tag
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.')
+        && tag.chars().filter(|c| c.is_uppercase()).count() >= 2
 }
 
 /// Runs of three words, for comparing a block with the declared description.
@@ -1814,6 +1891,34 @@ mod tests {
         let doc = parse_page(&page(&html)).unwrap();
         assert_eq!(doc.lead, None);
         assert_eq!(doc.paragraphs.first().map(String::as_str), Some(first));
+    }
+
+    #[test]
+    fn a_bold_first_paragraph_opening_with_a_source_tag_is_the_lead() {
+        let para = "Theo kế hoạch, đoàn thanh tra sẽ làm việc trong 30 ngày và báo cáo kết quả cho chủ tịch thành phố trước cuối tháng sau, kèm theo các kiến nghị xử lý. ";
+        let sapo = "TTO - Trao đổi với báo chí, lãnh đạo sở cho biết sẽ kiểm điểm nghiêm túc những sai sót trong việc thay thế cây xanh.";
+        let page_with = |first: &str| {
+            format!(
+                r#"<html><head><title>Thanh tra</title><meta name="description" content=""></head><body>
+                <section class="fck"><h1>Thanh tra việc thay cây xanh</h1><span class="date">23/03/2015 08:06</span>{first}<p>{para}</p><p>{para}</p><p>{para}</p></section></body></html>"#
+            )
+        };
+        let doc = parse_page(&page(&page_with(&format!(
+            "<p><strong>{sapo}</strong></p>"
+        ))))
+        .unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(sapo));
+        assert!(doc.paragraphs.iter().all(|p| !p.contains("TTO -")));
+        // Not bold, or bold without the tag: the story's first paragraph.
+        let doc = parse_page(&page(&page_with(&format!("<p>{sapo}</p>")))).unwrap();
+        assert_eq!(doc.lead, None);
+        let untagged = &sapo["TTO - ".len()..];
+        let doc = parse_page(&page(&page_with(&format!(
+            "<p><strong>{untagged}</strong></p>"
+        ))))
+        .unwrap();
+        assert_eq!(doc.lead, None);
+        assert_eq!(doc.paragraphs.first().map(String::as_str), Some(untagged));
     }
 
     #[test]
