@@ -57,6 +57,8 @@ mod weight {
     pub const META_DATED: i32 = 44;
     /// The last date in the text right before the headline.
     pub const NEAR_BEFORE: i32 = 40;
+    /// A date a script writes into the page as it loads (shown, but not in the markup).
+    pub const SCRIPT_WRITTEN: i32 = 35;
     /// A publication key in the page's script state: only when nothing else states a date.
     pub const SCRIPT: i32 = 30;
     /// Marked as an update: kept only as a last resort.
@@ -174,6 +176,21 @@ pub fn find(p: &Page<'_, '_>) -> Found {
         });
     }
     walk::walk(p, &mut cands, &mut modified);
+    // A date line a script writes under the headline: below every place in the markup.
+    if let Some((s, text)) = script::written_texts(p.source).into_iter().find_map(|t| {
+        let s = dates::visible::scan(&t, p.order).next();
+        s.map(|s| (s, t))
+    }) && let Some(at) = dates::instant(&s, p.zone)
+    {
+        cands.push(Candidate {
+            at,
+            timed: s.time.is_some(),
+            stated: s.offset.is_some(),
+            source: "script",
+            weight: weight::SCRIPT_WRITTEN,
+            shown: Some(text[s.start..s.end].trim().to_string()),
+        });
+    }
 
     settle_day_month(&mut cands);
     cands.retain(|c| dates::plausible(&c.at, p.fetched_at));

@@ -52,6 +52,44 @@ pub(super) fn first_date(source: &str) -> Option<(String, bool)> {
     created.map(|c| (c.to_string(), false))
 }
 
+/// Markers of a script that writes text into the page as it loads.
+const WRITERS: &[&str] = &[".innerHTML", "document.write("];
+
+/// How many written strings are read at most: a page's date is written near the top.
+const MAX_WRITTEN: usize = 16;
+
+/// Strings a script writes into the page (`el.innerHTML = "Thứ năm, 20/12/2012, 16:10
+/// GMT+7"`, `document.write('...')`), entities decoded. Old portal templates filled
+/// the date line under the headline this way, so readers see it though the markup
+/// holds an empty element; the texts are scanned for dates like visible text.
+pub(super) fn written_texts(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in WRITERS {
+        for (at, _) in source.match_indices(w).take(MAX_WRITTEN) {
+            let rest = &source[at + w.len()..];
+            let rest = rest.trim_start();
+            let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                continue;
+            };
+            let body = &rest[1..];
+            let Some(end) = body.find(quote) else {
+                continue;
+            };
+            let text = &body[..end];
+            if text.len() > 200 || !text.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let decoded = scraper::Html::parse_fragment(text)
+                .root_element()
+                .text()
+                .collect::<String>();
+            out.push(decoded);
+        }
+    }
+    out
+}
+
 /// The string value after a key's name: `": "2019-03-02T06:22:28+01:00"` (escaped JSON
 /// inside a string, `\":\"...\"`, too), when it starts with a four-digit year.
 fn value_after(rest: &str) -> Option<&str> {
@@ -89,6 +127,15 @@ mod tests {
         assert_eq!(
             first(html),
             Some(("2022-01-31T15:58:43+01:00".into(), false))
+        );
+    }
+
+    #[test]
+    fn strings_written_into_the_page_are_read_with_entities_decoded() {
+        let html = r#"<span id="d"></span><script>document.getElementById("d").innerHTML="Th&#7913; n&#259;m, 20/12/2012, 16:10 GMT+7";</script><script>document.write('<b>Hôm nay 3/1/2013</b>'); x.innerHTML = "no digits";</script>"#;
+        assert_eq!(
+            written_texts(html),
+            vec!["Thứ năm, 20/12/2012, 16:10 GMT+7", "Hôm nay 3/1/2013"]
         );
     }
 

@@ -500,3 +500,19 @@ fn a_day_only_date_takes_the_time_shown_for_the_same_day() {
         Some(("2018-03-14T00:00:00+07:00", "meta"))
     );
 }
+
+/// A date line a script writes into an empty element under the headline is what
+/// readers see: it dates the page, with its time and offset.
+#[test]
+fn a_date_line_written_by_a_script_dates_the_page() {
+    let d = doc(
+        "vi",
+        "",
+        r#"<span id="pDate"></span><script>document.getElementById("pDate").innerHTML="Th&#7913; n&#259;m, 20/12/2012, 16:10 GMT+7";</script>"#,
+        None,
+    );
+    assert_eq!(
+        d.published.first().map(|(t, s)| (t.as_str(), *s)),
+        Some(("2012-12-20T16:10:00+07:00", "script"))
+    );
+}
