@@ -360,13 +360,24 @@ fn caption_after(block: ElementRef<'_>) -> Option<String> {
 
 /// An italic line right after an image in the same block, maybe after a line break
 /// ("<img><br><span style="font-style: italic">caption</span>"): the image's caption.
+///
+/// In a centred block (`<p style="text-align:center"><img><br><span>caption</span></p>`)
+/// the line under the image is its caption however it is styled.
 pub fn is_image_line(el: ElementRef<'_>) -> bool {
     let italic = match el.value().name() {
         "em" | "i" => true,
         "span" => style_has(el, "font-style:italic"),
         _ => false,
     };
-    if !italic || !(1..=300).contains(&text_of(el).chars().count()) {
+    let centred_line = matches!(el.value().name(), "span" | "font" | "strong" | "b")
+        && parent(el).is_some_and(|p| {
+            matches!(p.value().name(), "p" | "div")
+                && (style_has(p, "text-align:center")
+                    || p.value()
+                        .attr("align")
+                        .is_some_and(|a| a.eq_ignore_ascii_case("center")))
+        });
+    if !(italic || centred_line) || !(1..=300).contains(&text_of(el).chars().count()) {
         return false;
     }
     // The line ends with it: a sentence going on after it ("<em>quote</em> Read our
@@ -590,6 +601,19 @@ mod tests {
             r#"<div><p><img src="/1.jpg"></p><p style="text-align: center"><em>Chú thích ảnh</em></p><p>Long body text here.</p></div>"#,
         );
         assert_eq!(imgs[0].caption.as_deref(), Some("Chú thích ảnh"));
+    }
+
+    #[test]
+    fn the_line_under_an_image_in_a_centred_block_is_its_caption() {
+        let imgs = images_of(
+            r#"<div><p style="text-align:center"><img src="/1.jpg"><br><span style="color:#595959">Hiện trường vụ cháy</span></p><p>Long body text here.</p></div>"#,
+        );
+        assert_eq!(imgs[0].caption.as_deref(), Some("Hiện trường vụ cháy"));
+        // Not centred, not italic: a line of the text.
+        let imgs = images_of(
+            r#"<div><p><img src="/1.jpg"><br><span style="color:#595959">Hiện trường vụ cháy</span></p><p>Long body text here.</p></div>"#,
+        );
+        assert_eq!(imgs[0].caption, None);
     }
 
     #[test]
