@@ -21,7 +21,7 @@ const MAX_SPAN: usize = 10;
 
 /// Lower-case verbs and links that never stand inside a title: "Cựu Tổng thống thuộc phe
 /// bảo thủ Nicolas Sarkozy" holds "Cựu Tổng thống", not the faction.
-const NOT_IN_TITLE: &[&str] = &[
+pub(super) const NOT_IN_TITLE: &[&str] = &[
     "thuộc", "làm", "là", "giữ", "đứng", "gặp", "tiếp", "mời", "cùng", "như", "gồm", "với", "thay",
     "bổ", "cử", "nhiệm", "chúc", "tặng", "trao", "lên", "xuống", "ra", "vào", "hỏi", "những",
     "các", "nhiều", "một", "mọi",

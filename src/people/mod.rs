@@ -288,9 +288,18 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
         // "Giám đốc cảng vụ đường thủy nội địa Quảng Ninh Lê Hồng Thắng": a full name
         // after a title and the body it heads is the title's holder, although a
         // capitalised word stands right before it.
+        // Not across a verb or a form of address: in "Thống đốc NHNN đã quyết định cử Bà
+        // Nguyễn Thị A" the governor acts on the person, who does not hold the post.
         let holding = (end - i >= 3 && i > 0 && toks[i - 1].is_cap())
             .then(|| foreign::title_holding(&toks, i, lx, VI_HOLDER_WINDOW))
-            .flatten();
+            .flatten()
+            .filter(|(k, _)| {
+                !toks[*k..i].iter().any(|t| {
+                    lx.intro.contains(t.text)
+                        || ENDS_TITLE.contains(&t.text)
+                        || held::NOT_IN_TITLE.contains(&t.text)
+                })
+            });
         // "Chủ tịch Hồ Chí Minh": a name that is also a place is a person right after a
         // bare title head (not "TP", not "Chủ tịch UBND TP").
         // A two-word place after a title is its jurisdiction ("Chủ tịch Hà Nội").
@@ -1516,6 +1525,19 @@ mod tests {
             "Nguyễn Văn Thành",
         );
         assert_eq!(p.titles, vec!["Tổng chủ biên sách giáo khoa Toán"]);
+    }
+
+    #[test]
+    fn a_post_whose_holder_acts_on_the_person_is_not_the_persons() {
+        let p = one(
+            "Thống đốc NHNN đã quyết định cử Bà Trần Thị Lan làm thành viên hội đồng.",
+            "Trần Thị Lan",
+        );
+        assert!(
+            p.titles.iter().all(|t| !t.contains("quyết định")),
+            "{:?}",
+            p.titles
+        );
     }
 
     #[test]
