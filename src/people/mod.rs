@@ -685,7 +685,18 @@ fn title_head_any(toks: &[Tok], lx: &Lexicon) -> Option<usize> {
 /// The end (exclusive) of a personal name starting at `i`, if one starts there.
 fn name_at(toks: &[Tok], i: usize, lx: &Lexicon) -> Option<usize> {
     let first = &toks[i];
-    if !first.is_cap() || !lx.surnames.contains(first.text) {
+    // "Phương Thị Thư": the middle name "Thị" marks a woman's full name whatever her
+    // surname, also one the lexicon lacks.
+    let thi_name = toks
+        .get(i + 1)
+        .is_some_and(|t| t.text == "Thị" && !t.glued_before)
+        && toks
+            .get(i + 2)
+            .is_some_and(|t| t.is_cap() && !t.glued_before)
+        && !is_foreign_word(first)
+        && !NOT_PERSON_BEFORE.contains(&first.text)
+        && !SENTENCE_OPENERS.contains(&first.text);
+    if !first.is_cap() || !(lx.surnames.contains(first.text) || thi_name) {
         return None;
     }
     // "Hàn Quốc", "Hàn Quốc Moon Jae-in": a country that starts like a surname.
@@ -1537,6 +1548,19 @@ mod tests {
             p.titles.iter().all(|t| !t.contains("quyết định")),
             "{:?}",
             p.titles
+        );
+    }
+
+    #[test]
+    fn a_surname_the_lexicon_lacks_before_thi_opens_a_name() {
+        let p = one(
+            "Quàng Thị Mai (31 tuổi), nhân viên văn phòng, cho biết chị thường mua sắm cuối tuần.",
+            "Quàng Thị Mai",
+        );
+        assert!(p.rank.is_none());
+        // "Thị" only in the middle of a name: "thị trấn", "Thị trường" are not names.
+        assert!(
+            people("Thị trường Chứng khoán tăng mạnh. Ông bà ra thị trấn Đông Anh.").is_empty()
         );
     }
 
