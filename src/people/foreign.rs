@@ -70,13 +70,26 @@ fn apostrophe_word(toks: &[Tok], j: usize) -> Option<usize> {
 
 /// The end (exclusive) of a foreign name of 2–4 words starting at `i`.
 pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
-    if !toks.get(i).is_some_and(is_foreign_word) && apostrophe_word(toks, i).is_none() {
+    if !toks.get(i).is_some_and(is_foreign_word)
+        && apostrophe_word(toks, i).is_none()
+        && initials(toks, i).is_none()
+    {
         return None;
     }
     let mut j = i;
     let mut words = 0;
     while j < toks.len() && words < 4 {
-        if let Some(e) = apostrophe_word(toks, j).filter(|_| j == i || toks[j].space_before) {
+        // "H.R. McMaster", "John D. Rockefeller": initials go on to a foreign word.
+        if let Some(e) = initials(toks, j).filter(|&e| {
+            (j == i || toks[j].space_before)
+                && toks
+                    .get(e)
+                    .is_some_and(|n| n.space_before && is_foreign_word(n))
+        }) {
+            j = e;
+            words += 1;
+        } else if let Some(e) = apostrophe_word(toks, j).filter(|_| j == i || toks[j].space_before)
+        {
             j = e;
             words += 1;
         } else if is_foreign_word(&toks[j]) && (j == i || toks[j].space_before) {
@@ -100,6 +113,20 @@ pub(super) fn run_end(toks: &[Tok], i: usize) -> Option<usize> {
         return Some(i + (j - i) / 2);
     }
     (words >= 2 && !article_only).then_some(j)
+}
+
+/// The end of initials at `j` ("D.", "H.R."): single capital letters joined by dots,
+/// the last dot glued after them.
+fn initials(toks: &[Tok], j: usize) -> Option<usize> {
+    let t = toks.get(j)?;
+    let letters = t.text.split('.').all(|part| {
+        let mut c = part.chars();
+        matches!((c.next(), c.next()), (Some(l), None) if l.is_ascii_uppercase())
+    });
+    let dot = toks
+        .get(j + 1)
+        .is_some_and(|d| d.text == "." && !d.space_before);
+    (letters && dot).then_some(j + 2)
 }
 
 /// A word for a place that the capitalised words after it name ("huyện", "phố", "bang").
@@ -160,12 +187,19 @@ pub(super) fn person_word_before(toks: &[Tok], i: usize, lx: &Lexicon) -> bool {
 /// anh đã trở lại").
 fn person_word_after(toks: &[Tok], j: usize, lx: &Lexicon) -> bool {
     let address = |w: &str| lx.intro.contains(w) || w == "bé";
-    toks.get(j).is_some_and(|t| t.text == ",")
-        && toks.get(j + 1).is_some_and(|t| !address(t.text))
-        && (1..=3).any(|n| {
+    // ", tiền đạo của ..." or a spaced dash ("Myer Bevan – tiền đạo của U20 New Zealand",
+    // "Mino Raiola - người đã sớm nhận ra ..."): an appositive that says what the
+    // person is. "người" (the one who) only after a dash, where it opens the appositive.
+    let sep = toks.get(j).map(|t| (t.text, t.space_before));
+    let dash = matches!(sep, Some(("-" | "–", true)));
+    if !(dash || matches!(sep, Some((",", _)))) {
+        return false;
+    }
+    toks.get(j + 1).is_some_and(|t| !address(t.text))
+        && ((1..=3).any(|n| {
             toks.get(j + 1..j + 1 + n)
                 .is_some_and(|w| lx.person_words.contains(&lower(w)))
-        })
+        }) || (dash && toks.get(j + 1).is_some_and(|t| t.text == "người")))
 }
 
 /// True when a title head starts within the few words before `i` ("Giám đốc điều hành

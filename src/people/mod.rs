@@ -1565,6 +1565,26 @@ mod tests {
     }
 
     #[test]
+    fn foreign_names_with_initials_or_a_dashed_appositive() {
+        let text = "Cố vấn An ninh quốc gia Nhật Bản Kenji Morita đã có cuộc điện đàm với người đồng cấp Mỹ J.T. Rowan để bàn về thương mại.";
+        let p = one(text, "Kenji Morita");
+        assert_eq!(p.titles, vec!["Cố vấn An ninh quốc gia Nhật Bản"]);
+        one(text, "J.T. Rowan");
+        one(
+            "Đúng lúc ấy Paolo Venturi - người đã sớm nhận ra tài năng của anh - xuất hiện.",
+            "Paolo Venturi",
+        );
+        one(
+            "Đó là trường hợp của Liam Carver – tiền đạo của U20 Australia.",
+            "Liam Carver",
+        );
+        // Without a cue, initials and a name stay unnamed ("empty is better than wrong").
+        assert!(
+            people("Họ nhớ tới sự nổi lên của Walter K. Brennan với công ty dầu mỏ.").is_empty()
+        );
+    }
+
+    #[test]
     fn a_spelled_out_academic_degree_is_not_a_title() {
         // Like "GS", "PGS.TS": the degree says what the person is, the dash says the post.
         let p = one(
