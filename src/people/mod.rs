@@ -407,11 +407,16 @@ fn in_street_list(toks: &[Tok], i: usize) -> bool {
         "hẻm",
         "ngõ",
     ];
-    toks[i.saturating_sub(15)..i]
-        .iter()
+    let from = i.saturating_sub(15);
+    (from..i)
         .rev()
-        .take_while(|t| !matches!(t.text, "." | ";" | "!" | "?" | ":"))
-        .any(|t| STREET_WORDS.contains(&t.text))
+        .take_while(|&k| !matches!(toks[k].text, "." | ";" | "!" | "?" | ":"))
+        .any(|k| STREET_WORDS.contains(&toks[k].text) && !spouse_word(toks, k))
+}
+
+/// "bà xã", "ông xã": a spouse, not a commune.
+fn spouse_word(toks: &[Tok], k: usize) -> bool {
+    toks[k].text == "xã" && k >= 1 && matches!(toks[k - 1].text, "bà" | "Bà" | "ông" | "Ông")
 }
 
 /// Words that introduce a credit or a source, before a colon or on their own.
@@ -771,6 +776,8 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
         // tên Lại Quang Hưng" names the child.
         let named_after = prev.text != "tên"
             || (i >= 2 && matches!(toks[i - 2].text, "mang" | "Mang" | "đặt" | "lấy"));
+        // "bà xã Huỳnh Hiểu Minh", "ông xã": a spouse, not a commune.
+        let spouse = spouse_word(toks, i - 1);
         // "Trường tiểu học Võ Thị Sáu": a school's level before a name names the school
         // after a person ("nhà khoa học Trần Đại Nghĩa" stays a person).
         let school = i >= 2 && SCHOOL_LEVELS.contains(&(toks[i - 2].text, prev.text));
@@ -778,6 +785,7 @@ fn excluded(toks: &[Tok], i: usize, name: &str, lx: &Lexicon) -> bool {
             || prev.is_number()
             || (NOT_PERSON_BEFORE.contains(&prev.text)
                 && named_after
+                && !spouse
                 && !is_title_word_end(toks, i, lx))
         {
             return true;
@@ -1582,6 +1590,15 @@ mod tests {
         assert!(
             people("Họ nhớ tới sự nổi lên của Walter K. Brennan với công ty dầu mỏ.").is_empty()
         );
+    }
+
+    #[test]
+    fn a_spouse_is_a_person_and_a_commune_a_place() {
+        one(
+            "Những lùm xùm về bà xã Lâm Hiểu Vy khiến nữ diễn viên chịu nhiều chỉ trích.",
+            "Lâm Hiểu Vy",
+        );
+        assert!(people("Người dân xã Lâm Hiểu Vy phản đối dự án.").is_empty());
     }
 
     #[test]
