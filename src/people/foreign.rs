@@ -255,7 +255,24 @@ pub(super) fn title_holding(
     {
         return None;
     }
-    if body.iter().any(|t| t.is_number() || t.text == "là") {
+    // "HLV Zinedine Zidane có thể hy vọng Alvaro Morata": a verb between title and
+    // name means the sentence moved on; the title is someone else's.
+    if body.iter().any(|t| {
+        t.is_number()
+            || matches!(
+                t.text,
+                "là" | "có"
+                    | "đã"
+                    | "đang"
+                    | "sẽ"
+                    | "vừa"
+                    | "cũng"
+                    | "được"
+                    | "bị"
+                    | "cho"
+                    | "nói"
+            )
+    }) {
         return None;
     }
     let lower_run = body

@@ -1109,6 +1109,23 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
                 k = e + 1;
                 after_dash = true;
             }
+            // "(nguyên Trưởng khoa Nhi – Bệnh viện Bạch Mai)": a dash before the
+            // organisation the post is in joins it to the title.
+            Some(t)
+                if matches!(t.text, "-" | "–")
+                    && t.space_before
+                    && phrase_at(toks.get(e + 1..).unwrap_or(&[]), &lx.organisations).is_some() =>
+            {
+                let o = phrase_at(&toks[e + 1..], &lx.organisations).unwrap_or(1);
+                let org_end = title_end(toks, e + 1, o, lx);
+                if let Some(last) = titles.last_mut() {
+                    *last = join(&toks[k..org_end]);
+                }
+                match toks.get(org_end) {
+                    Some(n) if n.text == "," => k = org_end + 1,
+                    _ => break,
+                }
+            }
             _ => break,
         }
     }
@@ -1599,6 +1616,27 @@ mod tests {
             "Lâm Hiểu Vy",
         );
         assert!(people("Người dân xã Lâm Hiểu Vy phản đối dự án.").is_empty());
+    }
+
+    #[test]
+    fn a_dash_before_the_workplace_joins_it_to_the_title() {
+        let p = one(
+            "PGS.TS Trần Minh Đức (nguyên Trưởng khoa Ngoại – Bệnh viện Chợ Rẫy), cho biết bệnh nhân đã ổn định.",
+            "Trần Minh Đức",
+        );
+        assert_eq!(
+            p.titles,
+            vec!["nguyên Trưởng khoa Ngoại – Bệnh viện Chợ Rẫy"]
+        );
+    }
+
+    #[test]
+    fn a_title_before_a_verb_belongs_to_the_name_before_the_verb() {
+        let text =
+            "HLV Carlo Rinaldi có thể hy vọng Marco Belotti sẽ ghi bàn vào lưới đội bóng cũ.";
+        assert_eq!(one(text, "Carlo Rinaldi").titles, vec!["HLV"]);
+        let p = people(text).into_iter().find(|p| p.name == "Marco Belotti");
+        assert!(p.is_none_or(|p| p.titles.is_empty()));
     }
 
     #[test]
