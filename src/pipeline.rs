@@ -1050,6 +1050,27 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
 /// short; each call costs about a millisecond.
 const TRIM_EVERY: u64 = 128;
 
+/// Caps glibc's malloc arenas at one per core, unless `MALLOC_ARENA_MAX` is set.
+///
+/// glibc gives threads up to eight arenas per core. A crawl's I/O threads allocate
+/// pages that CPU threads free, so memory freed in one arena is reused only by the
+/// threads that happen to land on it, and each extra arena keeps its own fragmented
+/// free pages: a 100,000-page crawl peaked at 66–68 MB (1.33–1.39× a 2,000-page run);
+/// with two arenas on two cores at 62 MB (1.21×), for the same CPU per page. Called
+/// once at start, before any thread allocates.
+pub fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let cores = i32::try_from(cores).unwrap_or(i32::MAX);
+        // SAFETY: mallopt only sets a tunable of the allocator; M_ARENA_MAX takes any
+        // positive count and affects only arenas created after the call.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, cores);
+        }
+    }
+}
+
 /// Hands memory that the allocator holds but no longer uses back to the system.
 ///
 /// A page's bytes are allocated on an I/O thread and freed on a CPU thread, and its
