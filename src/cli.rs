@@ -253,6 +253,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             shard_count,
         } => {
             let shard = crate::shard::Shard::of_process(shard.as_deref(), shard_count)?;
+            let _claim = shard
+                .map(|s| crate::shard::claim(s, "extract", &out.to_string_lossy()))
+                .transpose()?;
             let site = pipeline.as_deref().map(crate::config::load).transpose()?;
             let threads = threads.unwrap_or_else(|| {
                 std::thread::available_parallelism()
@@ -304,6 +307,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             shard_count,
         } => {
             let shard = crate::shard::Shard::of_process(shard.as_deref(), shard_count)?;
+            let _claim = match (shard, &out) {
+                (Some(s), Some(o)) => crate::shard::claim(s, "run", &o.to_string_lossy())?,
+                _ => None,
+            };
             // A dataset in object storage: the crawl state stays on local disk, and the
             // run's files go through an outbox beside it, so that what a killed run
             // committed is published by the next one.
@@ -315,7 +322,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 Some(r) => {
                     let Some(state) = &state else {
                         return Err(crate::error::UsageError(format!(
-                            "--out {}: a dataset in object storage needs --state PATH, the                              crawl state on local disk (one per shard, e.g.                              /var/lib/newsmill/site-$SLURM_ARRAY_TASK_ID.sqlite)",
+                            "--out {}: a dataset in object storage needs --state PATH, the crawl state on local disk (one per shard, e.g. /var/lib/newsmill/site-$SLURM_ARRAY_TASK_ID.sqlite)",
                             r.url
                         ))
                         .into());

@@ -111,6 +111,77 @@ impl std::fmt::Display for Shard {
     }
 }
 
+/// This process's hold on its shard of one dataset, for as long as it runs: a second
+/// process given the same index for the same dataset on this machine is turned away
+/// (exit 2) instead of writing the same share twice.
+#[derive(Debug)]
+pub struct Claim {
+    _file: std::fs::File,
+    pub path: std::path::PathBuf,
+}
+
+/// Claims shard `shard` of `command` into `dataset` (a folder or an object-store URL)
+/// through a lock file in the system's temporary folder, which the operating system
+/// releases when the process ends however it ends. Not needed for one shard of one.
+pub fn claim(shard: Shard, command: &str, dataset: &str) -> anyhow::Result<Option<Claim>> {
+    claim_in(
+        &std::env::temp_dir().join("newsmill-shards"),
+        shard,
+        command,
+        dataset,
+    )
+}
+
+fn claim_in(
+    dir: &std::path::Path,
+    shard: Shard,
+    command: &str,
+    dataset: &str,
+) -> anyhow::Result<Option<Claim>> {
+    if shard.count <= 1 {
+        return Ok(None);
+    }
+    // The same dataset however it was written ("out", "./out/", an absolute path).
+    let key = if dataset.contains("://") {
+        dataset.trim_end_matches('/').to_string()
+    } else {
+        let p = std::path::Path::new(dataset);
+        std::path::absolute(p)
+            .map(|a| a.components().collect::<std::path::PathBuf>())
+            .unwrap_or_else(|_| p.to_path_buf())
+            .to_string_lossy()
+            .into_owned()
+    };
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow::anyhow!("cannot create the shard lock folder {}: {e}", dir.display())
+    })?;
+    let path = dir.join(format!(
+        "{command}-{:016x}-{}-of-{}.lock",
+        xxhash_rust::xxh3::xxh3_64(key.as_bytes()),
+        shard.index,
+        shard.count
+    ));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open the shard lock {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(Claim { _file: file, path })),
+        Err(std::fs::TryLockError::WouldBlock) => Err(UsageError(format!(
+            "shard {shard} of `{command}` into {dataset} is already being written by another process on this machine (lock {}): each process of a sharded run needs its own index, 0/{n} to {last}/{n}, once each",
+            path.display(),
+            n = shard.count,
+            last = shard.count - 1
+        ))
+        .into()),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(format!("cannot lock {}", path.display())))
+        }
+    }
+}
+
 /// The key a page is split by: its canonical URL key when it has a URL, else its
 /// source (a file path).
 pub fn page_key(url: Option<&str>, source: &str) -> String {
@@ -122,6 +193,38 @@ pub fn page_key(url: Option<&str>, source: &str) -> String {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn a_second_process_with_the_same_index_is_turned_away() {
+        let tmp = tempfile::tempdir().unwrap();
+        let locks = tmp.path().join("locks");
+        let two = Shard { index: 1, count: 4 };
+        let held = claim_in(&locks, two, "extract", "s3://lake/news").unwrap();
+        assert!(held.is_some());
+        // The same dataset written another way, the same index: refused, as bad usage.
+        let err = claim_in(&locks, two, "extract", "s3://lake/news/").unwrap_err();
+        let usage = err.downcast_ref::<UsageError>().expect("a usage error");
+        assert!(usage.0.contains("shard 1/4"), "{}", usage.0);
+        // Another index, another dataset, or one shard of one: no conflict.
+        assert!(
+            claim_in(
+                &locks,
+                Shard { index: 2, count: 4 },
+                "extract",
+                "s3://lake/news"
+            )
+            .is_ok()
+        );
+        assert!(claim_in(&locks, two, "extract", "s3://lake/other").is_ok());
+        assert!(
+            claim_in(&locks, Shard { index: 0, count: 1 }, "extract", "x")
+                .unwrap()
+                .is_none()
+        );
+        // Released with its holder.
+        drop(held);
+        assert!(claim_in(&locks, two, "extract", "s3://lake/news").is_ok());
+    }
 
     #[test]
     fn shards_parse_and_refuse_what_cannot_be() {
