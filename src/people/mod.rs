@@ -1117,7 +1117,18 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
                     && phrase_at(toks.get(e + 1..).unwrap_or(&[]), &lx.organisations).is_some() =>
             {
                 let o = phrase_at(&toks[e + 1..], &lx.organisations).unwrap_or(1);
-                let org_end = title_end(toks, e + 1, o, lx);
+                let mut org_end = title_end(toks, e + 1, o, lx);
+                // "Bệnh viện Bạch Mai": the organisation's own name, though it starts
+                // like a person's, when the appositive closes right after it.
+                if org_end == e + 1 + o {
+                    let mut n = org_end;
+                    while n < toks.len() && n - org_end < 3 && toks[n].is_cap() {
+                        n += 1;
+                    }
+                    if n > org_end && toks.get(n).is_none_or(|t| t.is_punct()) {
+                        org_end = n;
+                    }
+                }
                 if let Some(last) = titles.last_mut() {
                     *last = join(&toks[k..org_end]);
                 }
@@ -1628,6 +1639,12 @@ mod tests {
             p.titles,
             vec!["nguyên Trưởng khoa Ngoại – Bệnh viện Chợ Rẫy"]
         );
+        // A hospital whose name starts like a person's.
+        let p = one(
+            "TS Trần Thu Hà (Trưởng khoa Nhi – Bệnh viện Bạch Mai) khuyên cha mẹ nên theo dõi.",
+            "Trần Thu Hà",
+        );
+        assert_eq!(p.titles, vec!["Trưởng khoa Nhi – Bệnh viện Bạch Mai"]);
     }
 
     #[test]
