@@ -1357,6 +1357,8 @@ fn category(
         root.descendants()
             .filter_map(ElementRef::wrap)
             .filter(&is_label)
+            // The first few labels: a box heading ("Liên quan") may come first.
+            .take(3)
             .map(first_label)
             .find(|t| usable(t) && t.chars().count() <= 40)
     };
