@@ -504,6 +504,15 @@ pub fn run(cli: Cli) -> Result<i32> {
             pipeline,
         } => {
             let site = pipeline.as_deref().map(crate::config::load).transpose()?;
+            // Labelled pages in object storage are scored from a local copy.
+            let copy = match crate::store::parse(&dir.to_string_lossy())? {
+                Some(r) => {
+                    r.check()?;
+                    Some(crate::store::copy_down(&r)?)
+                }
+                None => None,
+            };
+            let dir = copy.as_ref().map_or(dir, |c| c.path().to_path_buf());
             let report =
                 crate::eval::run(&dir, threads.unwrap_or_else(default_threads), site.as_ref())?;
             if json {

@@ -399,6 +399,28 @@ pub fn mirror(remote: &Remote, tables: &[&str]) -> Result<tempfile::TempDir> {
     Ok(dir)
 }
 
+/// A local copy of every visible object under a remote prefix (labelled pages for
+/// `eval`: `labels/` + `html/`, or `ground-truth.json` + `html/`), in a temporary folder.
+pub fn copy_down(remote: &Remote) -> Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new()
+        .prefix("newsmill-copy-")
+        .tempdir()
+        .context("cannot create a temporary folder")?;
+    let listed = remote.list(&|rel: &str| !rel.split('/').any(|p| p.starts_with('.')))?;
+    if listed.is_empty() {
+        return Err(UsageError(format!(
+            "{} holds no files: give the address of a folder of labelled pages \
+             (labels/ and html/, or ground-truth.json and html/)",
+            remote.url
+        ))
+        .into());
+    }
+    for (rel, _) in listed {
+        remote.download(&rel, &dir.path().join(&rel))?;
+    }
+    Ok(dir)
+}
+
 /// The visible files under `dir`, relative to it.
 pub fn files(dir: &Path) -> Result<std::collections::BTreeSet<String>> {
     let mut out = Vec::new();

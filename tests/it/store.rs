@@ -1,6 +1,7 @@
 //! Object storage for real: an S3-protocol server (moto's server mode, from PyPI) on
 //! 127.0.0.1, started here. newsmill reads its inputs from it and writes datasets to it
-//! (`extract`, `run`), and `inspect` and `dedupe` work on a dataset there. Skipped when
+//! (`extract`, `run`), `inspect` and `dedupe` work on a dataset there, and `eval` scores
+//! labelled pages kept there. Skipped when
 //! moto is not installed, unless `NEWSMILL_REQUIRE_S3=1` (CI) makes that a
 //! failure.
 
@@ -574,4 +575,49 @@ fn a_crawl_publishes_each_checkpoint_to_s3_and_keeps_its_state_local() {
     let m = manifests(back.path());
     assert_eq!(m.len(), 2);
     assert_eq!(m[1]["crawl"]["unchanged"], 30);
+}
+
+#[test]
+fn eval_scores_labelled_pages_kept_in_s3_as_it_scores_them_on_disk() {
+    let Some(s3) = S3::start() else {
+        return;
+    };
+    s3.create_bucket("news");
+    let set = fixtures().join("vi-portals");
+    let local = tempfile::tempdir().unwrap();
+    let pages = [
+        "tuoitre-thanh-tra-chat-cay-xanh-2015",
+        "dantri-lich-nghi-tet-2013-2012",
+        "soha-can-lo-lo-2012",
+    ];
+    for page in pages {
+        for (folder, ext) in [("html", "html"), ("labels", "json")] {
+            let rel = format!("{folder}/{page}.{ext}");
+            let body = std::fs::read(set.join(&rel)).unwrap();
+            s3.put("news", &format!("gold/{rel}"), body.clone());
+            std::fs::create_dir_all(local.path().join(folder)).unwrap();
+            std::fs::write(local.path().join(&rel), body).unwrap();
+        }
+    }
+    let on_disk = ok(bin()
+        .args(["eval", "--json", "-q"])
+        .arg(local.path())
+        .output()
+        .unwrap());
+    let in_s3 = ok(s3
+        .newsmill()
+        .args(["eval", "--json", "-q", "s3://news/gold/"])
+        .output()
+        .unwrap());
+    let scores: serde_json::Value = serde_json::from_str(&in_s3).unwrap();
+    assert_eq!(scores["title"], 1.0, "{in_s3}");
+    assert_eq!(in_s3, on_disk);
+    // An empty prefix is bad usage, named.
+    let o = s3
+        .newsmill()
+        .args(["eval", "s3://news/no-such-set/"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds no files"));
 }
