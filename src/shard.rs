@@ -117,7 +117,6 @@ impl std::fmt::Display for Shard {
 #[derive(Debug)]
 pub struct Claim {
     _file: std::fs::File,
-    pub path: std::path::PathBuf,
 }
 
 /// Claims shard `shard` of `command` into `dataset` (a folder or an object-store URL)
@@ -168,7 +167,7 @@ fn claim_in(
         .open(&path)
         .map_err(|e| anyhow::anyhow!("cannot open the shard lock {}: {e}", path.display()))?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(Claim { _file: file, path })),
+        Ok(()) => Ok(Some(Claim { _file: file })),
         Err(std::fs::TryLockError::WouldBlock) => Err(UsageError(format!(
             "shard {shard} of `{command}` into {dataset} is already being written by another process on this machine (lock {}): each process of a sharded run needs its own index, 0/{n} to {last}/{n}, once each",
             path.display(),

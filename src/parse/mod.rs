@@ -912,18 +912,7 @@ fn lead_by_description<'a>(
             .any(|r| el.ancestors().any(|a| a.id() == r.id()))
     };
     let mut blocks = 0;
-    let mut after = false;
-    for node in doc.tree.root().descendants() {
-        if node.id() == h1.id() {
-            after = true;
-            continue;
-        }
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if !after || bp.contains(node.id()) || h1.ancestors().any(|a| a.id() == node.id()) {
-            continue;
-        }
+    for el in elements_after_headline(doc, bp, h1) {
         let name = el.value().name();
         if !matches!(
             name,
@@ -974,6 +963,22 @@ fn lead_by_description<'a>(
     None
 }
 
+/// The elements after the headline in page order, leaving out boilerplate and the
+/// headline's own wrappers: where an unmarked sapo is looked for.
+fn elements_after_headline<'a: 'b, 'b>(
+    doc: &'a Html,
+    bp: &'b Boilerplate,
+    h1: ElementRef<'a>,
+) -> impl Iterator<Item = ElementRef<'a>> + 'b {
+    doc.tree
+        .root()
+        .descendants()
+        .skip_while(move |n| n.id() != h1.id())
+        .skip(1)
+        .filter(move |n| !bp.contains(n.id()) && !h1.ancestors().any(|a| a.id() == n.id()))
+        .filter_map(ElementRef::wrap)
+}
+
 /// A Vietnamese sapo with no class and no description to recognise it by: the first
 /// block of text under the headline, wholly in bold, opening with the portal's source
 /// tag ("<p><strong>TT - Trao đổi với ...</strong></p>", "(Dân trí) - ..."). The tag
@@ -983,20 +988,8 @@ fn lead_by_source_tag<'a>(
     bp: &Boilerplate,
     h1: Option<ElementRef<'a>>,
 ) -> Option<ElementRef<'a>> {
-    let h1 = h1?;
-    let mut after = false;
-    for node in doc.tree.root().descendants() {
-        if node.id() == h1.id() {
-            after = true;
-            continue;
-        }
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if !after
-            || bp.contains(node.id())
-            || h1.ancestors().any(|a| a.id() == node.id())
-            || !matches!(el.value().name(), "p" | "div" | "h2" | "h3")
+    for el in elements_after_headline(doc, bp, h1?) {
+        if !matches!(el.value().name(), "p" | "div" | "h2" | "h3")
             || el
                 .children()
                 .filter_map(ElementRef::wrap)

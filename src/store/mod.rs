@@ -393,10 +393,7 @@ pub fn mirror(remote: &Remote, tables: &[&str]) -> Result<tempfile::TempDir> {
         ))
         .into());
     }
-    for (rel, _) in listed {
-        remote.download(&rel, &dir.path().join(&rel))?;
-    }
-    Ok(dir)
+    download_into(remote, listed, dir)
 }
 
 /// A local copy of every visible object under a remote prefix (labelled pages for
@@ -415,6 +412,15 @@ pub fn copy_down(remote: &Remote) -> Result<tempfile::TempDir> {
         ))
         .into());
     }
+    download_into(remote, listed, dir)
+}
+
+/// Downloads `listed` objects into `dir`, each at its relative path.
+fn download_into(
+    remote: &Remote,
+    listed: Vec<(String, u64)>,
+    dir: tempfile::TempDir,
+) -> Result<tempfile::TempDir> {
     for (rel, _) in listed {
         remote.download(&rel, &dir.path().join(&rel))?;
     }
