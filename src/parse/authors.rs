@@ -603,8 +603,14 @@ mod tests {
             byline("Theo Hoài Nam (Reuters/AFP)"),
             (vec!["Hoài Nam".to_string()], 1)
         );
-        // "Theo X" credits its source even in one word; a bare word is no byline name.
-        assert_eq!(byline("Theo Infonet"), (vec!["Infonet".to_string()], 1));
+        // "Theo X" credits its source even in one word ("Papai", a pen name); a bare
+        // word is no byline name.
+        assert_eq!(byline("Theo Papai"), (vec!["Papai".to_string()], 1));
+        // A credited outlet is where the story came from, not who wrote it: the line
+        // leaves the body and names nobody.
+        assert_eq!(byline("Theo Infonet"), (vec![], 1));
+        assert_eq!(byline("Theo Thanh Niên"), (vec![], 1));
+        assert_eq!(byline("(Theo Newsweek)"), (vec![], 1));
         assert_eq!(byline("VnEconomy"), (vec![], 1));
         // A sentence is not a byline.
         assert_eq!(byline("Theo ông Nam, việc này cần làm ngay."), (vec![], 2));
