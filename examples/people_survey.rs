@@ -78,7 +78,12 @@ fn main() {
         }
     }
     println!("{texts} texts, {} distinct names found", found.len());
-    print_top("names found", &found, 80);
+    // NEWSMILL_SURVEY_TOP=0 lists every name found, to compare two builds' output.
+    let top = std::env::var("NEWSMILL_SURVEY_TOP")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(80, |n| if n == 0 { usize::MAX } else { n });
+    print_top("names found", &found, top);
     print_top(
         "person-like names not found, by first word",
         &unmatched_first,

@@ -7,6 +7,7 @@
 //! when it is a full three- or four-syllable name. Places and organisations that start
 //! like names ("Hà Nội", "đường Trần Phú", "121 Trần Phú") are left out.
 
+mod aged;
 pub mod english;
 mod foreign;
 mod held;
@@ -380,6 +381,11 @@ fn mentions_in(text: &str, lx: &Lexicon) -> Vec<Mention> {
     out.extend(foreign_mentions(&toks, lx));
     out.extend(foreign::cued(&toks, lx));
     out.extend(name_with_country(&toks, lx));
+    let taken: Vec<(usize, usize)> = out
+        .iter()
+        .map(|m| (m.at, m.at + m.name.split(' ').count()))
+        .collect();
+    out.extend(aged::names(&toks, lx, &taken));
     let groups = groups_in(&toks);
     for m in &mut out {
         m.group = groups
