@@ -1077,6 +1077,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
             k += 3;
         }
     }
+    let closing = closing_dash(toks, end);
     let mut after_dash = false;
     loop {
         // "Sebastian Gorka, một cố vấn của ...": an article before the role.
@@ -1100,6 +1101,13 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
             e
         } else {
             lower_case_tail(toks, k, e, lx)
+        };
+        // "A - phó chủ tịch cao cấp của Hãng X và Hãng Y - cho biết": between paired
+        // dashes the appositive is closed, so a title runs on to the next comma or the
+        // closing dash.
+        let e = match closing {
+            Some(c) if e < c && !toks[e..c].iter().any(|t| t.text == ",") => c,
+            _ => e,
         };
         titles.push(join(&toks[k..e]));
         after_dash = false;
@@ -1147,6 +1155,25 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
         }
     }
     titles
+}
+
+/// The spaced dash closing an appositive that a spaced dash opens at `open`, when the
+/// sentence goes on after it with what is not another title: "A - phó giám đốc Hãng X
+/// - cho biết". `None` for one dash, or a dash chaining titles ("A - Phó Chủ tịch UBND
+/// tỉnh - Trưởng BTC ...", which [`titles_after`] follows title by title).
+fn closing_dash(toks: &[Tok], open: usize) -> Option<usize> {
+    const MAX_TOKENS: usize = 40;
+    let spaced_dash = |t: &Tok| matches!(t.text, "-" | "–") && t.space_before;
+    if !toks.get(open).is_some_and(spaced_dash) {
+        return None;
+    }
+    let c = (open + 1..toks.len().min(open + 1 + MAX_TOKENS))
+        .take_while(|&n| !matches!(toks[n].text, "." | "!" | "?" | ";" | ":" | "(" | ")"))
+        .find(|&n| spaced_dash(&toks[n]))?;
+    // What follows is the predicate in lower case ("cho biết", "đã nói"), not a title.
+    toks.get(c + 1)
+        .is_some_and(|t| t.text.chars().next().is_some_and(char::is_lowercase))
+        .then_some(c)
 }
 
 /// Where a title written after a name really ends. Names of bodies go on in lower case
@@ -1764,6 +1791,24 @@ mod tests {
                 "người phát ngôn Công an tỉnh Gia Lai"
             ]
         );
+    }
+
+    #[test]
+    fn a_title_between_paired_dashes_runs_to_the_closing_dash() {
+        let p = one(
+            "Ông Trần Minh Quân - phó giám đốc phụ trách kinh doanh của Hãng Sao Mai tại miền Bắc - cho biết doanh số tăng.",
+            "Trần Minh Quân",
+        );
+        assert_eq!(
+            p.titles,
+            ["phó giám đốc phụ trách kinh doanh của Hãng Sao Mai tại miền Bắc"]
+        );
+        // One dash: the sentence goes on after the title as before.
+        let p = one(
+            "Ông Trần Minh Quân - phó giám đốc Hãng Sao Mai đã ký hợp đồng với đối tác.",
+            "Trần Minh Quân",
+        );
+        assert_eq!(p.titles, ["phó giám đốc Hãng Sao Mai"]);
     }
 
     #[test]
