@@ -8,6 +8,8 @@
 //! The site is generated on the fly by a local server: article pages of about 90 KB.
 //! Run with `cargo bench --bench crawl` (NEWSMILL_BENCH_PAGES changes the large size;
 //! NEWSMILL_BENCH_RSS_TRACE=1 prints the run's resident memory every two seconds;
+//! NEWSMILL_MALLOC=glibc, passed on to `newsmill run`, measures it with glibc's
+//! allocator defaults instead of `newsmill::alloc`'s settings;
 //! NEWSMILL_BENCH_PYTHON=/path/to/python, one with Scrapy installed, adds Scrapy
 //! fetching and saving the same pages, the reference for (b), measured in this run;
 //! NEWSMILL_BENCH_DUMP=DIR only writes 200 of the pages there, to profile `newsmill extract`;
@@ -257,7 +259,7 @@ fn main() {
     )
     .expect("pipeline written");
     let cfg = Arc::new(newsmill::config::load(&pfile).expect("pipeline loads"));
-    let fetcher = Arc::new(newsmill::fetch::Fetcher::new(cfg, None).expect("fetcher"));
+    let fetcher = Arc::new(newsmill::crawl::fetch::Fetcher::new(cfg, None).expect("fetcher"));
     let ours = rt.block_on(async {
         let gate = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
         let t = Instant::now();
@@ -270,7 +272,7 @@ fn main() {
             );
             tasks.spawn(async move {
                 let n = match f.get(&u, None).await {
-                    newsmill::fetch::Fetched::Page { page, .. } => page.bytes.len(),
+                    newsmill::crawl::fetch::Fetched::Page { page, .. } => page.bytes.len(),
                     _ => 0,
                 };
                 drop(permit);

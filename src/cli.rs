@@ -579,9 +579,11 @@ pub fn run(cli: Cli) -> Result<i32> {
                 person: person.map(|p| fold(&p)).filter(|p| !p.trim().is_empty()),
                 min_words,
             };
+            crate::pipeline::not_a_url(&out, &format!("--out {}", out.display()))?;
+            let data = crate::store::Readable::open(&dir, &crate::export::schema::TABLES)?;
             let opts = crate::select::Options {
                 format: crate::select::Format::resolve(&out, format)?,
-                dir,
+                dir: data.path().to_path_buf(),
                 table,
                 out,
                 bom,
@@ -602,7 +604,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Report { dir, out } => {
-            let facts = crate::report::write(&dir, &out)?;
+            crate::pipeline::not_a_url(&out, &format!("--out {}", out.display()))?;
+            let data = crate::store::Readable::open(&dir, &crate::export::schema::TABLES)?;
+            let facts = crate::report::write(data.path(), &out)?;
             if !cli.quiet {
                 eprintln!(
                     "wrote {} ({} articles, {} runs with a quality profile)",
@@ -615,18 +619,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Inspect { dir, rows, table } => {
             // A remote dataset is read from a local copy of its tables.
-            match crate::store::parse(&dir.to_string_lossy())? {
-                Some(remote) => {
-                    remote.check()?;
-                    let copy = crate::store::mirror(&remote, &crate::export::schema::TABLES)?;
-                    let text = crate::inspect::render(copy.path(), rows, table.as_deref())?;
-                    print!(
-                        "{}",
-                        text.replace(&copy.path().display().to_string(), &remote.url)
-                    );
-                }
-                None => print!("{}", crate::inspect::render(&dir, rows, table.as_deref())?),
-            }
+            let data = crate::store::Readable::open(&dir, &crate::export::schema::TABLES)?;
+            let text = crate::inspect::render(data.path(), rows, table.as_deref())?;
+            print!("{}", data.name_paths(&text));
             Ok(0)
         }
     }

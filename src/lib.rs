@@ -6,17 +6,16 @@
 //! [`people`] finds who took part, [`dedupe`] drops repeats and [`export`] writes
 //! Parquet. [`pipeline`] wires them with bounded channels; [`cli`] only parses flags.
 
+pub mod alloc;
 pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod crawl;
 pub mod dedupe;
-pub mod discover;
 pub mod drift;
 pub mod error;
 pub mod eval;
 pub mod export;
-pub mod fetch;
 pub mod inspect;
 pub mod normalise;
 pub mod parse;
@@ -27,6 +26,4 @@ pub mod report;
 pub mod select;
 pub mod shard;
 pub mod sources;
-pub mod state;
 pub mod store;
-pub mod warc;

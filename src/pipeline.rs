@@ -19,6 +19,7 @@ use chrono::Utc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::crawl::state::{State, Update};
 use crate::dedupe::{self, Deduper, Params as DedupeParams};
 use crate::error::UsageError;
 use crate::export::Exporter;
@@ -28,7 +29,6 @@ use crate::parse::rules::SiteRules;
 use crate::people::{self, Lexicon};
 use crate::record::{Done, Duplicate, FetchMeta, Outcome, RawPage, Reject, Stage, Work};
 use crate::sources;
-use crate::state::{State, Update};
 
 /// Everything `extract` needs to know.
 #[derive(Debug, Clone)]
@@ -220,8 +220,8 @@ pub fn not_a_url(path: &Path, what: &str) -> Result<(), UsageError> {
     match scheme {
         Some(scheme) => Err(UsageError(format!(
             "{what}: {scheme}:// addresses are not taken here; object storage works for \
-             `extract` inputs and --out, `run --out` (with a local --state), `inspect` and \
-             `dedupe`"
+             `extract` inputs and --out, `run --out` (with a local --state), and the dataset \
+             that `inspect`, `export`, `report`, `dedupe` and `eval` read"
         ))),
         None => Ok(()),
     }
@@ -688,7 +688,7 @@ impl Sink {
                 pb.set_message(format!(", {} rejects", self.counts.rejects));
             }
             if self.counts.pages_in.is_multiple_of(TRIM_EVERY) {
-                release_freed_memory();
+                crate::alloc::release_freed_memory();
             }
         }
         Ok(())
@@ -958,11 +958,11 @@ fn file_source(
                     continue;
                 }
                 let items: Vec<Result<RawPage, Reject>> = match (warc, input) {
-                    (true, sources::Input::File(p)) => crate::warc::read_pages(p, max_bytes),
+                    (true, sources::Input::File(p)) => crate::crawl::warc::read_pages(p, max_bytes),
                     // A remote WARC file is fetched whole, read, and its copy removed.
                     (true, _) => match sources::fetch(input) {
                         Ok(local) => {
-                            crate::warc::read_pages_named(&local, &input.name(), max_bytes)
+                            crate::crawl::warc::read_pages_named(&local, &input.name(), max_bytes)
                         }
                         Err(r) => vec![Err(r)],
                     },
@@ -1045,45 +1045,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<RunSummary> {
     finish(info, sink, &ctx, false)
 }
 
-/// Pages between two calls of [`release_freed_memory`]. Freed memory piles up between
+/// Pages between two calls of [`crate::alloc::release_freed_memory`]. Freed memory piles up between
 /// two calls (a 20,000-page crawl's RSS swung by 15 MB with 512), so the interval is
 /// short; each call costs about a millisecond.
 const TRIM_EVERY: u64 = 128;
-
-/// Caps glibc's malloc arenas at one per core, unless `MALLOC_ARENA_MAX` is set.
-///
-/// glibc gives threads up to eight arenas per core. A crawl's I/O threads allocate
-/// pages that CPU threads free, so memory freed in one arena is reused only by the
-/// threads that happen to land on it, and each extra arena keeps its own fragmented
-/// free pages: a 100,000-page crawl peaked at 66–68 MB (1.33–1.39× a 2,000-page run);
-/// with two arenas on two cores at 62 MB (1.21×), for the same CPU per page. Called
-/// once at start, before any thread allocates.
-pub fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let cores = i32::try_from(cores).unwrap_or(i32::MAX);
-        // SAFETY: mallopt only sets a tunable of the allocator; M_ARENA_MAX takes any
-        // positive count and affects only arenas created after the call.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, cores);
-        }
-    }
-}
-
-/// Hands memory that the allocator holds but no longer uses back to the system.
-///
-/// A page's bytes are allocated on an I/O thread and freed on a CPU thread, and its
-/// DOM is thousands of small allocations. glibc keeps what such threads free in
-/// per-thread arenas, fragmented, and rarely returns it: over a 20,000-page crawl the
-/// resident memory crept up by about a kilobyte per page while the live heap stayed
-/// flat (heaptrack: 32 MB peak heap at 2,000 pages, 34 MB at 8,000). `malloc_trim`
-/// releases the free pages of every arena.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it has no
-    // preconditions and may be called from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}

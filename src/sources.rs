@@ -34,8 +34,8 @@ impl Input {
     /// Whether it is a WARC file.
     pub fn is_warc(&self) -> bool {
         match self {
-            Input::File(p) => crate::warc::is_warc_name(p),
-            Input::Remote(_, rel) => crate::warc::is_warc_name(Path::new(rel)),
+            Input::File(p) => crate::crawl::warc::is_warc_name(p),
+            Input::Remote(_, rel) => crate::crawl::warc::is_warc_name(Path::new(rel)),
             Input::Unlistable(..) => false,
         }
     }

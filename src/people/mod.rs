@@ -1158,9 +1158,9 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
 }
 
 /// The spaced dash closing an appositive that a spaced dash opens at `open`, when the
-/// sentence goes on after it with what is not another title: "A - phó giám đốc Hãng X
-/// - cho biết". `None` for one dash, or a dash chaining titles ("A - Phó Chủ tịch UBND
-/// tỉnh - Trưởng BTC ...", which [`titles_after`] follows title by title).
+/// sentence goes on after it with what is not another title ("A - phó giám đốc Hãng X -
+/// cho biết"). `None` for one dash, or for a dash chaining titles ("A - Phó Chủ tịch
+/// UBND tỉnh - Trưởng BTC ...", which [`titles_after`] follows title by title).
 fn closing_dash(toks: &[Tok], open: usize) -> Option<usize> {
     const MAX_TOKENS: usize = 40;
     let spaced_dash = |t: &Tok| matches!(t.text, "-" | "–") && t.space_before;

@@ -396,6 +396,47 @@ pub fn mirror(remote: &Remote, tables: &[&str]) -> Result<tempfile::TempDir> {
     download_into(remote, listed, dir)
 }
 
+/// A dataset a read-only command works on: a local folder as given, or a local copy
+/// of the tables it reads from object storage (removed when this is dropped).
+pub struct Readable {
+    local: std::path::PathBuf,
+    /// The remote address and the copy standing in for it.
+    remote: Option<(String, tempfile::TempDir)>,
+}
+
+impl Readable {
+    /// Opens `dir` (a folder or an object-storage address) for reading `tables`.
+    pub fn open(dir: &Path, tables: &[&str]) -> Result<Readable> {
+        match parse(&dir.to_string_lossy())? {
+            Some(remote) => {
+                remote.check()?;
+                let copy = mirror(&remote, tables)?;
+                Ok(Readable {
+                    local: copy.path().to_path_buf(),
+                    remote: Some((remote.url, copy)),
+                })
+            }
+            None => Ok(Readable {
+                local: dir.to_path_buf(),
+                remote: None,
+            }),
+        }
+    }
+
+    /// Where the dataset's files are on this machine.
+    pub fn path(&self) -> &Path {
+        &self.local
+    }
+
+    /// `text` with the local copy's path put back as the address the user gave.
+    pub fn name_paths(&self, text: &str) -> String {
+        match &self.remote {
+            Some((url, copy)) => text.replace(&copy.path().display().to_string(), url),
+            None => text.to_string(),
+        }
+    }
+}
+
 /// A local copy of every visible object under a remote prefix (labelled pages for
 /// `eval`: `labels/` + `html/`, or `ground-truth.json` + `html/`), in a temporary folder.
 pub fn copy_down(remote: &Remote) -> Result<tempfile::TempDir> {

@@ -272,7 +272,11 @@ fn unreachable_or_unsupported_object_storage_is_a_usage_error_not_a_local_folder
             "s3://bucket/news",
         ],
         vec!["extract", "s3://bucket/cc-news/a.warc.gz", "--out", "out"],
-        vec!["export", "gs://bucket/news", "--out", "a.csv"],
+        vec!["export", "s3://bucket/news", "--out", "a.csv"],
+        vec!["report", "s3://bucket/news", "--out", "r.html"],
+        // Output files are local: an address there is refused, not made a folder.
+        vec!["export", "ds", "--out", "s3://bucket/a.csv"],
+        vec!["report", "ds", "--out", "gs://bucket/r.html"],
     ] {
         // (A store that does not answer: nothing listens on port 9.)
         let o = crate::common::bin()

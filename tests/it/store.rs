@@ -466,6 +466,49 @@ fn datasets_and_inputs_in_s3_for_extract_inspect_and_dedupe_stages() {
     assert_eq!(dedupe_run["counts"]["duplicates"], 1, "{dedupe_run}");
     assert_eq!(dedupe_run["duplicates_by_method"]["near"], 1);
 
+    // An analyst's export and report read the dataset where it is: the same rows as
+    // from a downloaded copy, the copy the dedupe found left out.
+    let outs = tempfile::tempdir().unwrap();
+    let export = |from: &std::ffi::OsStr, name: &str| {
+        let file = outs.path().join(name);
+        ok(s3
+            .newsmill()
+            .args(["export", "-q"])
+            .arg(from)
+            .arg("--out")
+            .arg(&file)
+            .output()
+            .unwrap());
+        std::fs::read_to_string(&file).unwrap()
+    };
+    let remote_rows = export("s3://news/ds".as_ref(), "remote.jsonl");
+    let local_rows = export(back.path().as_os_str(), "local.jsonl");
+    assert_eq!(remote_rows, local_rows);
+    assert_eq!(remote_rows.lines().count(), 7, "{remote_rows}");
+    let report = |from: &std::ffi::OsStr, name: &str| {
+        let html = outs.path().join(name);
+        ok(s3
+            .newsmill()
+            .args(["report", "-q"])
+            .arg(from)
+            .arg("--out")
+            .arg(&html)
+            .output()
+            .unwrap());
+        let page = std::fs::read_to_string(&html).unwrap();
+        page.split(r#"<p class="totals">"#)
+            .nth(1)
+            .and_then(|t| t.split("</p>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let totals = report("s3://news/ds".as_ref(), "remote.html");
+    assert!(
+        totals.starts_with("7 articles (newest versions, copies left out;"),
+        "the report counts the dataset in the bucket: {totals}"
+    );
+    assert_eq!(totals, report(back.path().as_os_str(), "local.html"));
+
     // Errors: a bucket that does not exist, a store that does not answer, a scheme
     // newsmill does not know: exit code 2, a message naming the problem, nothing made.
     let o = s3

@@ -24,8 +24,8 @@ use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
 
 use crate::config::Loaded;
+use crate::crawl::warc::WarcWriter;
 use crate::record::RawPage;
-use crate::warc::WarcWriter;
 
 /// Validators from an earlier fetch, sent as a conditional request.
 #[derive(Debug, Clone, Default)]

@@ -15,7 +15,7 @@ use scraper::{Html, Selector};
 use url::Url;
 
 use crate::config::Loaded;
-use crate::fetch::{Fetched, Fetcher};
+use crate::crawl::fetch::{Fetched, Fetcher};
 use crate::normalise::dates;
 
 /// Sitemap nesting deeper than this is not followed (loops, runaway indexes).

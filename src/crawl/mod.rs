@@ -6,6 +6,11 @@
 //! Earlier results in the crawl state turn into conditional requests, and pages whose
 //! bytes or article did not change are counted as unchanged and not exported again.
 
+pub mod discover;
+pub mod fetch;
+pub mod state;
+pub mod warc;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -16,14 +21,13 @@ use tokio::sync::Semaphore;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::{self, Loaded};
-use crate::discover;
+use crate::crawl::fetch::{Fetched, Fetcher, Validators};
+use crate::crawl::state::State;
+use crate::crawl::warc::WarcWriter;
 use crate::export::Exporter;
-use crate::fetch::{Fetched, Fetcher, Validators};
 use crate::normalise::Options as NormaliseOptions;
 use crate::pipeline::{self, ManifestInfo, RunSummary, Sink, StageContext};
 use crate::record::{FetchMeta, Reject, Stage, Work};
-use crate::state::State;
-use crate::warc::WarcWriter;
 
 /// Options of `newsmill run` beyond the pipeline file.
 #[derive(Debug, Clone, Default)]
@@ -114,12 +118,12 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
     // An explicit --state is checked (and locked) before the dataset folder is made, so
     // a bad --state leaves nothing behind; the default state lives in that folder.
     let _lock = if opts.state.is_some() {
-        let lock = crate::state::StateLock::acquire(&state_path)?;
+        let lock = crate::crawl::state::StateLock::acquire(&state_path)?;
         pipeline::check_dir(&out, &out_named)?;
         lock
     } else {
         pipeline::check_dir(&out, &out_named)?;
-        crate::state::StateLock::acquire(&state_path)?
+        crate::crawl::state::StateLock::acquire(&state_path)?
     };
     let mut state = State::open(&state_path, &run_id)?;
     let mut ctx = StageContext::new(opts.normalise).with_pipeline(&cfg)?;
@@ -171,9 +175,10 @@ pub fn run(mut cfg: Loaded, opts: &RunOptions) -> Result<RunSummary> {
         );
     }
     let frontier_len = state.frontier_len(max_attempts, opts.limit, resume)?;
-    let mut rows = crate::state::frontier(&state_path, &run_id, max_attempts, opts.limit, resume)?;
+    let mut rows =
+        crate::crawl::state::frontier(&state_path, &run_id, max_attempts, opts.limit, resume)?;
     let ignore_state = opts.ignore_state;
-    let to_target = move |row: crate::state::FrontierRow| -> Target {
+    let to_target = move |row: crate::crawl::state::FrontierRow| -> Target {
         let known = Some(row.known).filter(|_| !ignore_state);
         let done_before = known
             .as_ref()
