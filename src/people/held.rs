@@ -48,6 +48,54 @@ fn inside_title(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {
         || phrase_at(&toks[k..], &lx.speech_verbs).is_some())
 }
 
+/// True when the comma at `k` separates fields in a body's name that lists them, "X, Y
+/// và Z" ("phòng quản lý hạ tầng, môi trường và công trình ngầm", "Bộ Văn hóa, Thể thao
+/// và Du lịch"), within the span ending at `end`: the words on both sides of it are
+/// written alike (both in lower case or both capitalised), and "và" closes the list
+/// within three words, with words after it up to `end`.
+pub(super) fn in_field_list(toks: &[Tok], k: usize, end: usize, lx: &Lexicon) -> bool {
+    if toks[k].text != "," || k == 0 || k + 2 >= end {
+        return false;
+    }
+    let word = |t: &Tok| !t.is_punct() && !t.is_number() && !t.is_upper();
+    let (before, after) = (&toks[k - 1], &toks[k + 1]);
+    if !word(before) || !word(after) || lx.intro.contains(after.text) {
+        return false;
+    }
+    // A capitalised field starts with a capital ("Văn hóa", "Thể thao"); a lower-case
+    // one is all lower case ("hạ tầng", "môi trường").
+    let alike = if after.is_cap() {
+        toks[k.saturating_sub(2)..k].iter().any(Tok::is_cap)
+    } else {
+        !before.is_cap()
+    };
+    if !alike {
+        return false;
+    }
+    let rest = &toks[k + 1..end];
+    let Some(v) = rest.iter().take(4).position(|t| t.text == "và") else {
+        return false;
+    };
+    v >= 1
+        && rest[..v]
+            .iter()
+            .all(|t| !t.is_punct() && !lx.intro.contains(t.text))
+        && rest.get(v + 1).is_some_and(|t| !t.is_punct())
+}
+
+/// [`in_field_list`] for a comma inside a title read forwards, up to the next mark.
+pub(super) fn field_list_comma(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {
+    let stop = (k + 1..toks.len().min(k + 12))
+        .find(|&n| toks[n].is_punct())
+        .unwrap_or(toks.len().min(k + 12));
+    in_field_list(toks, k, stop, lx)
+}
+
+/// True when "và" at `k` closes a list of fields that [`in_field_list`] accepts.
+fn closes_field_list(toks: &[Tok], k: usize, end: usize, lx: &Lexicon) -> bool {
+    toks[k].text == "và" && (k.saturating_sub(4)..k).any(|c| in_field_list(toks, c, end, lx))
+}
+
 /// Length of a role or title head (any case) starting at `k`, ending before `end`.
 fn head_at(toks: &[Tok], k: usize, end: usize, lx: &Lexicon) -> Option<usize> {
     let n = (end - k).min(6);
@@ -89,13 +137,18 @@ const OBJECT_ROLES: &[&str] = &["đại diện", "người đại diện", "tr�
 
 /// The start of the earliest role head in the title-like span that ends at `end`.
 fn span_start(toks: &[Tok], end: usize, lx: &Lexicon) -> Option<usize> {
-    let from = end.saturating_sub(MAX_SPAN);
+    let mut from = end.saturating_sub(MAX_SPAN);
     let mut best = None;
     let mut k = end;
     while k > from {
         k -= 1;
         // A head may start with a word that is a verb elsewhere ("phát ngôn viên").
         let Some(h) = head_at(toks, k, end, lx) else {
+            if in_field_list(toks, k, end, lx) || closes_field_list(toks, k, end, lx) {
+                // A list of fields is one name, however long: its joints do not count.
+                from = from.saturating_sub(2);
+                continue;
+            }
             if inside_title(toks, k, lx) {
                 continue;
             }

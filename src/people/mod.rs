@@ -897,6 +897,12 @@ fn title_end(toks: &[Tok], k: usize, head: usize, lx: &Lexicon) -> usize {
             prev_cap = true;
             continue;
         }
+        // "Bộ Văn hóa, Thể thao và Du lịch": a comma between the fields a body's name
+        // lists.
+        if held::field_list_comma(toks, e, lx) {
+            e += 1;
+            continue;
+        }
         // "UBND TP. Đà Nẵng": the abbreviated unit, then its place.
         if t.text == "."
             && !t.space_before
@@ -977,7 +983,10 @@ fn before_name(toks: &[Tok], i: usize, lx: &Lexicon) -> (Option<String>, Vec<Str
         let t = &toks[w - 1];
         // A mark glued inside a name ("Bộ VHTT&DL") does not end the window.
         let inner = !t.space_before && toks.get(w).is_some_and(|n| !n.space_before) && w >= 2;
-        if t.is_punct() && !(inner && matches!(t.text, "-" | "&" | "." | "/")) {
+        if t.is_punct()
+            && !(inner && matches!(t.text, "-" | "&" | "." | "/"))
+            && !held::field_list_comma(toks, w - 1, lx)
+        {
             break;
         }
         if lx.intro.contains(t.text) {
@@ -1269,6 +1278,7 @@ fn role_end(toks: &[Tok], k: usize, lx: &Lexicon) -> Option<usize> {
         match toks[e].text {
             "(" => depth += 1,
             ")" if depth > 0 => depth -= 1,
+            "," if depth == 0 && held::field_list_comma(toks, e, lx) => {}
             "," | "." | ";" | ":" | "\"" | "“" | "”" if depth == 0 => return Some(e),
             "-" | "–" if depth == 0 && toks[e].space_before => return Some(e),
             _ if depth == 0 && e > k + 1 && phrase_at(&toks[e..], &lx.speech_verbs).is_some() => {
@@ -1791,6 +1801,35 @@ mod tests {
                 "người phát ngôn Công an tỉnh Gia Lai"
             ]
         );
+    }
+
+    #[test]
+    fn a_body_name_listing_fields_keeps_its_commas() {
+        // Before the name, after it, and before a bracketed holder.
+        let p = one(
+            "Người phát ngôn Bộ Nông nghiệp, Lâm nghiệp và Thủy sản Trần Văn Lộc nói rõ, kế hoạch không đổi.",
+            "Trần Văn Lộc",
+        );
+        assert_eq!(
+            p.titles,
+            ["Người phát ngôn Bộ Nông nghiệp, Lâm nghiệp và Thủy sản"]
+        );
+        let p = one(
+            "Ông Trần Văn Lộc, giám đốc Sở Lao động, Thương binh và Xã hội, cho biết.",
+            "Trần Văn Lộc",
+        );
+        assert_eq!(p.titles, ["giám đốc Sở Lao động, Thương binh và Xã hội"]);
+        let p = one(
+            "Bị đình chỉ có trưởng phòng quản lý giao thông, cấp nước và thoát nước (ông Trần Văn Lộc) cùng hai cán bộ.",
+            "Trần Văn Lộc",
+        );
+        assert_eq!(
+            p.titles,
+            ["trưởng phòng quản lý giao thông, cấp nước và thoát nước"]
+        );
+        // A comma before a form of address ends the title: the next person follows.
+        let found = people("Giám đốc Sở Y tế, ông Trần Văn Lộc và bà Lê Thị Hoa cùng dự.");
+        assert_eq!(found[0].titles, ["Giám đốc Sở Y tế"]);
     }
 
     #[test]
