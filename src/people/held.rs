@@ -53,7 +53,7 @@ fn inside_title(toks: &[Tok], k: usize, lx: &Lexicon) -> bool {
 /// và Du lịch"), within the span ending at `end`: the words on both sides of it are
 /// written alike (both in lower case or both capitalised), and "và" closes the list
 /// within three words, with words after it up to `end`.
-pub(super) fn in_field_list(toks: &[Tok], k: usize, end: usize, lx: &Lexicon) -> bool {
+fn in_field_list(toks: &[Tok], k: usize, end: usize, lx: &Lexicon) -> bool {
     if toks[k].text != "," || k == 0 || k + 2 >= end {
         return false;
     }

@@ -469,11 +469,12 @@ fn datasets_and_inputs_in_s3_for_extract_inspect_and_dedupe_stages() {
     // An analyst's export and report read the dataset where it is: the same rows as
     // from a downloaded copy, the copy the dedupe found left out.
     let outs = tempfile::tempdir().unwrap();
-    let export = |from: &std::ffi::OsStr, name: &str| {
+    // `newsmill COMMAND -q FROM --out NAME`, and what it wrote.
+    let written = |command: &str, from: &std::ffi::OsStr, name: &str| {
         let file = outs.path().join(name);
         ok(s3
             .newsmill()
-            .args(["export", "-q"])
+            .args([command, "-q"])
             .arg(from)
             .arg("--out")
             .arg(&file)
@@ -481,33 +482,24 @@ fn datasets_and_inputs_in_s3_for_extract_inspect_and_dedupe_stages() {
             .unwrap());
         std::fs::read_to_string(&file).unwrap()
     };
-    let remote_rows = export("s3://news/ds".as_ref(), "remote.jsonl");
-    let local_rows = export(back.path().as_os_str(), "local.jsonl");
+    let remote_rows = written("export", "s3://news/ds".as_ref(), "remote.jsonl");
+    let local_rows = written("export", back.path().as_os_str(), "local.jsonl");
     assert_eq!(remote_rows, local_rows);
     assert_eq!(remote_rows.lines().count(), 7, "{remote_rows}");
-    let report = |from: &std::ffi::OsStr, name: &str| {
-        let html = outs.path().join(name);
-        ok(s3
-            .newsmill()
-            .args(["report", "-q"])
-            .arg(from)
-            .arg("--out")
-            .arg(&html)
-            .output()
-            .unwrap());
-        let page = std::fs::read_to_string(&html).unwrap();
+    let totals = |from: &std::ffi::OsStr, name: &str| {
+        let page = written("report", from, name);
         page.split(r#"<p class="totals">"#)
             .nth(1)
             .and_then(|t| t.split("</p>").next())
             .unwrap_or_default()
             .to_string()
     };
-    let totals = report("s3://news/ds".as_ref(), "remote.html");
+    let remote_totals = totals("s3://news/ds".as_ref(), "remote.html");
     assert!(
-        totals.starts_with("7 articles (newest versions, copies left out;"),
-        "the report counts the dataset in the bucket: {totals}"
+        remote_totals.starts_with("7 articles (newest versions, copies left out;"),
+        "the report counts the dataset in the bucket: {remote_totals}"
     );
-    assert_eq!(totals, report(back.path().as_os_str(), "local.html"));
+    assert_eq!(remote_totals, totals(back.path().as_os_str(), "local.html"));
 
     // Errors: a bucket that does not exist, a store that does not answer, a scheme
     // newsmill does not know: exit code 2, a message naming the problem, nothing made.
