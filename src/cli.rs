@@ -505,16 +505,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => {
             let site = pipeline.as_deref().map(crate::config::load).transpose()?;
             // Labelled pages in object storage are scored from a local copy.
-            let copy = match crate::store::parse(&dir.to_string_lossy())? {
-                Some(r) => {
-                    r.check()?;
-                    Some(crate::store::copy_down(&r)?)
-                }
-                None => None,
-            };
-            let dir = copy.as_ref().map_or(dir, |c| c.path().to_path_buf());
-            let report =
-                crate::eval::run(&dir, threads.unwrap_or_else(default_threads), site.as_ref())?;
+            let data = crate::store::Readable::labelled(&dir)?;
+            let report = crate::eval::run(
+                data.path(),
+                threads.unwrap_or_else(default_threads),
+                site.as_ref(),
+            )?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report.scores)?);
             } else {

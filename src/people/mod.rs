@@ -1125,8 +1125,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
             // "A - Trưởng Ban Tuyên giáo, Phó Chủ tịch UBND TP - Trưởng BTC ...": a
             // spaced dash goes on to another title only when one starts after it.
             Some(t)
-                if matches!(t.text, "-" | "–")
-                    && t.space_before
+                if t.is_spaced_dash()
                     && title_head(toks.get(e + 1..).unwrap_or(&[]), lx).is_some() =>
             {
                 k = e + 1;
@@ -1135,8 +1134,7 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
             // "(nguyên Trưởng khoa Nhi – Bệnh viện Bạch Mai)": a dash before the
             // organisation the post is in joins it to the title.
             Some(t)
-                if matches!(t.text, "-" | "–")
-                    && t.space_before
+                if t.is_spaced_dash()
                     && phrase_at(toks.get(e + 1..).unwrap_or(&[]), &lx.organisations).is_some() =>
             {
                 let o = phrase_at(&toks[e + 1..], &lx.organisations).unwrap_or(1);
@@ -1172,13 +1170,12 @@ fn titles_after(toks: &[Tok], end: usize, lx: &Lexicon) -> Vec<String> {
 /// UBND tỉnh - Trưởng BTC ...", which [`titles_after`] follows title by title).
 fn closing_dash(toks: &[Tok], open: usize) -> Option<usize> {
     const MAX_TOKENS: usize = 40;
-    let spaced_dash = |t: &Tok| matches!(t.text, "-" | "–") && t.space_before;
-    if !toks.get(open).is_some_and(spaced_dash) {
+    if !toks.get(open).is_some_and(Tok::is_spaced_dash) {
         return None;
     }
     let c = (open + 1..toks.len().min(open + 1 + MAX_TOKENS))
         .take_while(|&n| !matches!(toks[n].text, "." | "!" | "?" | ";" | ":" | "(" | ")"))
-        .find(|&n| spaced_dash(&toks[n]))?;
+        .find(|&n| toks[n].is_spaced_dash())?;
     // What follows is the predicate in lower case ("cho biết", "đã nói"), not a title.
     toks.get(c + 1)
         .is_some_and(|t| t.text.chars().next().is_some_and(char::is_lowercase))
@@ -1280,7 +1277,7 @@ fn role_end(toks: &[Tok], k: usize, lx: &Lexicon) -> Option<usize> {
             ")" if depth > 0 => depth -= 1,
             "," if depth == 0 && held::field_list_comma(toks, e, lx) => {}
             "," | "." | ";" | ":" | "\"" | "“" | "”" if depth == 0 => return Some(e),
-            "-" | "–" if depth == 0 && toks[e].space_before => return Some(e),
+            _ if depth == 0 && toks[e].is_spaced_dash() => return Some(e),
             _ if depth == 0 && e > k + 1 && phrase_at(&toks[e..], &lx.speech_verbs).is_some() => {
                 return Some(e);
             }

@@ -64,6 +64,11 @@ impl<'a> Tok<'a> {
     pub fn is_upper(&self) -> bool {
         self.shape & UPPER != 0
     }
+    /// A dash with a space before it ("A - B"): a break between phrases, not the
+    /// hyphen inside a word ("GD-ĐT").
+    pub fn is_spaced_dash(&self) -> bool {
+        matches!(self.text, "-" | "–") && self.space_before
+    }
 }
 
 /// Splits text into words (letters and digits, with inner dots as in "TP.HCM") and

@@ -405,12 +405,26 @@ pub struct Readable {
 }
 
 impl Readable {
-    /// Opens `dir` (a folder or an object-storage address) for reading `tables`.
+    /// Opens a dataset, `dir` (a folder or an object-storage address), for reading
+    /// `tables`.
     pub fn open(dir: &Path, tables: &[&str]) -> Result<Readable> {
+        Self::with(dir, |remote| mirror(remote, tables))
+    }
+
+    /// Opens a folder of labelled pages for `eval`: everything under it.
+    pub fn labelled(dir: &Path) -> Result<Readable> {
+        Self::with(dir, copy_down)
+    }
+
+    /// `dir` as it is, or the copy `copy` makes of it when it is an address.
+    fn with(
+        dir: &Path,
+        copy: impl FnOnce(&Remote) -> Result<tempfile::TempDir>,
+    ) -> Result<Readable> {
         match parse(&dir.to_string_lossy())? {
             Some(remote) => {
                 remote.check()?;
-                let copy = mirror(&remote, tables)?;
+                let copy = copy(&remote)?;
                 Ok(Readable {
                     local: copy.path().to_path_buf(),
                     remote: Some((remote.url, copy)),
@@ -439,7 +453,7 @@ impl Readable {
 
 /// A local copy of every visible object under a remote prefix (labelled pages for
 /// `eval`: `labels/` + `html/`, or `ground-truth.json` + `html/`), in a temporary folder.
-pub fn copy_down(remote: &Remote) -> Result<tempfile::TempDir> {
+fn copy_down(remote: &Remote) -> Result<tempfile::TempDir> {
     let dir = tempfile::Builder::new()
         .prefix("newsmill-copy-")
         .tempdir()
