@@ -349,19 +349,32 @@ fn read_body<'a>(
     // The headline is the title, not body text; an `h1` further down is a section
     // heading (HTML5 sections each open with one) and stays in the body.
     let mut skip: HashSet<NodeId> = h1.iter().map(|h| h.id()).collect();
-    if let Some(l) = lead_el {
+    // A lead inside the body's own container may be the story's first paragraph, set
+    // in larger type: then it stays in the body too (see `inside_the_body`).
+    let maybe_in_flow = lead_el.is_some_and(|l| inside_the_body(l, content));
+    if let Some(l) = lead_el.filter(|_| !maybe_in_flow) {
         if content.roots.len() > 1 {
             content.roots.retain(|r| r.id() != l.id());
         }
         skip.insert(l.id());
     }
     let mut paras = content::paragraphs(content, stats, bp, &skip);
+    // Only where it does open the body: a block further down that was taken for the
+    // lead (a next-story teaser named "row-desc") is left out after all.
+    let lead_in_flow = maybe_in_flow
+        && lead
+            .as_deref()
+            .is_some_and(|l| paras.first().is_some_and(|p| p.text.starts_with(l)));
+    if let Some(l) = lead_el.filter(|_| maybe_in_flow && !lead_in_flow) {
+        skip.insert(l.id());
+        paras = content::paragraphs(content, stats, bp, &skip);
+    }
     let mut byline = split_signature(&mut paras);
     let mut paragraphs: Vec<String> = paras.into_iter().map(|p| p.text).collect();
     // The lead or headline repeated as the first block is not body text.
     while paragraphs
         .first()
-        .is_some_and(|p| Some(p) == lead.as_ref() || Some(p) == title.as_ref())
+        .is_some_and(|p| (!lead_in_flow && Some(p) == lead.as_ref()) || Some(p) == title.as_ref())
     {
         paragraphs.remove(0);
     }
@@ -378,6 +391,21 @@ fn read_body<'a>(
         paragraphs,
         byline,
     }
+}
+
+/// A lead printed inside the body's own container as an ordinary block
+/// ("<p class="story-body__introduction">", "<div class="content lead"><p>") is the
+/// story's opening paragraph in larger type: readers read it as the first paragraph,
+/// so it stays in `body` as well as filling `lead`. A sapo set apart from the body (a
+/// heading, a block beside the body's container) is not body text.
+fn inside_the_body(lead: ElementRef<'_>, content: &Content<'_>) -> bool {
+    !matches!(
+        lead.value().name(),
+        "h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b"
+    ) && content
+        .roots
+        .iter()
+        .any(|r| r.id() != lead.id() && lead.ancestors().any(|a| a.id() == r.id()))
 }
 
 /// The lead's text without a "read also" link on a line of its own at its end
@@ -2316,6 +2344,30 @@ mod tests {
             body.contains("Bug 1 - window flickers on resize\nBug 2 - settings lost"),
             "{body}"
         );
+    }
+
+    #[test]
+    fn an_intro_paragraph_opening_the_body_stays_in_it() {
+        let intro = "The harbour bridge will close for six weeks from Monday while engineers replace the cables that hold up its central span.";
+        let para = "Buses will run every ten minutes between the two banks, and the ferry will add an early crossing for people who start work before seven.";
+        let html = |class: &str, teaser: &str| {
+            format!(
+                r#"<html><head><title>Bridge to close</title></head><body><h1>Bridge to close for six weeks</h1>
+                <div class="story-body"><figure><img src="/b.jpg"><figcaption>The bridge at dusk</figcaption></figure>
+                <p class="{class}">{intro}</p><p>{para}</p><p>{para}</p><p>{para}</p>{teaser}</div></body></html>"#
+            )
+        };
+        let doc = parse_page(&page(&html("story-body__introduction", ""))).unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(intro));
+        assert_eq!(doc.paragraphs.first().map(String::as_str), Some(intro));
+        assert_eq!(doc.paragraphs.len(), 4);
+        // A block named like a lead further down (the next story's teaser) is not the
+        // body's opening: it stays out of the body, which opens as before.
+        let teaser = r#"<div class="next-desc"><h5>Tram line opens</h5><p>The new line links the station to the university in twelve minutes.</p></div><div class="share"><a href="/s">Share</a></div>"#;
+        let doc = parse_page(&page(&html("", teaser))).unwrap();
+        assert!(doc.lead.as_deref().is_some_and(|l| l.contains("Tram line")));
+        assert_eq!(doc.paragraphs.first().map(String::as_str), Some(intro));
+        assert!(doc.paragraphs.iter().all(|p| !p.contains("Tram line")));
     }
 
     #[test]
