@@ -75,6 +75,15 @@ fn decode_declared(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
             charset: UTF_8.name(),
         };
     }
+    // A few bad bytes in a page of UTF-8 (a truncated fragment pasted in, one stray
+    // Latin-1 byte) do not make the rest of it legacy text: read as Latin-1 or
+    // windows-1252, every accented letter on the page would turn to mojibake.
+    if is_mostly_utf8(bytes) {
+        return Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            charset: UTF_8.name(),
+        };
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let tld = tld.map(str::as_bytes);
@@ -90,6 +99,21 @@ fn decode_declared(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
 fn is_utf8_beyond_ascii(bytes: &[u8]) -> bool {
     !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok()
 }
+
+/// UTF-8 with a few invalid sequences: at least [`UTF8_SEQUENCES_PER_BAD_BYTE`] valid
+/// multi-byte characters for each invalid run. Text in a legacy charset almost never
+/// forms a valid multi-byte sequence, so it has next to none.
+fn is_mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    multibyte >= UTF8_SEQUENCES_PER_BAD_BYTE * invalid.max(1)
+}
+
+/// See [`is_mostly_utf8`].
+const UTF8_SEQUENCES_PER_BAD_BYTE: usize = 20;
 
 /// The encoding named by `charset=` in a `Content-Type` value.
 pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
@@ -270,6 +294,18 @@ mod tests {
         assert_eq!(d.charset, "windows-1258");
         let nfc: String = d.text.nfc().collect();
         assert!(nfc.contains("Ban Thường vụ Tỉnh ủy Bắc Kạn"), "{nfc}");
+    }
+
+    #[test]
+    fn a_stray_bad_byte_in_utf8_text_keeps_it_utf8() {
+        let text = "<meta charset=utf-8><p>Kolejne organizacje sprzeciwiają się atakom na fundację, pisze zarząd w oświadczeniu.</p>";
+        let mut bytes = text.repeat(5).into_bytes();
+        // One Latin-1 "é" pasted into the page.
+        bytes.extend_from_slice(b"<p>caf\xe9</p>");
+        let d = decode(&bytes, None, None);
+        assert_eq!(d.charset, "UTF-8");
+        assert!(d.text.contains("sprzeciwiają się"), "{}", d.text);
+        assert!(d.text.contains("caf\u{fffd}"), "{}", d.text);
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub fn is_skipped_tag(name: &str) -> bool {
             // MathML's source encodings (TeX): browsers show the rendered formula only.
             | "annotation"
             | "annotation-xml"
+            // Ruby annotations: the reading printed over Japanese or Chinese characters
+            // ("子<rt>こ</rt>ども") and its fallback brackets. The text is the base
+            // characters; read inline, the reading doubles every annotated word.
+            | "rt"
+            | "rp"
     )
 }
 

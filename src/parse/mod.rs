@@ -2569,6 +2569,18 @@ mod tests {
     }
 
     #[test]
+    fn ruby_readings_are_not_read_into_the_text() {
+        // A news page for learners prints each kanji's reading above it.
+        let html = "<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>図書館</title></head><body><h1>新しい図書館</h1>
+            <div class=\"content\"><p>市の<ruby>新<rp>(</rp><rt>あたら</rt><rp>)</rp></ruby>しい<ruby>図書館<rt>としょかん</rt></ruby>が<ruby>今週<rt>こんしゅう</rt></ruby>の<ruby>土曜日<rt>どようび</rt></ruby>から<ruby>開<rt>ひら</rt></ruby>きます。<ruby>本<rt>ほん</rt></ruby>は<ruby>一人<rt>ひとり</rt></ruby>五冊まで借りることができます。</p></div></body></html>";
+        let doc = parse_page(&page(html)).unwrap();
+        assert_eq!(
+            doc.paragraphs[0],
+            "市の新しい図書館が今週の土曜日から開きます。本は一人五冊まで借りることができます。"
+        );
+    }
+
+    #[test]
     fn js_only_page_is_its_own_reject() {
         let shell = r#"<html><head><title>Tin tức</title><script src="/app.js"></script><script>window.__STATE__={}</script></head>
             <body><noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div></body></html>"#;
