@@ -24,6 +24,7 @@ use crate::record::{Article, Outcome, RawPage};
 
 mod dates;
 mod people;
+mod snippets;
 pub use people::text_passages;
 
 /// Scores by name, e.g. `title` or `f1`.
@@ -95,7 +96,8 @@ fn read_page(path: &Path, url: Option<String>) -> Result<RawPage> {
 
 /// Runs the labelled pages of `dir` and scores them. The format is recognised from
 /// the folder: `labels/*.json` with `html/`, `labels/*.json` with `texts/` (people in
-/// article texts), `ground-truth.json` with `html/`, or `dates.json` with `html/`.
+/// article texts), `ground-truth.json` with `html/`, `dates.json` with `html/`, or
+/// `evaldata.json` (passages with and without) beside the pages.
 ///
 /// With `site`, a pipeline file's parse rules and lexicon apply, as in a crawl.
 pub fn run(dir: &Path, threads: usize, site: Option<&crate::config::Loaded>) -> Result<Report> {
@@ -116,9 +118,11 @@ pub fn run(dir: &Path, threads: usize, site: Option<&crate::config::Loaded>) -> 
         pool.install(|| labelled(dir, &ctx))
     } else if dir.join("dates.json").is_file() {
         pool.install(|| dates::run(dir, &ctx))
+    } else if dir.join("evaldata.json").is_file() {
+        pool.install(|| snippets::run(dir, &ctx))
     } else {
         Err(UsageError(format!(
-            "{} holds none of labels/ (with html/ or texts/), ground-truth.json or dates.json; see README.md for the label formats",
+            "{} holds none of labels/ (with html/ or texts/), ground-truth.json, dates.json or evaldata.json; see README.md for the label formats",
             dir.display()
         ))
         .into())

@@ -160,7 +160,18 @@ fn style_hides(style: &str) -> bool {
 }
 
 fn is_boilerplate_hint(h: &str) -> bool {
-    !h.is_empty() && (NEGATIVE.is_match(h) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t)))
+    !h.is_empty() && (names(&NEGATIVE, h) || tokens(h).any(|t| NEGATIVE_TOKENS.contains(&t)))
+}
+
+/// Longer words that hold a negative word but name the story itself: "commentary" is
+/// an opinion piece (`div.article.commentary`), not the comments under one.
+const STORY_WORDS: &[&str] = &["commentary"];
+
+/// True when one of `words`' matches in hint text `h` is not part of a [`STORY_WORDS`] word.
+fn names(words: &AhoCorasick, h: &str) -> bool {
+    words
+        .find_iter(h)
+        .any(|m| !STORY_WORDS.iter().any(|w| h[m.start()..].starts_with(w)))
 }
 
 static OTHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -173,12 +184,12 @@ static OTHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// True for blocks that list other stories (related, most read, sidebars, comments):
 /// their dates, images and names belong to those stories.
 pub fn is_other_stories(el: ElementRef<'_>, h: &str) -> bool {
-    matches!(el.value().name(), "footer" | "aside") || (!h.is_empty() && OTHER.is_match(h))
+    matches!(el.value().name(), "footer" | "aside") || (!h.is_empty() && names(&OTHER, h))
 }
 
 /// True when hint text alone names a block of other stories (no element name check).
 pub fn names_other_stories(h: &str) -> bool {
-    !h.is_empty() && OTHER.is_match(h)
+    !h.is_empty() && names(&OTHER, h)
 }
 
 /// True when an element's hint text `h` names it as the article's lead.
@@ -308,6 +319,17 @@ mod tests {
         assert!(!caption(&doc, &s));
         let (doc, s) = first(r#"<div class="image_caption">x</div>"#);
         assert!(caption(&doc, &s));
+    }
+
+    #[test]
+    fn an_opinion_piece_named_commentary_is_not_comments() {
+        let (doc, s) = first(r#"<div class="page article news commentary">x</div>"#);
+        assert!(!boilerplate(&doc, &s));
+        let (doc, s) = first(r#"<div class="sect sect_commentlinks">x</div>"#);
+        assert!(boilerplate(&doc, &s));
+        // A name holding both still names the comments.
+        let (doc, s) = first(r#"<div class="commentary-comments">x</div>"#);
+        assert!(boilerplate(&doc, &s));
     }
 
     #[test]
