@@ -335,13 +335,28 @@ pub fn find<'a>(
     stats: &Stats,
     bp: &Boilerplate,
 ) -> Option<Content<'a>> {
+    find_without(doc, nodes, stats, bp, None)
+}
+
+/// [`find`], leaving out the text inside `left_out` (a block already known not to be
+/// the body, such as the lead).
+pub fn find_without<'a>(
+    doc: &'a Html,
+    nodes: &[NodeRef<'a, Node>],
+    stats: &Stats,
+    bp: &Boilerplate,
+    left_out: Option<NodeId>,
+) -> Option<Content<'a>> {
     let mut scores: HashMap<NodeId, f64> = HashMap::default();
     let mut order: Vec<NodeId> = Vec::new();
+    let is_left_out = |n: &NodeRef<'_, Node>| {
+        left_out.is_some_and(|l| n.id() == l || n.ancestors().any(|a| a.id() == l))
+    };
     for node in nodes {
         let Some(el) = ElementRef::wrap(*node) else {
             continue;
         };
-        if bp.contains(node.id()) || !is_paragraph_like(el) {
+        if bp.contains(node.id()) || !is_paragraph_like(el) || is_left_out(node) {
             continue;
         }
         let st = stats.get(node.id());

@@ -114,7 +114,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         .and_then(|r| r.body.as_ref())
         .map(|s| html.select(s).collect())
         .unwrap_or_default();
-    let found = if by_rule.is_empty() {
+    let by_rules = !by_rule.is_empty();
+    let found = if !by_rules {
         content::find(&html, &nodes, &stats, &bp)
     } else {
         Some(Content { roots: by_rule })
@@ -150,6 +151,28 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
                 && b.title.as_deref().is_some_and(|t| !is_error_title(t))
                 && (signed || is_clear_block(chars, &stats.get(html.tree.root().id()), &bp)))
     };
+    // The block taken for the story was its standfirst ("teaser-text", "c-intro__text":
+    // a short block whose name holds a body word): once the lead is out nothing is
+    // left. Look again without it, for a story longer than its standfirst (a line or
+    // two found instead is more likely a caption of a photo story).
+    if let Some(l) = body
+        .lead_el
+        .filter(|_| kind == Kind::Text && body.paragraphs.is_empty() && !by_rules)
+    {
+        if let Some(mut again) = content::find_without(&html, &nodes, &stats, &bp, Some(l.id())) {
+            let retry = read_body(&html, &meta, rules, &stats, &bp, &mut again);
+            let chars = |t: &[String]| t.iter().map(|p| p.chars().count()).sum::<usize>();
+            let lead_chars = retry.lead.as_deref().map_or(0, |l| l.chars().count());
+            if sized(&retry) && chars(&retry.paragraphs) >= 2 * lead_chars {
+                content = again;
+                body = retry;
+            }
+        }
+    }
+    // A short item whose teaser is its one paragraph: the lead is the whole story.
+    if kind == Kind::Text && body.paragraphs.is_empty() && body.lead_repeated {
+        body.paragraphs.extend(body.lead.clone());
+    }
     if kind == Kind::Text && !sized(&body) {
         // Too little prose for a text story: a gallery of captioned images around the
         // headline makes it a photo story, whose text is its captions.
@@ -316,6 +339,9 @@ fn article_sample(title: &str, paragraphs: &[String]) -> String {
 /// What [`read_body`] finds in the body containers.
 struct Body<'a> {
     h1: Option<ElementRef<'a>>,
+    lead_el: Option<ElementRef<'a>>,
+    /// The body's first block repeated the lead and was dropped.
+    lead_repeated: bool,
     title: Option<String>,
     lead: Option<String>,
     paragraphs: Vec<String>,
@@ -372,10 +398,12 @@ fn read_body<'a>(
     let mut byline = split_signature(&mut paras);
     let mut paragraphs: Vec<String> = paras.into_iter().map(|p| p.text).collect();
     // The lead or headline repeated as the first block is not body text.
+    let mut lead_repeated = false;
     while paragraphs
         .first()
         .is_some_and(|p| (!lead_in_flow && Some(p) == lead.as_ref()) || Some(p) == title.as_ref())
     {
+        lead_repeated |= Some(&paragraphs[0]) == lead.as_ref();
         paragraphs.remove(0);
     }
     paragraphs.retain(|p| !is_widget_label(p));
@@ -386,6 +414,8 @@ fn read_body<'a>(
     }
     Body {
         h1,
+        lead_el,
+        lead_repeated,
         title,
         lead,
         paragraphs,
@@ -2368,6 +2398,40 @@ mod tests {
         assert!(doc.lead.as_deref().is_some_and(|l| l.contains("Tram line")));
         assert_eq!(doc.paragraphs.first().map(String::as_str), Some(intro));
         assert!(doc.paragraphs.iter().all(|p| !p.contains("Tram line")));
+    }
+
+    #[test]
+    fn a_standfirst_taken_for_the_body_gives_way_to_the_story() {
+        // The standfirst's name holds "text", which scores it as a text container; the
+        // story is one paragraph of lines split by <br>, which scores lower.
+        let line = "Der Verband hält die Pläne für falsch, erklärt der Vorsitzende, denn im Land gibt es genug Platz für neue Anlagen im Einklang mit Mensch und Natur.";
+        let html = format!(
+            r#"<html><head><title>Verband enttäuscht</title></head><body><h1>Verband enttäuscht nach dem Gespräch</h1>
+            <div class="news"><div class="box"><div class="teaser-text text-center">Nach dem Treffen mit dem Minister zeigt sich der Verband enttäuscht über das Ergebnis.</div></div>
+            <div class="box"><figure><img src="/a.jpg"><figcaption>Foto: Verband</figcaption></figure></div>
+            <div class="box"><div class="rte"><p>{line}<br><br>{line}<br><br>{line}</p></div></div></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(
+            doc.lead.as_deref(),
+            Some(
+                "Nach dem Treffen mit dem Minister zeigt sich der Verband enttäuscht über das Ergebnis."
+            )
+        );
+        assert_eq!(doc.paragraphs, vec![line; 3]);
+    }
+
+    #[test]
+    fn a_short_item_whose_teaser_is_its_one_paragraph_keeps_it() {
+        let text = "Frankfurt (dpa) - Der Preis für das beste Buch des Jahres geht an eine Autorin aus Leipzig. Ihr Roman erzählt von drei Generationen einer Familie an der Küste und wurde von der Jury einstimmig gewählt.";
+        let html = format!(
+            r#"<html><head><title>Buchpreis vergeben</title></head><body><h1>Buchpreis vergeben</h1>
+            <section><header><div class="teaser-detail"><p>{text}</p></div></header>
+            <article><div class="text-detail"><p>{text}</p></div></article></section></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(text));
+        assert_eq!(doc.paragraphs, vec![text]);
     }
 
     #[test]
