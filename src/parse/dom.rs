@@ -170,7 +170,7 @@ fn push_hint(s: &mut String, name: &str, value: &str) {
         if part.is_empty() {
             continue;
         }
-        if name == "class" && is_layout_note(part) {
+        if name == "class" && (is_layout_note(part) || is_listing_state(part)) {
             continue;
         }
         if !s.is_empty() {
@@ -200,6 +200,16 @@ fn is_layout_note(class: &str) -> bool {
     .any(|p| {
         class.len() > p.len() && class.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
     })
+}
+
+/// A flag saying how the CMS lists the post, not what the block is: Drupal puts
+/// `node--promoted` on every story promoted to the front page (and "promo" would
+/// otherwise name it an advert). "promoted-stories" (a sponsored box) is not one.
+fn is_listing_state(class: &str) -> bool {
+    class
+        .to_ascii_lowercase()
+        .strip_suffix("promoted")
+        .is_some_and(|p| p.is_empty() || p.ends_with('-') || p.ends_with('_'))
 }
 
 fn is_taxonomy_class(class: &str) -> bool {

@@ -333,6 +333,14 @@ mod tests {
     }
 
     #[test]
+    fn a_story_promoted_to_the_front_page_is_not_a_promo_box() {
+        let (doc, s) = first(r#"<div class="node node--type-article node--promoted">x</div>"#);
+        assert!(!boilerplate(&doc, &s));
+        let (doc, s) = first(r#"<div class="promoted-stories">x</div>"#);
+        assert!(boilerplate(&doc, &s));
+    }
+
+    #[test]
     fn related_inside_content_is_boilerplate() {
         let (doc, s) = first(r#"<div class="related-content">x</div>"#);
         assert!(boilerplate(&doc, &s));
