@@ -63,6 +63,7 @@ impl Boilerplate {
         };
         let total = prose(doc.tree.root().id());
         let holders = story_holders(nodes, &prose);
+        let stories = stories(nodes, &prose);
         let mut marked = HashSet::default();
         let mut marked_prose = 0;
         let mut hints = HashMap::default();
@@ -86,7 +87,8 @@ impl Boilerplate {
                     && !holders.contains(&node.id())
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
-                    && prose(node.id()) * 2 < total
+                    && (prose(node.id()) * 2 < total
+                        || comments_beside_a_story(*node, &h, &stories))
                     && (hints::is_boilerplate(el, &h)
                         || (hints::is_weak_boilerplate(&h)
                             && looks_like_a_box(stats.get(node.id()))))
@@ -185,6 +187,38 @@ fn story_holders(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) 
         }
     }
     holders
+}
+
+/// Prose an `<article>` (or microdata Article) must hold to count as the story when a
+/// block of comments beside it holds more: several paragraphs, more than any teaser.
+const STORY_PROSE: usize = 1000;
+
+/// The `<article>` and microdata Article elements holding [`STORY_PROSE`] or more.
+fn stories(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) -> Vec<NodeId> {
+    nodes
+        .iter()
+        .filter(|n| {
+            ElementRef::wrap(**n)
+                .is_some_and(|el| el.value().name() == "article" || declares_article(el))
+                && prose(n.id()) >= STORY_PROSE
+        })
+        .map(|n| n.id())
+        .collect()
+}
+
+/// A block named as comments or other stories that holds most of the page's prose is
+/// still that, not a misnamed wrapper, when a story stands beside it: a long comment
+/// thread under a short opinion piece.
+fn comments_beside_a_story(node: NodeRef<'_, Node>, h: &str, stories: &[NodeId]) -> bool {
+    hints::names_other_stories(h)
+        && stories.iter().any(|&s| {
+            s != node.id()
+                && !node.ancestors().any(|a| a.id() == s)
+                && !node
+                    .tree()
+                    .get(s)
+                    .is_some_and(|st| st.ancestors().any(|a| a.id() == node.id()))
+        })
 }
 
 /// True for an element that says in microdata that it is the article or its body

@@ -2435,6 +2435,25 @@ mod tests {
     }
 
     #[test]
+    fn a_long_comment_thread_under_a_short_story_is_not_the_story() {
+        let para = "Der Konzern hat die Aktivistin über den Tisch gezogen, und in der Logik des Unternehmens lohnt sich das sogar, denn die Aufträge bleiben und das Bild in der Öffentlichkeit wird kaum schlechter. ";
+        let comment = "Ich sehe das anders, weil die Firma am Ende doch nur an den eigenen Umsatz denkt und sich um das Klima nicht schert, wie man an vielen Beispielen aus den letzten Jahren sehen kann. ";
+        let story: String = (0..6).map(|_| format!("<p>{para}</p>")).collect();
+        let comments: String = (0..20)
+            .map(|i| {
+                format!(r#"<li class="member"><p class="name">Leser {i}</p><p>{comment}</p></li>"#)
+            })
+            .collect();
+        let html = format!(
+            r#"<html><head><title>Kaeser und Neubauer</title></head><body><div class="page"><h1>Kaeser und Neubauer</h1><article class="sectbody">{story}</article></div>
+            <div class="page"><div class="sect sect_commentlinks"><ul class="directory">{comments}</ul></div></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs.len(), 6, "{:?}", doc.paragraphs);
+        assert!(doc.paragraphs.iter().all(|p| p.starts_with("Der Konzern")));
+    }
+
+    #[test]
     fn a_row_of_teasers_is_not_the_lead() {
         let para = "<p>The council voted on Tuesday night after a long debate about the costs of the new building and the staff it will need.</p>";
         // A "summary" box of other stories' headlines after the headline.
