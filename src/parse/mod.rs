@@ -155,18 +155,18 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     // a short block whose name holds a body word): once the lead is out nothing is
     // left. Look again without it, for a story longer than its standfirst (a line or
     // two found instead is more likely a caption of a photo story).
-    if let Some(l) = body
-        .lead_el
-        .filter(|_| kind == Kind::Text && body.paragraphs.is_empty() && !by_rules)
+    if kind == Kind::Text
+        && body.paragraphs.is_empty()
+        && !by_rules
+        && let Some(l) = body.lead_el
+        && let Some(mut again) = content::find_without(&html, &nodes, &stats, &bp, Some(l.id()))
     {
-        if let Some(mut again) = content::find_without(&html, &nodes, &stats, &bp, Some(l.id())) {
-            let retry = read_body(&html, &meta, rules, &stats, &bp, &mut again);
-            let chars = |t: &[String]| t.iter().map(|p| p.chars().count()).sum::<usize>();
-            let lead_chars = retry.lead.as_deref().map_or(0, |l| l.chars().count());
-            if sized(&retry) && chars(&retry.paragraphs) >= 2 * lead_chars {
-                content = again;
-                body = retry;
-            }
+        let retry = read_body(&html, &meta, rules, &stats, &bp, &mut again);
+        let chars = |t: &[String]| t.iter().map(|p| p.chars().count()).sum::<usize>();
+        let lead_chars = retry.lead.as_deref().map_or(0, |l| l.chars().count());
+        if sized(&retry) && chars(&retry.paragraphs) >= 2 * lead_chars {
+            content = again;
+            body = retry;
         }
     }
     // A short item whose teaser is its one paragraph: the lead is the whole story.
