@@ -423,19 +423,22 @@ fn read_body<'a>(
     }
 }
 
-/// A lead printed inside the body's own container as an ordinary block
+/// A lead printed inside the body's own container as a paragraph
 /// ("<p class="story-body__introduction">", "<div class="content lead"><p>") is the
 /// story's opening paragraph in larger type: readers read it as the first paragraph,
 /// so it stays in `body` as well as filling `lead`. A sapo set apart from the body (a
-/// heading, a block beside the body's container) is not body text.
+/// heading, a `<div class="sapo">` of bare text, a block beside the body's container)
+/// is not body text, even when the container taken for the body is wide enough to
+/// hold it.
 fn inside_the_body(lead: ElementRef<'_>, content: &Content<'_>) -> bool {
-    !matches!(
-        lead.value().name(),
-        "h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b"
-    ) && content
-        .roots
-        .iter()
-        .any(|r| r.id() != lead.id() && lead.ancestors().any(|a| a.id() == r.id()))
+    let mut children = lead.children().filter_map(ElementRef::wrap).peekable();
+    let a_paragraph = lead.value().name() == "p"
+        || (children.peek().is_some() && children.all(|c| c.value().name() == "p"));
+    a_paragraph
+        && content
+            .roots
+            .iter()
+            .any(|r| r.id() != lead.id() && lead.ancestors().any(|a| a.id() == r.id()))
 }
 
 /// The lead's text without a "read also" link on a line of its own at its end
@@ -2398,6 +2401,15 @@ mod tests {
         assert!(doc.lead.as_deref().is_some_and(|l| l.contains("Tram line")));
         assert_eq!(doc.paragraphs.first().map(String::as_str), Some(intro));
         assert!(doc.paragraphs.iter().all(|p| !p.contains("Tram line")));
+        // A sapo of bare text set apart above the body's block stays out of the body,
+        // even when the container taken for the body holds both.
+        let html = format!(
+            r#"<html><head><title>Bridge to close</title></head><body><div class="article"><h1>Bridge to close for six weeks</h1>
+            <div class="article-sapo">{intro}</div><div class="ct-8f3a"><p>{para}</p><p>{para}</p><p>{para}</p></div></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(intro));
+        assert_eq!(doc.paragraphs, vec![para; 3]);
     }
 
     #[test]
