@@ -4,6 +4,7 @@
 //! first, the visible page second. The heavy lifting lives in the submodules; this
 //! file decides which source wins for each field.
 
+pub mod appeals;
 pub mod authors;
 pub mod charset;
 pub mod content;
@@ -408,6 +409,8 @@ fn read_body<'a>(
     }
     paragraphs.retain(|p| !is_widget_label(p));
     drop_dateline_edges(&mut paragraphs);
+    // Appeals first: a byline closing the story may stand above them.
+    appeals::drop_trailing(&mut paragraphs);
     byline.splice(0..0, authors::split_trailing_byline(&mut paragraphs));
     if byline.is_empty() {
         byline = signature_after(content);
