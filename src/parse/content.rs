@@ -63,7 +63,8 @@ impl Boilerplate {
         };
         let total = prose(doc.tree.root().id());
         let holders = story_holders(nodes, &prose);
-        let stories = stories(nodes, &prose);
+        // Only asked of a negatively named block holding most of the prose: rare.
+        let stories = std::cell::OnceCell::new();
         let mut marked = HashSet::default();
         let mut marked_prose = 0;
         let mut hints = HashMap::default();
@@ -88,7 +89,11 @@ impl Boilerplate {
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
                     && (prose(node.id()) * 2 < total
-                        || comments_beside_a_story(*node, &h, &stories))
+                        || comments_beside_a_story(
+                            *node,
+                            &h,
+                            stories.get_or_init(|| stories_of(nodes, &prose)),
+                        ))
                     && (hints::is_boilerplate(el, &h)
                         || (hints::is_weak_boilerplate(&h)
                             && looks_like_a_box(stats.get(node.id()))))
@@ -194,7 +199,7 @@ fn story_holders(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) 
 const STORY_PROSE: usize = 1000;
 
 /// The `<article>` and microdata Article elements holding [`STORY_PROSE`] or more.
-fn stories(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) -> Vec<NodeId> {
+fn stories_of(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) -> Vec<NodeId> {
     nodes
         .iter()
         .filter(|n| {

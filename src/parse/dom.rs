@@ -206,10 +206,13 @@ fn is_layout_note(class: &str) -> bool {
 /// `node--promoted` on every story promoted to the front page (and "promo" would
 /// otherwise name it an advert). "promoted-stories" (a sponsored box) is not one.
 fn is_listing_state(class: &str) -> bool {
-    class
-        .to_ascii_lowercase()
-        .strip_suffix("promoted")
-        .is_some_and(|p| p.is_empty() || p.ends_with('-') || p.ends_with('_'))
+    // Asked of every class of every element: compared in place, without lower-casing
+    // a copy.
+    const FLAG: &[u8] = b"promoted";
+    let b = class.as_bytes();
+    b.len() >= FLAG.len()
+        && b[b.len() - FLAG.len()..].eq_ignore_ascii_case(FLAG)
+        && (b.len() == FLAG.len() || matches!(b[b.len() - FLAG.len() - 1], b'-' | b'_'))
 }
 
 fn is_taxonomy_class(class: &str) -> bool {
