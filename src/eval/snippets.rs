@@ -8,9 +8,10 @@
 //! shops and public bodies in many languages, labelled by hand. Its rules, as its
 //! authors score it: a `with` passage found is a true positive, one missing a false
 //! negative (so is every `with` passage of a rejected page); a `without` passage found
-//! is a false positive, one absent a true negative. Passages are compared with runs of
-//! white space made one space. The text searched is the lead and the body, what a
-//! reader sees of the article under its headline.
+//! is a false positive, one absent a true negative. Passages and the text searched are
+//! put in the same comparison form as the vi-news labels' body snippets ([`norm`]:
+//! NFC, one space for each run of white space, no soft hyphens). The text searched is
+//! the lead and the body, what a reader sees of the article under its headline.
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Report, Scores, article, f1, read_page};
+use super::{Report, Scores, article, f1, norm, read_page};
 use crate::pipeline::{StageContext, process};
 use crate::record::Outcome;
 
@@ -32,14 +33,10 @@ struct Found {
     rejected: Option<&'static str>,
 }
 
-fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn passages(entry: &Value, key: &str) -> Vec<String> {
     entry[key]
         .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(squash).collect())
+        .map(|a| a.iter().filter_map(Value::as_str).map(norm).collect())
         .unwrap_or_default()
 }
 
@@ -81,7 +78,7 @@ pub fn run(dir: &Path, ctx: &StageContext) -> Result<Report> {
             };
             let text = outcome
                 .and_then(article)
-                .map(|a| squash(&format!("{}\n{}", a.lead.unwrap_or_default(), a.body)))
+                .map(|a| norm(&format!("{}\n{}", a.lead.unwrap_or_default(), a.body)))
                 .unwrap_or_default();
             Some(Found {
                 file: file.to_string(),
