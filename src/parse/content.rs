@@ -403,7 +403,17 @@ pub fn find_without<'a>(
         if len < MIN_VOTE_CHARS || st.link_chars * 2 > len {
             continue;
         }
-        let vote = 1.0 + st.commas as f64 + (len as f64 / 100.0).min(3.0);
+        let mut vote = 1.0 + st.commas as f64 + (len as f64 / 100.0).min(3.0);
+        // A slide's caption in a slide show set inside the story is a caption, however
+        // long: the slides together must not out-vote the story around them.
+        if node
+            .ancestors()
+            .take(SLIDE_DEPTH)
+            .filter_map(ElementRef::wrap)
+            .any(|a| hints::names_slideshow(bp.hints(a)))
+        {
+            vote /= 4.0;
+        }
         // A div with its own text is its own container too.
         let own = matches!(el.value().name(), "div" | "section" | "article" | "td");
         let mut target = if own { Some(*node) } else { node.parent() };
@@ -449,6 +459,10 @@ pub fn find_without<'a>(
     let roots = with_siblings(top, best_score, &finals, stats, bp);
     Some(Content { roots })
 }
+
+/// How far above a caption its slide show's container is looked for (slide show,
+/// slide list, slide, the slide's text box, with room for a wrapper or two).
+const SLIDE_DEPTH: usize = 6;
 
 /// Climbs from the best container while its parent holds more prose paragraphs of the
 /// same article: CMSs often split a story across several blocks (a first paragraph

@@ -192,6 +192,14 @@ pub fn names_other_stories(h: &str) -> bool {
     !h.is_empty() && names(&OTHER, h)
 }
 
+/// True when hint text `h` names a slide show ("slideshow", "carousel", "slider").
+pub fn names_slideshow(h: &str) -> bool {
+    !h.is_empty()
+        && ["slideshow", "carousel", "slider"]
+            .iter()
+            .any(|w| h.contains(w))
+}
+
 /// True when an element's hint text `h` names it as the article's lead.
 pub fn is_lead(h: &str) -> bool {
     // Most elements' names hold no lead word at all: one automaton pass turns them away

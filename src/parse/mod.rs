@@ -2469,6 +2469,31 @@ mod tests {
     }
 
     #[test]
+    fn a_slide_show_inside_the_story_does_not_take_its_place() {
+        let slide = "Under the chancellor, the empire took territories in four regions, and a later conference in 1890 settled which kingdoms, islands and coasts would be ruled from the capital, and by whom.";
+        let para = "The council voted on Tuesday to rename three streets, saying the old names honoured men who led brutal campaigns.";
+        let slides: String = (0..8)
+            .map(|i| {
+                format!(
+                    r#"<li><h3>Slide {i}</h3><div class="slide-text"><p>{slide}</p></div></li>"#
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><head><title>Streets renamed</title></head><body><h1>Streets renamed</h1><div class="longText">
+            <p>{para}</p><div class="gallery"><div class="imgTeaser slideshow"><ul class="slides">{slides}</ul></div></div>
+            <p>{para}</p><p>{para}</p><p>{para}</p></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert!(doc.paragraphs.len() >= 4, "{:?}", doc.paragraphs);
+        assert!(
+            doc.paragraphs.iter().filter(|p| *p == para).count() == 4,
+            "{:?}",
+            doc.paragraphs
+        );
+    }
+
+    #[test]
     fn a_row_of_teasers_is_not_the_lead() {
         let para = "<p>The council voted on Tuesday night after a long debate about the costs of the new building and the staff it will need.</p>";
         // A "summary" box of other stories' headlines after the headline.
