@@ -146,7 +146,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         || in_article_element(body.h1, &content);
     let sized = |b: &Body<'_>| {
         let weight: usize = b.paragraphs.iter().map(|p| text_weight(p)).sum();
-        let chars: usize = b.paragraphs.iter().map(|p| p.chars().count()).sum();
+        let chars = text_chars(&b.paragraphs);
         weight >= MIN_BODY_WEIGHT_UNSIGNED
             || (weight >= MIN_BODY_WEIGHT
                 && b.title.as_deref().is_some_and(|t| !is_error_title(t))
@@ -163,9 +163,8 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         && let Some(mut again) = content::find_without(&html, &nodes, &stats, &bp, Some(l.id()))
     {
         let retry = read_body(&html, &meta, rules, &stats, &bp, &mut again);
-        let chars = |t: &[String]| t.iter().map(|p| p.chars().count()).sum::<usize>();
         let lead_chars = retry.lead.as_deref().map_or(0, |l| l.chars().count());
-        if sized(&retry) && chars(&retry.paragraphs) >= 2 * lead_chars {
+        if sized(&retry) && text_chars(&retry.paragraphs) >= 2 * lead_chars {
             content = again;
             body = retry;
         }
@@ -184,7 +183,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         }
     }
     if kind == Kind::Text && !sized(&body) {
-        let body_chars: usize = body.paragraphs.iter().map(|p| p.chars().count()).sum();
+        let body_chars = text_chars(&body.paragraphs);
         return Err(no_article(&format!(
             "only {body_chars} characters of article text found (a listing page, a JS-only page or a stub); nothing to export"
         )));
@@ -335,6 +334,11 @@ fn article_sample(title: &str, paragraphs: &[String]) -> String {
         s.push_str(p);
     }
     s
+}
+
+/// Characters in a body's paragraphs.
+fn text_chars(paragraphs: &[String]) -> usize {
+    paragraphs.iter().map(|p| p.chars().count()).sum()
 }
 
 /// What [`read_body`] finds in the body containers.
