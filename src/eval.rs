@@ -343,6 +343,24 @@ fn published_ok(got: Option<DateTime<Utc>>, want: &Value) -> bool {
     }
 }
 
+/// `a / b`, or 0 when there is nothing to divide by.
+fn share(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Precision, recall, F1 and accuracy from counts of true and false positives and
+/// false negatives, as the date and snippet benchmarks score them; `right` of `total`
+/// is the accuracy, which each benchmark counts its own way.
+fn counted_scores(tp: usize, fp: usize, fn_: usize, right: usize, total: usize) -> Scores {
+    let (precision, recall) = (share(tp, tp + fp), share(tp, tp + fn_));
+    Scores::from([
+        ("precision".into(), precision),
+        ("recall".into(), recall),
+        ("f1".into(), f1(precision, recall)),
+        ("accuracy".into(), share(right, total)),
+    ])
+}
+
 fn f1(p: f64, r: f64) -> f64 {
     if p + r == 0.0 {
         0.0

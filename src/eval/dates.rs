@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Report, Scores, article, f1, read_page};
+use super::{Report, article, counted_scores, read_page};
 use crate::pipeline::{StageContext, process};
 use crate::record::Outcome;
 
@@ -123,14 +123,7 @@ pub(super) fn run(dir: &Path, ctx: &StageContext) -> Result<Report> {
             }
         }
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
-    let scores = Scores::from([
-        ("precision".into(), precision),
-        ("recall".into(), recall),
-        ("accuracy".into(), ratio(tp, found.len())),
-        ("f1".into(), f1(precision, recall)),
-    ]);
+    let scores = counted_scores(tp, fp, fn_, tp, found.len());
     Ok(Report {
         format: "publication dates",
         pages: found.len(),

@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Report, Scores, article, f1, norm, read_page};
+use super::{Report, article, counted_scores, norm, read_page};
 use crate::pipeline::{StageContext, process};
 use crate::record::Outcome;
 
@@ -124,14 +124,7 @@ pub fn run(dir: &Path, ctx: &StageContext) -> Result<Report> {
             ));
         }
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
-    let scores = Scores::from([
-        ("precision".into(), precision),
-        ("recall".into(), recall),
-        ("f1".into(), f1(precision, recall)),
-        ("accuracy".into(), ratio(tp + tn, tp + tn + fp + fn_)),
-    ]);
+    let scores = counted_scores(tp, fp, fn_, tp + tn, tp + tn + fp + fn_);
     Ok(Report {
         format: "snippet evaluation (with / without passages)",
         pages: found.len(),
