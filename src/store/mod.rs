@@ -119,17 +119,13 @@ pub fn parse(text: &str) -> Result<Option<Remote>, UsageError> {
 /// A usage error for an object store that is not there or turns newsmill away.
 fn refused(url: &str, e: &object_store::Error) -> UsageError {
     let text = e.to_string();
-    // Whether it answered at all first: a message can hold any digits (its timings),
+    // What the store answered first: an error code in its reply proves it was reached,
+    // while the words that mean it was not ("connect", "dns") can turn up anywhere in a
+    // reply's text (a random request id). A message can hold any digits (its timings),
     // so status codes are matched with their reason phrase only.
     let why = if matches!(e, object_store::Error::NotFound { .. }) || text.contains("NoSuchBucket")
     {
         "the bucket does not exist (create it first, or check the name)"
-    } else if text.contains("error sending request")
-        || text.contains("connect")
-        || text.contains("dns")
-        || text.contains("timed out")
-    {
-        "the store cannot be reached (check AWS_ENDPOINT_URL, the network, AWS_ALLOW_HTTP=true for http://)"
     } else if matches!(
         e,
         object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }
@@ -139,6 +135,12 @@ fn refused(url: &str, e: &object_store::Error) -> UsageError {
         || text.contains("AccessDenied")
     {
         "the credentials were refused (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the store's own variables)"
+    } else if text.contains("error sending request")
+        || text.contains("connect")
+        || text.contains("dns")
+        || text.contains("timed out")
+    {
+        "the store cannot be reached (check AWS_ENDPOINT_URL, the network, AWS_ALLOW_HTTP=true for http://)"
     } else {
         "the store answered with an error"
     };
@@ -524,6 +526,16 @@ mod tests {
         let e = object_store::Error::Generic {
             store: "S3",
             source: "Server returned non-2xx status code: 403 Forbidden: <Code>InvalidAccessKeyId</Code>".into(),
+        };
+        assert!(
+            refused("s3://b/x", &e)
+                .0
+                .contains("credentials were refused")
+        );
+        // A reply's random request id may hold "dns" or "connect": the code decides.
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "403 Forbidden: <Code>SignatureDoesNotMatch</Code><RequestId>q7dnsConnectZ</RequestId>".into(),
         };
         assert!(
             refused("s3://b/x", &e)
