@@ -759,13 +759,25 @@ fn walk(
                     walk(child, Inline { right, ..at }, bp, skip, em);
                     em.flush();
                 } else {
-                    let link = at.link || name == "a";
+                    // A heading's permalink leads to a place in this page: its text is
+                    // the story's own. A jump button elsewhere ("Jump to recipe", "Join
+                    // the discussion") and a table of contents still count as links.
+                    let own = em.heading && is_in_page_anchor(el);
+                    let link = at.link || (name == "a" && !own);
                     walk(child, Inline { link, ..at }, bp, skip, em);
                 }
             }
             _ => {}
         }
     }
+}
+
+/// A link to a place in the same page (`href="#section"`), not a bare `#` (a script's
+/// button).
+fn is_in_page_anchor(el: ElementRef<'_>) -> bool {
+    el.value()
+        .attr("href")
+        .is_some_and(|h| h.trim().strip_prefix('#').is_some_and(|f| !f.is_empty()))
 }
 
 /// A card for another story set inside the body: a linked picture and a heading that

@@ -2387,6 +2387,27 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_that_links_to_itself_stays_but_a_jump_button_does_not() {
+        let prose = "The query counts the requests of each status every minute, and flags the minutes that stand far from the mean.";
+        let html = format!(
+            r##"<html><head><title>Finding anomalies with SQL</title></head><body><article>
+            <h1>Finding anomalies with SQL</h1>
+            <p><a class="jump" href="#comments">Join the discussion</a></p>
+            <p>{prose}</p>
+            <h2 id="z-score"><a href="#z-score">Understanding the z-score</a></h2>
+            <p>{prose}</p>
+            <h2><a href="/2020/other-story">Another story from our blog</a></h2>
+            <p>{prose}</p>
+            </article></body></html>"##
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.contains("\nUnderstanding the z-score\n"), "{body}");
+        assert!(!body.contains("Join the discussion"), "{body}");
+        assert!(!body.contains("Another story"), "{body}");
+    }
+
+    #[test]
     fn an_intro_paragraph_opening_the_body_stays_in_it() {
         let intro = "The harbour bridge will close for six weeks from Monday while engineers replace the cables that hold up its central span.";
         let para = "Buses will run every ten minutes between the two banks, and the ferry will add an early crossing for people who start work before seven.";
