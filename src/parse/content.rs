@@ -88,15 +88,17 @@ impl Boilerplate {
                     && !holders.contains(&node.id())
                     && (is_block_tag(name)
                         || matches!(name, "aside" | "nav" | "footer" | "img" | "picture"))
-                    && (prose(node.id()) * 2 < total
-                        || comments_beside_a_story(
-                            *node,
-                            &h,
-                            stories.get_or_init(|| stories_of(nodes, &prose)),
-                        ))
-                    && (hints::is_boilerplate(el, &h)
-                        || (hints::is_weak_boilerplate(&h)
-                            && looks_like_a_box(stats.get(node.id()))))
+                    && {
+                        let beside_a_story = || {
+                            beside_a_story(*node, stories.get_or_init(|| stories_of(nodes, &prose)))
+                        };
+                        ((prose(node.id()) * 2 < total
+                            || (hints::names_other_stories(&h) && beside_a_story()))
+                            && (hints::is_boilerplate(el, &h)
+                                || (hints::is_weak_boilerplate(&h)
+                                    && looks_like_a_box(stats.get(node.id())))))
+                            || (hints::names_forum(&h) && beside_a_story())
+                    }
             };
             // Hidden blocks are out even when they hold much of the prose (a collapsed
             // duplicate, a dialog), unless they hold nearly all of it (the page hides its
@@ -198,32 +200,41 @@ fn story_holders(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) 
 /// block of comments beside it holds more: several paragraphs, more than any teaser.
 const STORY_PROSE: usize = 1000;
 
-/// The `<article>` and microdata Article elements holding [`STORY_PROSE`] or more.
+/// The elements holding [`STORY_PROSE`] or more that say they are the story: an
+/// `<article>`, a microdata Article, or a block named only as article text
+/// ("article-text", "entry-content"; a "comment-content" is named both ways).
 fn stories_of(nodes: &[NodeRef<'_, Node>], prose: &impl Fn(NodeId) -> usize) -> Vec<NodeId> {
+    let mut h = String::new();
     nodes
         .iter()
         .filter(|n| {
-            ElementRef::wrap(**n)
-                .is_some_and(|el| el.value().name() == "article" || declares_article(el))
-                && prose(n.id()) >= STORY_PROSE
+            prose(n.id()) >= STORY_PROSE
+                && ElementRef::wrap(**n).is_some_and(|el| {
+                    el.value().name() == "article" || declares_article(el) || {
+                        h.clear();
+                        push_hints(&mut h, el);
+                        hints::class_weight(&h) > 0.0
+                    }
+                })
         })
         .map(|n| n.id())
         .collect()
 }
 
-/// A block named as comments or other stories that holds most of the page's prose is
-/// still that, not a misnamed wrapper, when a story stands beside it: a long comment
-/// thread under a short opinion piece.
-fn comments_beside_a_story(node: NodeRef<'_, Node>, h: &str, stories: &[NodeId]) -> bool {
-    hints::names_other_stories(h)
-        && stories.iter().any(|&s| {
-            s != node.id()
-                && !node.ancestors().any(|a| a.id() == s)
-                && !node
-                    .tree()
-                    .get(s)
-                    .is_some_and(|st| st.ancestors().any(|a| a.id() == node.id()))
-        })
+/// True when a story stands beside `node` (neither inside it nor around it). A block
+/// named as comments or other stories that holds most of the page's prose is still
+/// that, not a misnamed wrapper, when it does: a long comment thread under a short
+/// opinion piece. A readers' forum is boilerplate only then: a forum page with no story
+/// beside it is its posts.
+fn beside_a_story(node: NodeRef<'_, Node>, stories: &[NodeId]) -> bool {
+    stories.iter().any(|&s| {
+        s != node.id()
+            && !node.ancestors().any(|a| a.id() == s)
+            && !node
+                .tree()
+                .get(s)
+                .is_some_and(|st| st.ancestors().any(|a| a.id() == node.id()))
+    })
 }
 
 /// True for an element that says in microdata that it is the article or its body

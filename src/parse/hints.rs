@@ -192,6 +192,12 @@ pub fn names_other_stories(h: &str) -> bool {
     !h.is_empty() && names(&OTHER, h)
 }
 
+/// True when hint text `h` names a readers' forum ("forum", "divforum"): the comments
+/// under a story on some CMSs, and the page itself on a message board.
+pub fn names_forum(h: &str) -> bool {
+    h.contains("forum")
+}
+
 /// True when hint text `h` names a slide show ("slideshow", "carousel", "slider").
 pub fn names_slideshow(h: &str) -> bool {
     !h.is_empty()

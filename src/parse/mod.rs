@@ -2494,6 +2494,38 @@ mod tests {
     }
 
     #[test]
+    fn a_readers_forum_beside_a_story_named_as_text_is_not_the_story() {
+        let para = "Le roman suit un architecte qui a bâti la ville nouvelle, et une femme restée dans le vieux quartier, dont les souvenirs croisent les siens bien des années plus tard. ";
+        let post = "Je ne suis pas d'accord avec cette lecture du livre, qui oublie la répression dont le pays a été le théâtre pendant tant d'années et qui continue encore aujourd'hui. ";
+        let story: String = (0..6).map(|_| format!("<p>{para}</p>")).collect();
+        let posts: String = (0..20)
+            .map(|i| format!(r#"<li class="forum-thread"><b>Lecteur {i}</b><p>{post}</p></li>"#))
+            .collect();
+        let forum = format!(r#"<div class="forum-box"><ul class="forum">{posts}</ul></div>"#);
+        let html = format!(
+            r#"<html><head><title>Turpitude</title></head><body><div id="main"><h1>Turpitude</h1>
+            <div class="article-text">{story}</div></div><div id="side">{forum}</div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs.len(), 6, "{:?}", doc.paragraphs);
+        assert!(doc.paragraphs.iter().all(|p| p.starts_with("Le roman")));
+        // A forum page is its posts: with no story beside them, they are the text.
+        let html = format!(
+            r#"<html><head><title>Turpitude</title></head><body><h1>Turpitude</h1>{forum}</body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert!(
+            doc.paragraphs
+                .iter()
+                .filter(|p| p.starts_with("Je ne suis"))
+                .count()
+                >= 10,
+            "{:?}",
+            doc.paragraphs
+        );
+    }
+
+    #[test]
     fn a_slide_show_inside_the_story_does_not_take_its_place() {
         let slide = "Under the chancellor, the empire took territories in four regions, and a later conference in 1890 settled which kingdoms, islands and coasts would be ruled from the capital, and by whom.";
         let para = "The council voted on Tuesday to rename three streets, saying the old names honoured men who led brutal campaigns.";
