@@ -468,7 +468,18 @@ pub fn find_without<'a>(
     let top = doc.tree.get(best_id).and_then(ElementRef::wrap)?;
     let top = widen(top, stats, bp);
     let roots = with_siblings(top, best_score, &finals, stats, bp);
+    // Why a page's body is what it is: `NEWSMILL_LOG=newsmill::parse=trace`.
+    tracing::trace!(
+        best = %describe(top, bp),
+        roots = ?roots.iter().map(|r| describe(*r, bp)).collect::<Vec<_>>(),
+        "body containers"
+    );
     Some(Content { roots })
+}
+
+/// An element as `tag.hints`, for trace logs.
+fn describe(el: ElementRef<'_>, bp: &Boilerplate) -> String {
+    format!("{}.{}", el.value().name(), bp.hints(el).replace(' ', "."))
 }
 
 /// How far above a caption its slide show's container is looked for (slide show,

@@ -163,9 +163,17 @@ fn push_hint(s: &mut String, name: &str, value: &str) {
         // Layout notes say what a block has beside it, not what it is: a modifier
         // naming a sidebar ("pagebody--wsidebar" is a page body laid out beside one) and
         // "has-sidebar" / "with-comments" / "no-sidebar" / "no_caption".
-        let part = match part.find("--") {
-            Some(i) if name == "class" && part[i..].contains("sidebar") => &part[..i],
-            _ => part,
+        // So is the same note inside a name ("main-with-right-sidebar"). A utility
+        // class's screen-size or state prefix ("lg:", "hover:") says when the style
+        // applies, not what the block is.
+        let part = if name == "class" {
+            let part = part.rsplit(':').next().unwrap_or(part);
+            match part.find("--").or_else(|| part.find("-with-")) {
+                Some(i) if part[i..].contains("sidebar") => &part[..i],
+                _ => part,
+            }
+        } else {
+            part
         };
         if part.is_empty() {
             continue;

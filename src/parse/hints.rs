@@ -316,6 +316,8 @@ mod tests {
             "main has-sidebar",
             "layout no-sidebar",
             "list_item list_item_image no_sidebar",
+            // Utility classes: the main column, at large sizes laid out beside a sidebar.
+            "w-full lg:w-main-with-right-sidebar lg:shrink px-0",
         ] {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
             assert!(!boilerplate(&doc, &s), "{class}");
@@ -324,6 +326,8 @@ mod tests {
         let (doc, s) = first(r#"<div class="sidebar sidebar--right">x</div>"#);
         assert!(boilerplate(&doc, &s));
         let (doc, s) = first(r#"<div class="box--related">x</div>"#);
+        assert!(boilerplate(&doc, &s));
+        let (doc, s) = first(r#"<div class="hidden lg:block lg:w-sidebar">x</div>"#);
         assert!(boilerplate(&doc, &s));
     }
 
