@@ -64,6 +64,8 @@ pub struct LdArticle {
     pub publisher: Option<String>,
     /// Names of the `BreadcrumbList` items, in order.
     pub breadcrumb: Vec<String>,
+    /// `articleBody` of the article object, as written (lines and any markup kept).
+    pub body: Option<String>,
 }
 
 pub(crate) fn sel(css: &str) -> Selector {
@@ -407,6 +409,10 @@ fn read_ld(v: &Value, out: &mut LdArticle) {
                 out.authors = ld_people(author);
                 out.author_refs = ld_refs(author);
                 out.publisher = o.get("publisher").and_then(as_text);
+                out.body = o
+                    .get("articleBody")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
             }
         }
         _ => {}

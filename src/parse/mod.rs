@@ -9,6 +9,7 @@ pub mod authors;
 pub mod charset;
 pub mod content;
 pub mod dates;
+pub mod declared_body;
 pub mod depth;
 pub mod dom;
 pub mod hints;
@@ -172,6 +173,26 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     // A short item whose teaser is its one paragraph: the lead is the whole story.
     if kind == Kind::Text && body.paragraphs.is_empty() && body.lead_repeated {
         body.paragraphs.extend(body.lead.clone());
+    }
+    // The markup holds less than half of the story the page declares (a paywall's
+    // teaser, a story written by a script, a story block lost among promotions): the
+    // declared text is the body, when it is this page's story (its headline matches).
+    if kind == Kind::Text
+        && !by_rules
+        && let Some(declared) = meta.ld.body.as_deref()
+        && let Some(headline) = meta.ld.headline.as_deref()
+        && body
+            .title
+            .as_deref()
+            .is_some_and(|t| overlap(t, headline) >= 0.6 && overlap(headline, t) >= 0.6)
+    {
+        let mut declared = declared_body::paragraphs(declared);
+        if declared_body::replaces(&declared, &body.paragraphs) {
+            if declared.first() == body.lead.as_ref() {
+                declared.remove(0);
+            }
+            body.paragraphs = declared;
+        }
     }
     if kind == Kind::Text && !sized(&body) {
         // Too little prose for a text story: a gallery of captioned images around the
@@ -2523,6 +2544,28 @@ mod tests {
             "{:?}",
             doc.paragraphs
         );
+    }
+
+    #[test]
+    fn a_story_the_markup_shows_cut_is_read_from_its_declared_body() {
+        let story = "The harbour board approved the new ferry terminal on Tuesday, after two years of hearings and a redesign that moved the car lanes away from the old fish market. ";
+        let declared = format!("{}\n{}", story.repeat(3), story.repeat(2));
+        let page_with = |headline: &str| {
+            format!(
+                r#"<html><head><title>Ferry terminal approved</title>
+                <script type="application/ld+json">{{"@type":"NewsArticle","headline":"{headline}","articleBody":"{declared}"}}</script></head>
+                <body><h1>Ferry terminal approved</h1><div class="article-body"><p>{story}</p>
+                <div class="paywall">Subscribe to read the rest of this story.</div></div></body></html>"#,
+                declared = declared.replace('\n', "\\n")
+            )
+        };
+        let doc = parse_page(&page(&page_with("Ferry terminal approved"))).unwrap();
+        assert_eq!(doc.paragraphs.len(), 2, "{:?}", doc.paragraphs);
+        assert_eq!(doc.paragraphs[0], story.repeat(3).trim());
+        // The declared body of another story (a listing's first item) is not this one's.
+        let doc = parse_page(&page(&page_with("Council budget passes"))).unwrap();
+        assert_eq!(doc.paragraphs[0], story.trim());
+        assert!(doc.paragraphs.iter().all(|p| p.len() < 2 * story.len()));
     }
 
     #[test]

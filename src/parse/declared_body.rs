@@ -1,0 +1,115 @@
+//! The story's text as the page declares it in JSON-LD (`articleBody`).
+//!
+//! Publishers put the whole text there for search engines, also when the markup shows
+//! only part of it: a paywall's first paragraphs, a page whose story a script writes
+//! from JSON, a template whose story block is hidden among promotions. When the
+//! markup yields less than half of the declared text, the declared text is the body.
+//! It is not used otherwise: the markup keeps paragraphs, lists and headings that the
+//! declared string flattens, and an excerpt declared as the body is shorter anyway.
+
+use super::meta::decode_entities;
+
+/// Declared text shorter than this is an excerpt, not a story.
+const MIN_CHARS: usize = 500;
+
+/// The paragraphs of a declared `articleBody`: its lines, or its HTML's blocks when
+/// the CMS stored markup there, with entities decoded and spaces collapsed.
+pub fn paragraphs(raw: &str) -> Vec<String> {
+    let text = decode_entities(&strip_tags(raw));
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// True when the declared body should replace the `found` paragraphs read from the
+/// markup: it is a story's length and the markup holds less than half of it.
+pub fn replaces(declared: &[String], found: &[String]) -> bool {
+    let chars = |ps: &[String]| ps.iter().map(|p| p.chars().count()).sum::<usize>();
+    let declared = chars(declared);
+    declared >= MIN_CHARS && chars(found) * 2 < declared
+}
+
+/// Tags left out, a line break where a block ends (`</p>`, `<br>`, `</h2>`...).
+fn strip_tags(s: &str) -> String {
+    if !s.contains('<') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        let Some(close) = tail.find('>') else {
+            // A lone "<" in the text ("a < b"): kept as text.
+            out.push_str(tail);
+            return out;
+        };
+        let name: String = tail[1..close]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() {
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        }
+        if matches!(
+            name.as_str(),
+            "p" | "br"
+                | "div"
+                | "li"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "tr"
+        ) {
+            out.push('\n');
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_html_blocks_become_paragraphs() {
+        assert_eq!(
+            paragraphs("First line of the story.\n\n  Second   line.\r\n"),
+            vec!["First line of the story.", "Second line."]
+        );
+        assert_eq!(
+            paragraphs(
+                "<p>The council met on Monday.</p><p>It voted <b>7 to 2</b> &amp; adjourned.<br>Then it rained.</p>"
+            ),
+            vec![
+                "The council met on Monday.",
+                "It voted 7 to 2 & adjourned.",
+                "Then it rained."
+            ]
+        );
+        assert_eq!(paragraphs("if a < b then"), vec!["if a < b then"]);
+    }
+
+    #[test]
+    fn only_a_story_the_markup_holds_less_than_half_of_replaces_it() {
+        let story = vec!["A sentence of the declared story, long enough to count. ".repeat(12)];
+        let teaser = vec!["A sentence of the declared story, long enough to count.".to_string()];
+        assert!(replaces(&story, &teaser));
+        assert!(replaces(&story, &[]));
+        // The markup holds most of it: the markup's paragraphs stay.
+        assert!(!replaces(&story, &story));
+        // An excerpt declared as the body is no story.
+        assert!(!replaces(&teaser, &[]));
+    }
+}
