@@ -7,15 +7,30 @@
 //! It is not used otherwise: the markup keeps paragraphs, lists and headings that the
 //! declared string flattens, and an excerpt declared as the body is shorter anyway.
 
-use super::meta::decode_entities;
+use scraper::{Html, Node};
+
+use super::dom::is_block_tag;
 
 /// Declared text shorter than this is an excerpt, not a story.
 const MIN_CHARS: usize = 500;
 
 /// The paragraphs of a declared `articleBody`: its lines, or its HTML's blocks when
-/// the CMS stored markup there, with entities decoded and spaces collapsed.
+/// the CMS stored markup there, read by the HTML parser (so every character reference
+/// is decoded, as in the page), spaces collapsed.
 pub fn paragraphs(raw: &str) -> Vec<String> {
-    let text = decode_entities(&strip_tags(raw));
+    let mut text = String::with_capacity(raw.len());
+    if raw.contains(['<', '&']) {
+        let frag = Html::parse_fragment(raw);
+        for node in frag.root_element().descendants() {
+            match node.value() {
+                Node::Text(t) => text.push_str(t),
+                Node::Element(e) if is_block_tag(e.name()) || e.name() == "br" => text.push('\n'),
+                _ => {}
+            }
+        }
+    } else {
+        text.push_str(raw);
+    }
     text.lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
@@ -28,54 +43,6 @@ pub fn replaces(declared: &[String], found: &[String]) -> bool {
     let chars = |ps: &[String]| ps.iter().map(|p| p.chars().count()).sum::<usize>();
     let declared = chars(declared);
     declared >= MIN_CHARS && chars(found) * 2 < declared
-}
-
-/// Tags left out, a line break where a block ends (`</p>`, `<br>`, `</h2>`...).
-fn strip_tags(s: &str) -> String {
-    if !s.contains('<') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        let tail = &rest[open..];
-        let Some(close) = tail.find('>') else {
-            // A lone "<" in the text ("a < b"): kept as text.
-            out.push_str(tail);
-            return out;
-        };
-        let name: String = tail[1..close]
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if name.is_empty() {
-            out.push('<');
-            rest = &tail[1..];
-            continue;
-        }
-        if matches!(
-            name.as_str(),
-            "p" | "br"
-                | "div"
-                | "li"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "blockquote"
-                | "tr"
-        ) {
-            out.push('\n');
-        }
-        rest = &tail[close + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -99,6 +66,10 @@ mod tests {
             ]
         );
         assert_eq!(paragraphs("if a < b then"), vec!["if a < b then"]);
+        assert_eq!(
+            paragraphs("solu&ccedil;&atilde;o &#8220;r&aacute;pida&#8221;"),
+            vec!["solução “rápida”"]
+        );
     }
 
     #[test]
