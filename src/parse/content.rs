@@ -15,8 +15,10 @@ use scraper::{ElementRef, Html, Node};
 use super::dom::{collapse, is_block_tag, is_skipped_tag, push_hints, text_of};
 use super::hints;
 
-/// How many levels above the best container the body may widen.
-const WIDEN_LEVELS: usize = 5;
+/// How many levels above the best container the body may widen. Page builders wrap
+/// each block of a story in five or six levels of layout (block, section, wrapper,
+/// row, column, text), and the blocks' common parent is one above that.
+const WIDEN_LEVELS: usize = 9;
 
 /// A sibling of the best container joins the body with at least this score (a few
 /// sentences of its own), or a fifth of the best one's, whichever is higher.

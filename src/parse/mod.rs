@@ -2569,6 +2569,33 @@ mod tests {
     }
 
     #[test]
+    fn a_story_split_into_deeply_wrapped_blocks_is_read_whole() {
+        // A page builder wraps each block of the story in six levels of layout, with
+        // an advert between the blocks.
+        let block = |id: usize, text: &str| {
+            format!(
+                r#"<div id="block-{id}"><section class="content-section"><div class="wrapper"><div class="row"><div class="col">
+                <div class="content-section__content richtext"><p>{text}</p></div></div></div></div></section></div>"#
+            )
+        };
+        let first = "The supplier has never had so many orders, its chief said on Monday, and it is hiring again after two years of cuts in every plant.";
+        let second = "Most of the new work is for the cabins of long-haul aircraft, which airlines are refitting now that travellers have come back.";
+        let third = "The company expects its sales to grow by a fifth this year, and by as much again next year if the engine makers keep up.";
+        let html = format!(
+            r#"<html><head><title>Orders take off</title></head><body><h1>Orders take off</h1><div class="paywall-content">
+            {}<div class="ad">Advertisement</div>{}{}</div></body></html>"#,
+            block(1, &format!("{first} {first}")),
+            block(2, &format!("{second} {second}")),
+            block(3, &format!("{third} {third} {third}"))
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.starts_with(first), "{body}");
+        assert!(body.contains(second), "{body}");
+        assert!(body.contains(third), "{body}");
+    }
+
+    #[test]
     fn a_slide_show_inside_the_story_does_not_take_its_place() {
         let slide = "Under the chancellor, the empire took territories in four regions, and a later conference in 1890 settled which kingdoms, islands and coasts would be ruled from the capital, and by whom.";
         let para = "The council voted on Tuesday to rename three streets, saying the old names honoured men who led brutal campaigns.";
