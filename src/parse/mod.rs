@@ -14,6 +14,7 @@ pub mod depth;
 pub mod dom;
 pub mod hints;
 pub mod images;
+pub mod labels;
 pub mod legacy_vi;
 pub mod meta;
 pub mod prune;
@@ -432,7 +433,7 @@ fn read_body<'a>(
         lead_repeated |= Some(&paragraphs[0]) == lead.as_ref();
         paragraphs.remove(0);
     }
-    paragraphs.retain(|p| !is_widget_label(p));
+    paragraphs.retain(|p| !labels::is_widget_label(p));
     drop_dateline_edges(&mut paragraphs);
     // Appeals first: a byline closing the story may stand above them.
     appeals::drop_trailing(&mut paragraphs);
@@ -571,43 +572,6 @@ fn in_article_element(h1: Option<ElementRef<'_>>, content: &Content<'_>) -> bool
         (a.value().name() == "article" || content::declares_article(a))
             && first.ancestors().any(|b| b.id() == a.id())
     })
-}
-
-/// A line that is only the label of a page widget ("Advertisement", "Tags", "Comments",
-/// "Anzeige", "Quảng cáo"): ad slots and tag or comment boxes leave their label behind in
-/// the body when the box itself is empty or was left out.
-fn is_widget_label(p: &str) -> bool {
-    const LABELS: &[&str] = &[
-        "advert",
-        "advertisement",
-        "advertising",
-        "sponsored",
-        "anzeige",
-        "werbung",
-        "publicité",
-        "publicidad",
-        "pubblicità",
-        "publicidade",
-        "reklama",
-        "quảng cáo",
-        "tags",
-        "comments",
-        "share",
-        "share this",
-        "share this article",
-        "tin tức gần đây",
-        "tin liên quan",
-        "tin mới",
-        "tin khác",
-        "các tin khác",
-        "xem thêm",
-        "đọc thêm",
-        "mời đọc thêm",
-        "read more",
-        "bình luận",
-    ];
-    let t = p.trim().trim_end_matches(':').trim();
-    t.len() <= 24 && LABELS.contains(&t.to_lowercase().as_str())
 }
 
 /// Captioned images that make a page a photo story: at least this many.
@@ -2774,14 +2738,6 @@ mod tests {
 
     #[test]
     fn widget_labels_left_in_the_body_are_not_text() {
-        assert!(is_widget_label("Advertisement"));
-        assert!(is_widget_label(" Quảng cáo "));
-        assert!(is_widget_label("Tags:"));
-        assert!(is_widget_label("Mời đọc thêm:"));
-        assert!(!is_widget_label(
-            "Advertisement spending rose by a tenth this year."
-        ));
-        assert!(!is_widget_label("Comments from the minister were brief."));
         let para = "The harbour reopened on Thursday after a week of repairs to the sea wall, and the first ferries left on time.";
         let html = format!(
             "<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1><p>{para}</p><p>Advert</p><p>{para}</p><p>Tags</p></article></body></html>"
