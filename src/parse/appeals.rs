@@ -86,6 +86,17 @@ mod tests {
                 .repeat(4)
         )));
         assert!(is_appeal("Folgen Sie uns auf Twitter"));
+        assert!(is_appeal(
+            "If you liked this piece, consider supporting the magazine with a few euros."
+        ));
+        assert!(is_appeal("Hazte miembro y recibe el boletín cada mañana"));
+        assert!(is_appeal(
+            "Bitte registrieren Sie sich, um zu kommentieren."
+        ));
+        // A bio naming a prize is not an appeal.
+        assert!(!is_appeal(
+            "She was part of the team that won the 2009 Pulitzer Prize for Breaking News."
+        ));
         // At the start of a word only: "unsubscribe now" is not "subscribe now".
         assert!(!is_appeal("Click unsubscribe now."));
         // The first line is never dropped.
