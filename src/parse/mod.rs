@@ -1659,6 +1659,17 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
             "cập nhật",
             "đăng lúc",
             "ngày đăng",
+            "veröffentlicht",
+            "erstellt am",
+            "aktualisiert",
+            "publiziert",
+            "publié",
+            "mis à jour",
+            "publicado",
+            "actualizado",
+            "atualizado",
+            "pubblicato",
+            "aggiornato",
         ]
         .iter()
         .any(|m| lower.starts_with(m));
@@ -1687,7 +1698,7 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
             .iter()
             .any(|m| lower.contains(m))
     };
-    let furniture = |p: &str| is_dateline(p) || is_bare_date(p);
+    let furniture = |p: &str| is_dateline(p) || is_bare_date(p) || is_reading_time(p);
     while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| furniture(p)) {
         paragraphs.pop();
     }
@@ -1697,6 +1708,41 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
             .is_some_and(|p| furniture(p) || is_leading_byline(p))
     {
         paragraphs.remove(0);
+    }
+    // A date line just under a first line the body took in (a kicker, a teaser): the
+    // header's furniture, not the story ("Aktualisiert: 11.04.2020, 10:27").
+    let mut i = 1;
+    while i < paragraphs.len().min(HEAD_LINES) && paragraphs.len() > 1 {
+        if is_dateline(&paragraphs[i]) || is_reading_time(&paragraphs[i]) {
+            paragraphs.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// How many lines at the top of a body are looked at for a date line that is not
+/// the first.
+const HEAD_LINES: usize = 3;
+
+/// A line that only says how long the story takes to read ("5 min read", "Lesezeit:
+/// 3 Minuten", "4 minutes de lecture"): a few words, a number among them.
+fn is_reading_time(p: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "min read",
+        "minute read",
+        "minutes read",
+        "mins read",
+        "lesezeit",
+        "de lecture",
+        "de lectura",
+        "de leitura",
+        "di lettura",
+        "phút đọc",
+    ];
+    p.split_whitespace().nth(6).is_none() && p.chars().any(|c| c.is_ascii_digit()) && {
+        let lower = p.to_lowercase();
+        MARKS.iter().any(|m| lower.contains(m))
     }
 }
 
@@ -1846,6 +1892,8 @@ mod tests {
             "The last sentence, published as part of the story.".to_string(),
             "Cập nhật 17/09/2020 - 15:19".to_string(),
             "Thứ Năm, 17/9/2020 - 15:19".to_string(),
+            "Erstellt am Dienstag, 6. Mai 2014".to_string(),
+            "Lesezeit: 4 Minuten".to_string(),
         ];
         drop_dateline_edges(&mut paras);
         assert_eq!(
@@ -1855,6 +1903,25 @@ mod tests {
                 "The last sentence, published as part of the story."
             ]
         );
+        // Under a kicker the body took in.
+        let mut paras = vec![
+            "Coronavirus".to_string(),
+            "Aktualisiert: 11.04.2020, 10:27".to_string(),
+            "The first sentence of the story.".to_string(),
+            "Updated at noon, the council said, the roads would reopen on 4 May 2020.".to_string(),
+        ];
+        drop_dateline_edges(&mut paras);
+        assert_eq!(paras.len(), 3, "{paras:?}");
+        assert_eq!(paras[1], "The first sentence of the story.");
+        let mut paras = vec![
+            "5 min read".to_string(),
+            "It took the crew 5 minutes to read the whole report aloud.".to_string(),
+        ];
+        drop_dateline_edges(&mut paras);
+        assert_eq!(paras.len(), 1);
+        assert!(!is_reading_time(
+            "The reading took 5 min, and the crowd read along."
+        ));
     }
 
     #[test]
