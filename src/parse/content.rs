@@ -460,7 +460,13 @@ pub fn find_without<'a>(
         } else {
             0.0
         };
-        let score = (scores[id] + hints::class_weight(bp.hints(el)) + marked) * (1.0 - density);
+        // A name says "text" or "content" of the block, but only prose makes it the
+        // story: an image's wrapper named "textpic" holding a credit line is not.
+        let named = match hints::class_weight(bp.hints(el)) {
+            w if w > 0.0 && st.chars - st.link_chars < NAMED_MIN_PROSE => 0.0,
+            w => w,
+        };
+        let score = (scores[id] + named + marked) * (1.0 - density);
         finals.insert(*id, score);
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((*id, score));
@@ -483,6 +489,9 @@ pub fn find_without<'a>(
 fn describe(el: ElementRef<'_>, bp: &Boilerplate) -> String {
     format!("{}.{}", el.value().name(), bp.hints(el).replace(' ', "."))
 }
+
+/// Prose a block must hold for its name ("article-text", "content") to count.
+const NAMED_MIN_PROSE: usize = 100;
 
 /// How far above a caption its slide show's container is looked for (slide show,
 /// slide list, slide, the slide's text box, with room for a wrapper or two).

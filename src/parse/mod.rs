@@ -780,6 +780,22 @@ fn overlap(h1: &str, declared: &str) -> f64 {
 
 /// The headline element: the `h1` that best matches what the page declares as its
 /// title, else the last `h1` before the body.
+/// Lower headings marked as the headline: in microdata, or named as the title
+/// ("<H3 class=Title>", "article-title").
+fn named_headlines(doc: &Html) -> Vec<ElementRef<'_>> {
+    doc.select(&NAMED_HEADLINE)
+        .filter(|h| {
+            let e = h.value();
+            e.attr("itemprop") == Some("headline")
+                || e.classes().chain(e.id()).any(|c| {
+                    let c = c.to_ascii_lowercase();
+                    c == "title" || c.ends_with("-title") || (c.ends_with("title") && c.len() <= 12)
+                })
+        })
+        .filter(|h| (10..=250).contains(&text_of(*h).chars().count()))
+        .collect()
+}
+
 fn pick_h1<'a>(
     doc: &'a Html,
     meta: &Meta,
@@ -808,34 +824,28 @@ fn pick_h1<'a>(
     // Older portals have no `h1` but the logo: their headline is a lower heading named
     // as the title ("<H3 class=Title>") or marked as the headline in microdata.
     if h1s.iter().all(logo) {
-        let named: Vec<ElementRef<'a>> = doc
-            .select(&NAMED_HEADLINE)
-            .filter(|h| {
-                let e = h.value();
-                e.attr("itemprop") == Some("headline")
-                    || e.classes().chain(e.id()).any(|c| {
-                        let c = c.to_ascii_lowercase();
-                        c == "title"
-                            || c.ends_with("-title")
-                            || (c.ends_with("title") && c.len() <= 12)
-                    })
-            })
-            .filter(|h| (10..=250).contains(&text_of(*h).chars().count()))
-            .collect();
+        let named = named_headlines(doc);
         if !named.is_empty() {
             h1s = named;
         }
     }
-    let best = h1s
-        .iter()
-        .map(|h| {
-            let t = text_of(*h);
-            let score = declared.iter().map(|d| overlap(&t, d)).fold(0.0, f64::max);
-            (score, *h)
-        })
-        .filter(|(s, _)| *s >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((_, h)) = best {
+    let best = |hs: &[ElementRef<'a>]| {
+        hs.iter()
+            .map(|h| {
+                let t = text_of(*h);
+                let score = declared.iter().map(|d| overlap(&t, d)).fold(0.0, f64::max);
+                (score, *h)
+            })
+            .filter(|(s, _)| *s >= 0.6)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, h)| h)
+    };
+    if let Some(h) = best(&h1s) {
+        return Some(h);
+    }
+    // No `h1` is the declared title (the page's `h1`s title its footer's boxes): a
+    // lower heading marked as the headline that is, is the headline.
+    if let Some(h) = best(&named_headlines(doc)) {
         return Some(h);
     }
     let Some(body_start) = content.and_then(|c| c.roots.first()).map(|r| r.id()) else {
@@ -2624,6 +2634,31 @@ mod tests {
         assert!(body.starts_with(first), "{body}");
         assert!(body.contains(second), "{body}");
         assert!(body.contains(third), "{body}");
+    }
+
+    #[test]
+    fn a_picture_wrapper_named_as_text_does_not_outrank_the_story() {
+        let para = "The society laid a memorial stone in Cologne on Thursday for the social scientist, who fled in 1933 and taught abroad until her death.";
+        let html = format!(
+            r#"<html><head><title>A stone for Hertha</title></head><body><h1>A stone for Hertha</h1>
+            <div class="textpic-center"><img src="stone.jpg"><p class="credit">Photo: A. Sackmann, Cologne</p></div>
+            <div class="c_element"><p>{para}</p><p>{para}</p></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs, vec![para, para]);
+    }
+
+    #[test]
+    fn the_headline_marked_in_microdata_beats_footer_h1s() {
+        let para = "The world championships planned for May move to July next year, the federation said, after talks with the organisers in the host city.";
+        let html = format!(
+            r#"<html><head><title>Championships postponed - Swimming Federation</title></head><body>
+            <div itemscope itemtype="http://schema.org/Article"><h3 itemprop="headline">Championships postponed</h3>
+            <div class="news-text"><p>{para}</p><p>{para}</p></div></div>
+            <footer><h1>Partners</h1><p>Our sponsors</p><h1>Imprint</h1></footer></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Championships postponed"));
     }
 
     #[test]

@@ -411,6 +411,15 @@ fn the_articles_own_footer_keeps_its_date() {
         "2022-02-01",
         "microdata",
     );
+    // So does the footer of a microdata Article, whose text block is the body.
+    is(
+        en(
+            "",
+            r#"<div class="news" itemscope itemtype="http://schema.org/Article"><div class="footer"><time itemprop="datePublished" datetime="2022-02-01">01.02.2022</time></div></div>"#,
+        ),
+        "2022-02-01",
+        "microdata",
+    );
     // Comments are not, wherever they are.
     is(
         en(
