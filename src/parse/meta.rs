@@ -15,6 +15,10 @@ pub struct Meta {
     pub og_site_name: Option<String>,
     pub og_locale: Option<String>,
     pub description: Option<String>,
+    /// Every distinct description the page declares (`description`, `og:description`,
+    /// `twitter:description`): a site may put its own blurb in one and the story's
+    /// standfirst in another.
+    pub descriptions: Vec<String>,
     pub canonical: Option<String>,
     /// `<link rel=amphtml>`: the same article's AMP page.
     pub amphtml: Option<String>,
@@ -179,8 +183,13 @@ pub fn read(doc: &Html) -> Meta {
             "og:type" => m.og_type = Some(content.to_ascii_lowercase()),
             "og:site_name" => m.og_site_name = Some(content),
             "og:locale" => m.og_locale = Some(content),
-            "description" | "og:description" if m.description.is_none() => {
-                m.description = Some(content)
+            "description" | "og:description" | "twitter:description" => {
+                if m.description.is_none() && key != "twitter:description" {
+                    m.description = Some(content.clone());
+                }
+                if !m.descriptions.contains(&content) {
+                    m.descriptions.push(content);
+                }
             }
             "article:section" | "section" => m.section = m.section.take().or(Some(content)),
             "article:tag" => m.tags.push(content),

@@ -961,11 +961,19 @@ fn lead_by_description<'a>(
     content: &Content<'a>,
 ) -> Option<ElementRef<'a>> {
     let h1 = h1?;
-    let description = meta.description.as_deref()?;
-    let vietnamese = crate::normalise::language::looks_vietnamese(description);
-    let described = title_words(description);
-    let want = shingles3(&described);
-    if want.len() < 6 {
+    // Every description the page declares: a site may put its own blurb in
+    // `description` and the story's standfirst in `og:description`.
+    let vietnamese = meta
+        .descriptions
+        .iter()
+        .any(|d| crate::normalise::language::looks_vietnamese(d));
+    let described: Vec<Vec<String>> = meta.descriptions.iter().map(|d| title_words(d)).collect();
+    let wants: Vec<HashSet<(&str, &str, &str)>> = described
+        .iter()
+        .map(|w| shingles3(w))
+        .filter(|w| w.len() >= 6)
+        .collect();
+    if wants.is_empty() {
         return None;
     }
     let in_body = |el: ElementRef<'_>| {
@@ -1017,9 +1025,12 @@ fn lead_by_description<'a>(
         // in front (the URL slug): most three-word runs of one are in the other.
         let words = title_words(&text);
         let got = shingles3(&words);
-        let shared = got.intersection(&want).count();
-        let share = shared as f64 / got.len().min(want.len()).max(1) as f64;
-        if shared >= 4 && share >= 0.75 {
+        let repeats = |want: &HashSet<(&str, &str, &str)>| {
+            let shared = got.intersection(want).count();
+            let share = shared as f64 / got.len().min(want.len()).max(1) as f64;
+            shared >= 4 && share >= 0.75
+        };
+        if wants.iter().any(repeats) {
             return Some(el);
         }
     }
@@ -1995,6 +2006,19 @@ mod tests {
         let doc = parse_page(&page(&html)).unwrap();
         assert_eq!(doc.lead, None);
         assert_eq!(doc.paragraphs.first().map(String::as_str), Some(stand));
+        // The site's own blurb in `description`, the standfirst in `og:description`,
+        // and a short teaser line in `twitter:description`.
+        let html = format!(
+            r#"<html><head><title>Library to close</title>
+            <meta name="description" content="The City Gazette: news, sport and weather from the city and the valley since 1881.">
+            <meta property="og:description" content="{stand}">
+            <meta name="twitter:description" content="By our city reporter, on the council's vote">
+            </head><body>
+            <header><h1>Library to close for two years</h1><p class="x1">{stand}</p></header>
+            <article><p>{para}</p><p>{para}</p><p>{para}</p></article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.lead.as_deref(), Some(stand));
     }
 
     #[test]
