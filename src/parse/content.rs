@@ -861,12 +861,39 @@ pub fn aligns_right(el: ElementRef<'_>) -> bool {
 }
 
 /// A layout table that frames an image and its caption (as on many older portals).
+///
+/// A table that sets a step's text beside its picture (a row of an image cell and a
+/// cell of sentences, as recipes and how-tos on older portals do) is a layout of the
+/// story, not a picture with its caption.
 pub fn is_picture_table(el: ElementRef<'_>) -> bool {
     if el.value().name() != "table" {
         return false;
     }
-    let has_img = el
+    let has_img = |e: ElementRef<'_>| {
+        e.descendants()
+            .any(|n| matches!(n.value(), Node::Element(x) if x.name() == "img"))
+    };
+    if !has_img(el) || text_of(el).chars().count() >= 400 {
+        return false;
+    }
+    let text_beside_image = el
         .descendants()
-        .any(|n| matches!(n.value(), Node::Element(e) if e.name() == "img"));
-    has_img && text_of(el).chars().count() < 400
+        .filter_map(ElementRef::wrap)
+        .filter(|r| r.value().name() == "tr")
+        .any(|row| {
+            let cells: Vec<ElementRef<'_>> = row
+                .children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+                .collect();
+            cells.iter().any(|c| has_img(*c))
+                && cells
+                    .iter()
+                    .any(|c| !has_img(*c) && text_of(*c).chars().count() >= STEP_CHARS)
+        });
+    !text_beside_image
 }
+
+/// Text beside a picture, in the same row, that is a step of the story rather than a
+/// label: a sentence or two.
+const STEP_CHARS: usize = 80;

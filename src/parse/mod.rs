@@ -2424,6 +2424,24 @@ mod tests {
     }
 
     #[test]
+    fn a_step_beside_its_picture_is_text_but_a_caption_row_is_not() {
+        let intro = "Chiếc bánh này dành cho các cặp đôi, làm rất dễ và chỉ cần vài nguyên liệu có sẵn trong bếp của mọi nhà.";
+        let step =
+            "Trộn bột và trứng gà với nhau, thêm chút nước cho dễ nhào rồi chia bột làm hai phần.";
+        let html = format!(
+            r#"<html><head><title>Bánh tình yêu</title></head><body><h1>Bánh tình yêu</h1><div class="article">
+            <p>{intro}</p><p>{intro}</p>
+            <table><tr><td><img src="/1.jpg"></td><td><p><strong>Bước 1:</strong></p><p>{step}</p></td></tr></table>
+            <table><tr><td><img src="/2.jpg"></td></tr><tr><td>Bánh sau khi nướng xong</td></tr></table>
+            <p>{intro}</p></div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.contains(step), "{body}");
+        assert!(!body.contains("Bánh sau khi nướng xong"), "{body}");
+    }
+
+    #[test]
     fn a_card_for_another_story_inside_the_body_is_not_body_text() {
         let para = |n: usize| {
             format!(
