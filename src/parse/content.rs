@@ -781,13 +781,28 @@ fn walk(
                 } else if is_block_tag(name) {
                     em.flush();
                     em.heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                    em.in_prose_list = name == "li"
-                        && child.parent().is_some_and(|list| {
-                            let stats = em.stats;
+                    let stats = em.stats;
+                    em.in_prose_list = if name == "li" {
+                        child.parent().is_some_and(|list| {
                             *em.prose_lists
                                 .entry(list.id())
                                 .or_insert_with(|| is_prose_list(list, stats))
-                        });
+                        })
+                    } else {
+                        // A heading over a list of points heads a section of the story
+                        // however much of it is a link ("<h4><a href=wiki>Password
+                        // Manager</a></h4><ul>..."); over a teaser it stays out.
+                        em.heading
+                            && el
+                                .next_siblings()
+                                .find_map(ElementRef::wrap)
+                                .filter(|n| matches!(n.value().name(), "ul" | "ol"))
+                                .is_some_and(|list| {
+                                    *em.prose_lists
+                                        .entry(list.id())
+                                        .or_insert_with(|| is_prose_list(*list, stats))
+                                })
+                    };
                     let right = at.right || aligns_right(el);
                     walk(child, Inline { right, ..at }, bp, skip, em);
                     em.flush();

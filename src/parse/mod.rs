@@ -2488,6 +2488,19 @@ mod tests {
             body.contains("Bug 1 - window flickers on resize\nBug 2 - settings lost"),
             "{body}"
         );
+        // A heading that is all link, over a list of points, heads a section.
+        let html = format!(
+            r#"<html><head><title>Release notes for March</title></head><body><article>
+            <h1>Release notes for March</h1><p>{prose}</p>
+            <h4><a href="https://wiki.example.org/Password_Manager">Password Manager</a></h4>
+            <ul><li>Saved logins now sync within a minute of being changed on any device.</li></ul>
+            <h4><a href="/2020/other-story">Our story from last week</a></h4><p>{prose}</p>
+            </article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.contains("\nPassword Manager\nSaved logins"), "{body}");
+        assert!(!body.contains("Our story from last week"), "{body}");
     }
 
     #[test]
