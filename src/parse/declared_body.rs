@@ -37,6 +37,12 @@ pub fn paragraphs(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// A cheap bound asked before [`paragraphs`]: the declared string (`raw`, markup and
+/// all) is long enough to hold more than twice the `found_chars` of the markup's body.
+pub fn may_replace(raw: &str, found_chars: usize) -> bool {
+    raw.len() >= MIN_CHARS && raw.len() > 2 * found_chars
+}
+
 /// True when the declared body should replace the `found` paragraphs read from the
 /// markup: it is a story's length and the markup holds less than half of it.
 pub fn replaces(declared: &[String], found: &[String]) -> bool {

@@ -187,8 +187,12 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
             .as_deref()
             .is_some_and(|t| overlap(t, headline) >= 0.6 && overlap(headline, t) >= 0.6)
     {
-        let mut declared = declared_body::paragraphs(declared);
-        if declared_body::replaces(&declared, &body.paragraphs) {
+        let found = text_chars(&body.paragraphs);
+        // Read (an HTML parse) only when it could be long enough to replace the body.
+        if declared_body::may_replace(declared, found)
+            && let mut declared = declared_body::paragraphs(declared)
+            && declared_body::replaces(&declared, &body.paragraphs)
+        {
             if declared.first() == body.lead.as_ref() {
                 declared.remove(0);
             }
@@ -845,7 +849,9 @@ fn pick_h1<'a>(
     }
     // No `h1` is the declared title (the page's `h1`s title its footer's boxes): a
     // lower heading marked as the headline that is, is the headline.
-    if let Some(h) = best(&named_headlines(doc)) {
+    if !declared.is_empty()
+        && let Some(h) = best(&named_headlines(doc))
+    {
         return Some(h);
     }
     let Some(body_start) = content.and_then(|c| c.roots.first()).map(|r| r.id()) else {
