@@ -44,6 +44,8 @@ mod tests {
         assert!(is_widget_label("Mehr zum Thema"));
         assert!(is_widget_label("Lire aussi…"));
         assert!(is_widget_label("War der Artikel nützlich?"));
+        assert!(is_widget_label("Inhaltsverzeichnis"));
+        assert!(is_widget_label("Veja também:"));
     }
 
     #[test]
