@@ -248,11 +248,16 @@ fn beside_a_story(node: NodeRef<'_, Node>, stories: &[NodeId]) -> bool {
 pub fn declares_article(el: ElementRef<'_>) -> bool {
     el.value().attrs().any(|(name, value)| match name {
         "itemprop" => value.split_ascii_whitespace().any(|p| p == "articleBody"),
-        "itemtype" => ["Article", "BlogPosting", "NewsArticle", "Report"]
-            .iter()
-            .any(|k| value.trim_end_matches('/').ends_with(k)),
+        "itemtype" => is_article_type(value),
         _ => false,
     })
+}
+
+/// A microdata type naming an article (`https://schema.org/NewsArticle`).
+pub fn is_article_type(itemtype: &str) -> bool {
+    ["Article", "BlogPosting", "NewsArticle", "Report"]
+        .iter()
+        .any(|k| itemtype.trim_end_matches('/').ends_with(k))
 }
 
 /// Text measures of one subtree, computed for every node in one pass so that scoring

@@ -43,12 +43,12 @@ pub fn may_replace(raw: &str, found_chars: usize) -> bool {
     raw.len() >= MIN_CHARS && raw.len() > 2 * found_chars
 }
 
-/// True when the declared body should replace the `found` paragraphs read from the
-/// markup: it is a story's length and the markup holds less than half of it.
-pub fn replaces(declared: &[String], found: &[String]) -> bool {
-    let chars = |ps: &[String]| ps.iter().map(|p| p.chars().count()).sum::<usize>();
-    let declared = chars(declared);
-    declared >= MIN_CHARS && chars(found) * 2 < declared
+/// True when the declared body should replace the body read from the markup, of
+/// `found_chars` characters: it is a story's length and the markup holds less than
+/// half of it.
+pub fn replaces(declared: &[String], found_chars: usize) -> bool {
+    let declared: usize = declared.iter().map(|p| p.chars().count()).sum();
+    declared >= MIN_CHARS && found_chars * 2 < declared
 }
 
 #[cfg(test)]
@@ -80,13 +80,18 @@ mod tests {
 
     #[test]
     fn only_a_story_the_markup_holds_less_than_half_of_replaces_it() {
-        let story = vec!["A sentence of the declared story, long enough to count. ".repeat(12)];
-        let teaser = vec!["A sentence of the declared story, long enough to count.".to_string()];
-        assert!(replaces(&story, &teaser));
-        assert!(replaces(&story, &[]));
+        let sentence = "A sentence of the declared story, long enough to count.";
+        let story = vec![format!("{sentence} ").repeat(12)];
+        let teaser = vec![sentence.to_string()];
+        assert!(replaces(&story, sentence.len()));
+        assert!(replaces(&story, 0));
         // The markup holds most of it: the markup's paragraphs stay.
-        assert!(!replaces(&story, &story));
+        assert!(!replaces(&story, story[0].len()));
         // An excerpt declared as the body is no story.
-        assert!(!replaces(&teaser, &[]));
+        assert!(!replaces(&teaser, 0));
+        // Too short a string to hold twice the markup's body is not even read.
+        assert!(!may_replace(sentence, 0));
+        assert!(may_replace(&story[0], sentence.len()));
+        assert!(!may_replace(&story[0], story[0].len()));
     }
 }

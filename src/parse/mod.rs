@@ -191,7 +191,7 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         // Read (an HTML parse) only when it could be long enough to replace the body.
         if declared_body::may_replace(declared, found)
             && let mut declared = declared_body::paragraphs(declared)
-            && declared_body::replaces(&declared, &body.paragraphs)
+            && declared_body::replaces(&declared, found)
         {
             if declared.first() == body.lead.as_ref() {
                 declared.remove(0);

@@ -130,7 +130,7 @@ impl Chain {
         // headline, else the scope.
         let is_article = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
             matches!(n.value(), scraper::Node::Element(e) if e.name() == "article"
-                || e.attr("itemtype").is_some_and(is_article_type))
+                || e.attr("itemtype").is_some_and(crate::parse::content::is_article_type))
         };
         let start = p.h1.unwrap_or(p.scope);
         let root = std::iter::once(*start)
@@ -149,13 +149,6 @@ impl Chain {
             .collect();
         Chain { all, inner }
     }
-}
-
-/// A microdata type naming an article (`https://schema.org/NewsArticle`).
-fn is_article_type(t: &str) -> bool {
-    ["Article", "BlogPosting", "NewsArticle", "Report"]
-        .iter()
-        .any(|k| t.trim_end_matches('/').ends_with(k))
 }
 
 /// Layout words: a block inside the article named so is the article's own footer or
