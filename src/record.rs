@@ -177,7 +177,7 @@ impl Article {
             title,
             kind: Kind::Text,
             lead: None,
-            word_count: body.split_whitespace().count() as u32,
+            word_count: count_words(&body),
             body,
             category: None,
             tags: vec![],
@@ -299,4 +299,51 @@ pub enum Work {
 pub enum Done {
     Outcome(Outcome, Option<FetchMeta>),
     Unchanged(FetchMeta),
+}
+
+/// Words of a text, as readers count them: runs of letters and digits between spaces,
+/// and each Chinese or Japanese character on its own (those scripts write no spaces,
+/// so a 900-character Japanese story is not "18 words"). "iPhoneを" is two words.
+pub fn count_words(text: &str) -> u32 {
+    let mut n = 0u32;
+    for token in text.split_whitespace() {
+        let mut in_run = false;
+        for c in token.chars() {
+            if is_cjk_ideograph_or_kana(c) {
+                n += 1;
+                in_run = false;
+            } else if c.is_alphanumeric() {
+                if !in_run {
+                    n += 1;
+                    in_run = true;
+                }
+            } else {
+                // Punctuation inside a token ("well-known", "3.5") does not split it.
+            }
+        }
+    }
+    n
+}
+
+/// Han characters, hiragana and katakana: each is a word for counting.
+fn is_cjk_ideograph_or_kana(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_words;
+
+    #[test]
+    fn words_are_counted_in_spaced_and_unspaced_scripts() {
+        assert_eq!(count_words("The council met on Monday."), 5);
+        assert_eq!(
+            count_words("Ủy ban họp sáng thứ Hai — well-known, 3.5 giờ"),
+            9
+        );
+        // Japanese and Chinese write no spaces: each character is a word.
+        assert_eq!(count_words("先日、不正に改造したiPhoneを販売"), 13);
+        assert_eq!(count_words("人工智能迈上新台阶"), 9);
+        assert_eq!(count_words(" — … "), 0);
+    }
 }

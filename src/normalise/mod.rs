@@ -116,10 +116,7 @@ pub fn normalise(doc: Document, opts: Options, tracking: &[String]) -> Result<Ar
         Some(k) => hex128(xxh3_128(format!("url:{k}").as_bytes()))[..24].to_string(),
         None => hex128(xxh3_128(format!("content:{content_hash}").as_bytes()))[..24].to_string(),
     };
-    let word_count = body
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count() as u32;
+    let word_count = crate::record::count_words(&body);
     let mut tags: Vec<String> = Vec::new();
     for t in doc.tags.iter().map(|t| c(t)).filter(|t| !t.is_empty()) {
         if !tags.contains(&t) {
