@@ -1725,7 +1725,8 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
             .iter()
             .any(|m| lower.contains(m))
     };
-    let furniture = |p: &str| is_dateline(p) || is_bare_date(p) || is_reading_time(p);
+    let furniture =
+        |p: &str| is_dateline(p) || is_bare_date(p) || is_reading_time(p) || is_taxonomy_line(p);
     while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| furniture(p)) {
         paragraphs.pop();
     }
@@ -1751,6 +1752,31 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
 /// How many lines at the top of a body are looked at for a date line that is not
 /// the first.
 const HEAD_LINES: usize = 3;
+
+/// A line that files the story under categories or tags ("Category: Press Releases",
+/// "Kategorie: News, open3", "Tags: budget, council"): a blog template's furniture at
+/// the body's edge. A few words after the label, no sentence.
+fn is_taxonomy_line(p: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "category:",
+        "categories:",
+        "tags:",
+        "filed under:",
+        "kategorie:",
+        "kategorien:",
+        "schlagwörter:",
+        "catégorie:",
+        "catégories:",
+        "categoría:",
+        "categoria:",
+        "etiquetas:",
+        "chuyên mục:",
+    ];
+    p.split_whitespace().nth(10).is_none() && !p.ends_with('.') && {
+        let lower = p.to_lowercase();
+        LABELS.iter().any(|l| lower.starts_with(l))
+    }
+}
 
 /// A line that only says how long the story takes to read ("5 min read", "Lesezeit:
 /// 3 Minuten", "4 minutes de lecture"): a few words, a number among them.
@@ -1940,6 +1966,15 @@ mod tests {
         drop_dateline_edges(&mut paras);
         assert_eq!(paras.len(), 3, "{paras:?}");
         assert_eq!(paras[1], "The first sentence of the story.");
+        let mut paras = vec![
+            "The first sentence of the story.".to_string(),
+            "Category: Press Releases".to_string(),
+        ];
+        drop_dateline_edges(&mut paras);
+        assert_eq!(paras.len(), 1);
+        assert!(!is_taxonomy_line(
+            "Tags: the council did not say which streets would be closed first."
+        ));
         let mut paras = vec![
             "5 min read".to_string(),
             "It took the crew 5 minutes to read the whole report aloud.".to_string(),
