@@ -217,6 +217,8 @@ pub fn is_lead(h: &str) -> bool {
         || h.contains("photo")
         || h.contains("img")
         || h.contains("video")
+        // A slide show's "slideshow-description" is a slide's caption.
+        || h.contains("slide")
     {
         return false;
     }
@@ -392,7 +394,12 @@ mod tests {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
             assert!(lead(&doc, &s), "{class}");
         }
-        for class in ["image-description", "leader-board", "mislead-x"] {
+        for class in [
+            "image-description",
+            "leader-board",
+            "mislead-x",
+            "slideshow-description",
+        ] {
             let (doc, s) = first(&format!(r#"<div class="{class}">x</div>"#));
             assert!(!lead(&doc, &s), "{class}");
         }
