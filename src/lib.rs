@@ -27,3 +27,4 @@ pub mod select;
 pub mod shard;
 pub mod sources;
 pub mod store;
+pub mod wordlist;

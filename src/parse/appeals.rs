@@ -16,10 +16,7 @@ const MAX_TRAILING: usize = 3;
 fn phrases() -> &'static [String] {
     static PHRASES: OnceLock<Vec<String>> = OnceLock::new();
     PHRASES.get_or_init(|| {
-        include_str!("appeals/phrases.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        crate::wordlist::entries(include_str!("appeals/phrases.txt"))
             .map(str::to_lowercase)
             .collect()
     })

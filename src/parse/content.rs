@@ -715,6 +715,15 @@ struct Emitter<'s> {
 }
 
 impl Emitter<'_> {
+    /// [`is_prose_list`], asked once per list.
+    fn is_prose_list(&mut self, list: NodeRef<'_, Node>) -> bool {
+        let stats = self.stats;
+        *self
+            .prose_lists
+            .entry(list.id())
+            .or_insert_with(|| is_prose_list(list, stats))
+    }
+
     fn flush(&mut self) {
         let text = collapse(&self.cur);
         if !text.is_empty() {
@@ -786,13 +795,8 @@ fn walk(
                 } else if is_block_tag(name) {
                     em.flush();
                     em.heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                    let stats = em.stats;
                     em.in_prose_list = if name == "li" {
-                        child.parent().is_some_and(|list| {
-                            *em.prose_lists
-                                .entry(list.id())
-                                .or_insert_with(|| is_prose_list(list, stats))
-                        })
+                        child.parent().is_some_and(|list| em.is_prose_list(list))
                     } else {
                         // A heading over a list of points heads a section of the story
                         // however much of it is a link ("<h4><a href=wiki>Password
@@ -802,11 +806,7 @@ fn walk(
                                 .next_siblings()
                                 .find_map(ElementRef::wrap)
                                 .filter(|n| matches!(n.value().name(), "ul" | "ol"))
-                                .is_some_and(|list| {
-                                    *em.prose_lists
-                                        .entry(list.id())
-                                        .or_insert_with(|| is_prose_list(*list, stats))
-                                })
+                                .is_some_and(|list| em.is_prose_list(*list))
                     };
                     let right = at.right || aligns_right(el);
                     walk(child, Inline { right, ..at }, bp, skip, em);

@@ -47,7 +47,7 @@ pub fn may_replace(raw: &str, found_chars: usize) -> bool {
 /// `found_chars` characters: it is a story's length and the markup holds less than
 /// half of it.
 pub fn replaces(declared: &[String], found_chars: usize) -> bool {
-    let declared: usize = declared.iter().map(|p| p.chars().count()).sum();
+    let declared = super::text_chars(declared);
     declared >= MIN_CHARS && found_chars * 2 < declared
 }
 

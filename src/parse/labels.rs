@@ -12,10 +12,7 @@ const MAX_LABEL_CHARS: usize = 40;
 fn labels() -> &'static HashSet<String> {
     static LABELS: OnceLock<HashSet<String>> = OnceLock::new();
     LABELS.get_or_init(|| {
-        include_str!("labels/labels.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        crate::wordlist::entries(include_str!("labels/labels.txt"))
             .map(str::to_lowercase)
             .collect()
     })

@@ -14,7 +14,6 @@ pub struct Meta {
     pub og_type: Option<String>,
     pub og_site_name: Option<String>,
     pub og_locale: Option<String>,
-    pub description: Option<String>,
     /// Every distinct description the page declares (`description`, `og:description`,
     /// `twitter:description`): a site may put its own blurb in one and the story's
     /// standfirst in another.
@@ -184,9 +183,6 @@ pub fn read(doc: &Html) -> Meta {
             "og:site_name" => m.og_site_name = Some(content),
             "og:locale" => m.og_locale = Some(content),
             "description" | "og:description" | "twitter:description" => {
-                if m.description.is_none() && key != "twitter:description" {
-                    m.description = Some(content.clone());
-                }
                 if !m.descriptions.contains(&content) {
                     m.descriptions.push(content);
                 }

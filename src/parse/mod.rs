@@ -182,17 +182,17 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
         && !by_rules
         && let Some(declared) = meta.ld.body.as_deref()
         && let Some(headline) = meta.ld.headline.as_deref()
+        && let found = text_chars(&body.paragraphs)
+        // The cheap bound first: most pages' declared body is no longer than the markup's.
+        && declared_body::may_replace(declared, found)
         && body
             .title
             .as_deref()
             .is_some_and(|t| overlap(t, headline) >= 0.6 && overlap(headline, t) >= 0.6)
     {
-        let found = text_chars(&body.paragraphs);
-        // Read (an HTML parse) only when it could be long enough to replace the body.
-        if declared_body::may_replace(declared, found)
-            && let mut declared = declared_body::paragraphs(declared)
-            && declared_body::replaces(&declared, found)
-        {
+        // Parsed (HTML) only past the cheap bound above.
+        let mut declared = declared_body::paragraphs(declared);
+        if declared_body::replaces(&declared, found) {
             if declared.first() == body.lead.as_ref() {
                 declared.remove(0);
             }
@@ -827,11 +827,11 @@ fn pick_h1<'a>(
         .collect();
     // Older portals have no `h1` but the logo: their headline is a lower heading named
     // as the title ("<H3 class=Title>") or marked as the headline in microdata.
-    if h1s.iter().all(logo) {
-        let named = named_headlines(doc);
-        if !named.is_empty() {
-            h1s = named;
-        }
+    // Read at most once: asked when every `h1` is a logo, and when none is the title.
+    let named = std::cell::OnceCell::new();
+    let named = || named.get_or_init(|| named_headlines(doc));
+    if h1s.iter().all(logo) && !named().is_empty() {
+        h1s = named().clone();
     }
     let best = |hs: &[ElementRef<'a>]| {
         hs.iter()
@@ -850,7 +850,7 @@ fn pick_h1<'a>(
     // No `h1` is the declared title (the page's `h1`s title its footer's boxes): a
     // lower heading marked as the headline that is, is the headline.
     if !declared.is_empty()
-        && let Some(h) = best(&named_headlines(doc))
+        && let Some(h) = best(named())
     {
         return Some(h);
     }

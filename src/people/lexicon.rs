@@ -35,10 +35,7 @@ pub struct Lexicon {
 }
 
 pub(super) fn lines(data: &str) -> impl Iterator<Item = String> + '_ {
-    data.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
+    crate::wordlist::entries(data).map(str::to_string)
 }
 
 pub(super) fn phrases(data: &str) -> Vec<Vec<String>> {

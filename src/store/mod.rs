@@ -516,44 +516,34 @@ mod tests {
 
     #[test]
     fn a_store_that_does_not_answer_is_not_taken_for_refused_credentials() {
+        // What newsmill says of a store's error whose text is `source`.
+        let says = |source: &str| {
+            let e = object_store::Error::Generic {
+                store: "S3",
+                source: source.to_string().into(),
+            };
+            refused("s3://b/x", &e).0
+        };
         // The timing in the message holds "403" among its digits.
-        let e = object_store::Error::Generic {
-            store: "S3",
-            source: "Error performing GET http://127.0.0.1:9/b in 446.640337ms, after 3 retries - HTTP error: error sending request".into(),
-        };
-        let msg = refused("s3://b/x", &e).0;
+        let msg = says(
+            "Error performing GET http://127.0.0.1:9/b in 446.640337ms, after 3 retries - HTTP error: error sending request",
+        );
         assert!(msg.contains("cannot be reached"), "{msg}");
-        let e = object_store::Error::Generic {
-            store: "S3",
-            source: "Server returned non-2xx status code: 403 Forbidden: <Code>InvalidAccessKeyId</Code>".into(),
-        };
         assert!(
-            refused("s3://b/x", &e)
-                .0
+            says("Server returned non-2xx status code: 403 Forbidden: <Code>InvalidAccessKeyId</Code>")
                 .contains("credentials were refused")
         );
         // A reply's random request id may hold "dns" or "connect": the code decides.
-        let e = object_store::Error::Generic {
-            store: "S3",
-            source: "403 Forbidden: <Code>SignatureDoesNotMatch</Code><RequestId>q7dnsConnectZ</RequestId>".into(),
-        };
         assert!(
-            refused("s3://b/x", &e)
-                .0
+            says("403 Forbidden: <Code>SignatureDoesNotMatch</Code><RequestId>q7dnsConnectZ</RequestId>")
                 .contains("credentials were refused")
         );
-        let e = object_store::Error::Generic {
-            store: "S3",
-            source: "404 Not Found: <Code>NoSuchBucket</Code>".into(),
-        };
-        assert!(refused("s3://b/x", &e).0.contains("bucket does not exist"));
+        assert!(says("404 Not Found: <Code>NoSuchBucket</Code>").contains("bucket does not exist"));
         // The store's own words, without the XML around them.
-        let e = object_store::Error::Generic {
-            store: "S3",
-            source: "Error performing list request: 403 Forbidden: <?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>Check your key.</Message><RequestId>X1</RequestId></Error>".into(),
-        };
         assert_eq!(
-            refused("s3://b/x", &e).0,
+            says(
+                "Error performing list request: 403 Forbidden: <?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>Check your key.</Message><RequestId>X1</RequestId></Error>"
+            ),
             "s3://b/x: the credentials were refused (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the store's own variables): the store said SignatureDoesNotMatch: Check your key."
         );
     }

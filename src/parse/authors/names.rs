@@ -72,10 +72,7 @@ fn is_outlet(k: &str) -> bool {
         std::sync::OnceLock::new();
     OUTLETS
         .get_or_init(|| {
-            include_str!("outlets.txt")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            crate::wordlist::entries(include_str!("outlets.txt"))
                 .map(key)
                 .collect()
         })
