@@ -320,7 +320,62 @@ fn short_text(el: ElementRef<'_>) -> Option<String> {
             return None;
         }
     }
-    Some(text_of(el))
+    Some(byline_text(el))
+}
+
+/// Where two inline elements meet in a byline's text, and where a block starts or ends.
+const SEAM: char = '\u{1}';
+const BREAK: char = '\u{2}';
+
+/// Text of a byline element, with ` | ` where a block ends or where two of its elements
+/// meet with no space between (`<a>Jane Doe</a><span>Staff Writer</span>`,
+/// `<a>Jane</a><i>Twitter</i>`): a name never runs across elements glued only by markup,
+/// and reading them as one word made "Jane DoeStaff" an author.
+fn byline_text(el: ElementRef<'_>) -> String {
+    fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) if !dom::is_skipped_tag(e.name()) => {
+                    let mark = if dom::is_block_tag(e.name()) {
+                        BREAK
+                    } else {
+                        SEAM
+                    };
+                    out.push(mark);
+                    walk(child, out);
+                    out.push(mark);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut raw = String::new();
+    walk(*el, &mut raw);
+    let mut out = String::with_capacity(raw.len());
+    let mut seam = false;
+    for c in raw.chars() {
+        match c {
+            SEAM => seam = true,
+            BREAK => out.push(BREAK),
+            c if c.is_whitespace() => {
+                seam = false;
+                out.push(' ');
+            }
+            c => {
+                if std::mem::take(&mut seam) && !out.ends_with([' ', BREAK]) && !out.is_empty() {
+                    out.push(BREAK);
+                }
+                out.push(c);
+            }
+        }
+    }
+    let parts: Vec<String> = out
+        .split(BREAK)
+        .map(dom::collapse)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.join(" | ")
 }
 
 /// Hint words of author elements, and of their parts that are never the name.
@@ -815,6 +870,32 @@ mod tests {
             authors_of("", r#"<div class="byline">Jane Doe ExampleGazette</div>"#),
             vec!["Jane Doe"]
         );
+    }
+
+    #[test]
+    fn elements_glued_without_a_space_are_not_one_name() {
+        // A role, a social link or a second writer right after the name's element.
+        for (byline, want) in [
+            (
+                r#"<div class="byline"><span>By</span><a href="/p/ann-lee">Ann Lee</a><span class="role">Staff Writer</span></div>"#,
+                vec!["Ann Lee"],
+            ),
+            (
+                r#"<span class="author"><a rel="author" href="/a/tom-ray">Tom Ray</a><a href="https://twitter.com/x"><i>Twitter</i></a></span>"#,
+                vec!["Tom Ray"],
+            ),
+            (
+                r#"<div class="authors"><a href="/a/1">Mia Holt</a><a href="/a/2">Sam Orr</a></div>"#,
+                vec!["Mia Holt", "Sam Orr"],
+            ),
+            // Newlines inside one text node are spaces, not seams.
+            (
+                "<span class=\"byline\"><a itemprop=\"author\" href=\"/a/3\">Will\n   Penn</a></span>",
+                vec!["Will Penn"],
+            ),
+        ] {
+            assert_eq!(authors_of("", byline), want, "{byline}");
+        }
     }
 
     #[test]
