@@ -899,6 +899,19 @@ mod tests {
     }
 
     #[test]
+    fn byline_in_an_aside_column_beside_the_text() {
+        let aside = r#"<aside><address><a rel="author" href="/p/ann">Ann Lee</a> and
+            <a rel="author" href="/p/tom">Tom Ray</a></address>
+            <ul><li><a href="https://x.example/share" aria-label="Share">S</a></li></ul></aside>"#;
+        assert_eq!(authors_of("", aside), vec!["Ann Lee", "Tom Ray"]);
+        // An aside of other stories: their bylines are not this story's.
+        let others = r#"<aside><a href="/a">Council votes on the new river path plan</a>
+            <span class="byline">By Ann Lee</span>
+            <a href="/b">Storm closes the old harbour road again</a></aside>"#;
+        assert_eq!(authors_of("", others), Vec::<String>::new());
+    }
+
+    #[test]
     fn trailing_byline_leaves_the_body() {
         let mut paras = vec![
             "Nội dung bài viết dài.".to_string(),

@@ -182,9 +182,45 @@ static OTHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 /// True for blocks that list other stories (related, most read, sidebars, comments):
-/// their dates, images and names belong to those stories.
+/// their dates, images and names belong to those stories. A footer is one; an unnamed
+/// `<aside>` only when it links to other stories: some layouts put the article's own
+/// byline and date in an aside column beside its text.
 pub fn is_other_stories(el: ElementRef<'_>, h: &str) -> bool {
-    matches!(el.value().name(), "footer" | "aside") || (!h.is_empty() && names(&OTHER, h))
+    match el.value().name() {
+        "footer" => true,
+        "aside" if !(!h.is_empty() && names(&OTHER, h)) => links_stories(el),
+        _ => !h.is_empty() && names(&OTHER, h),
+    }
+}
+
+/// Words in a link's text from which it reads as a story's headline.
+const HEADLINE_LINK_WORDS: usize = 4;
+
+/// True when `el` holds links that read as other stories' headlines (two or more), or
+/// any story markup of its own (`<article>`, a heading): a byline's profile links and
+/// a list of share buttons are short.
+fn links_stories(el: ElementRef<'_>) -> bool {
+    let mut headlines = 0;
+    for d in el.descendants().filter_map(ElementRef::wrap) {
+        match d.value().name() {
+            "article" | "h2" | "h3" | "h4" => return true,
+            "a" => {
+                let words = d
+                    .text()
+                    .flat_map(str::split_whitespace)
+                    .take(HEADLINE_LINK_WORDS)
+                    .count();
+                if words >= HEADLINE_LINK_WORDS {
+                    headlines += 1;
+                    if headlines >= 2 {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// True when hint text alone names a block of other stories (no element name check).

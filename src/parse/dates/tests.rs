@@ -310,6 +310,20 @@ fn dates_of_other_stories_and_story_text_are_not_the_page_date() {
 }
 
 #[test]
+fn an_aside_column_of_the_articles_own_meta_keeps_its_date() {
+    // Byline, date and share buttons in an <aside> beside the text.
+    let meta = r#"<aside><address><a rel="author" href="/p/ann">Ann Lee</a></address>
+        <span class="stamp">Tue 4 Jun 2019 10.15 BST</span>
+        <ul><li><a href="https://x.example/share" aria-label="Share">S</a></li></ul></aside>"#;
+    is(en("", meta), "2019-06-04", "visible");
+    // An aside listing other stories keeps its dates to them.
+    let others = r#"<aside><span class="stamp">Tue 4 Jun 2019</span>
+        <a href="/a">Council votes on the new river path plan</a>
+        <a href="/b">Storm closes the old harbour road again</a></aside>"#;
+    is(en("", others), "none", "none");
+}
+
+#[test]
 fn layout_classes_of_wrappers_do_not_hide_the_date() {
     let html = format!(
         "<html lang=\"en\"><head><title>The council meets</title></head><body class=\"right-sidebar footer-widgets\">\
