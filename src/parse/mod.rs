@@ -825,6 +825,21 @@ fn pick_h1<'a>(
         .select(&H1)
         .filter(|h| text_of(*h).chars().count() >= 4)
         .collect();
+    // The site's own name set as an `h1` (a masthead) matches the name the title tag
+    // ends with; it is never the headline while another `h1` is left.
+    let site_names: Vec<String> = [meta.og_site_name.as_deref(), meta.ld.publisher.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::to_string)
+        .chain(declared.iter().filter_map(|d| title_end(d)))
+        .map(|n| title_words(&n).join(" "))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let masthead =
+        |h: &ElementRef<'_>| logo(h) || site_names.contains(&title_words(&text_of(*h)).join(" "));
+    if h1s.iter().any(|h| !masthead(h)) {
+        h1s.retain(|h| !masthead(h));
+    }
     // Older portals have no `h1` but the logo: their headline is a lower heading named
     // as the title ("<H3 class=Title>") or marked as the headline in microdata.
     // Read at most once: asked when every `h1` is a logo, and when none is the title.
@@ -867,6 +882,25 @@ fn pick_h1<'a>(
         }
     }
     last_before.or_else(|| h1s.first().copied())
+}
+
+/// The short last part of a title after a separator ("Storm hits the coast - Gazette",
+/// "风暴袭击海岸_某某日报"): where CMSs put the site's name.
+fn title_end(title: &str) -> Option<String> {
+    let t = title.trim();
+    let mut last = None;
+    for (i, c) in t.char_indices() {
+        let end = i + c.len_utf8();
+        let spaced = t[..i].ends_with(' ') && t[end..].starts_with(' ');
+        // A dash between words only when spaced: "Covid-19" is one word.
+        if matches!(c, '|' | '_' | '»' | '·') || (matches!(c, '-' | '–' | '—') && spaced) {
+            last = Some((i, end));
+        }
+    }
+    let (start, end) = last?;
+    let (head, tail) = (t[..start].trim(), t[end..].trim());
+    (!head.is_empty() && !tail.is_empty() && tail.chars().count() * 2 < head.chars().count())
+        .then(|| tail.to_string())
 }
 
 /// A declared title without the site name that CMSs append ("Title - Site", "Site | Title").
@@ -2423,6 +2457,41 @@ mod tests {
             doc.title.as_deref(),
             Some("Nước sông lên hai mét trong một đêm")
         );
+    }
+
+    #[test]
+    fn a_masthead_h1_with_the_sites_name_is_not_the_headline() {
+        let para = "<p>The council met on a wet evening to weigh the plan for the river path, \
+            and after a long debate about costs, bridges and trees it agreed to try again.</p>";
+        let html = format!(
+            r#"<html><head><title>How the river path plan got approved - Example Gazette</title></head><body>
+            <h1 class="site-header"><a href="/">Example Gazette</a></h1>
+            <article><h1>How the river path plan was finally approved</h1>{para}{para}{para}</article></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(
+            doc.title.as_deref(),
+            Some("How the river path plan was finally approved")
+        );
+    }
+
+    #[test]
+    fn the_short_end_of_a_title_after_a_separator() {
+        assert_eq!(
+            title_end("Storm hits the coast - Gazette").as_deref(),
+            Some("Gazette")
+        );
+        assert_eq!(
+            title_end("风暴袭击了海岸线城市_某某日报").as_deref(),
+            Some("某某日报")
+        );
+        assert_eq!(
+            title_end("Storm hits the coast | The Daily").as_deref(),
+            Some("The Daily")
+        );
+        // A hyphen inside a word, or an end as long as the rest, is not a site name.
+        assert_eq!(title_end("Covid-19 cases rise again in the north"), None);
+        assert_eq!(title_end("Storm - The Daily Example Gazette"), None);
     }
 
     #[test]
