@@ -508,6 +508,17 @@ const SLIDE_DEPTH: usize = 6;
 fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef<'a> {
     let mut root = top;
     let mut level = top;
+    // The classes of the blocks that hold the best container's own paragraphs
+    // ("bodytext" in "textpic_text > fliess_text > p"): the template's text blocks.
+    let text_blocks: Vec<&str> = top
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "p" && stats.get(e.id()).chars >= 80)
+        .filter_map(|e| e.parent().and_then(ElementRef::wrap))
+        .filter(|b| b.id() != top.id())
+        .filter_map(|b| b.value().attr("class").filter(|c| !c.trim().is_empty()))
+        .take(8)
+        .collect();
     for _ in 0..WIDEN_LEVELS {
         let Some(parent) = level.parent().and_then(ElementRef::wrap) else {
             break;
@@ -520,7 +531,8 @@ fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef
             break;
         }
         // Prose outside the current body, in blocks built like the best container
-        // (same tag and class: the same CMS template, so the same story), not boilerplate.
+        // (same tag and class: the same CMS template, so the same story) or like the
+        // text blocks inside it, not boilerplate.
         let mut extra = 0;
         for n in parent.descendants() {
             let Some(el) = ElementRef::wrap(n) else {
@@ -528,10 +540,12 @@ fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef
             };
             // Cheap tests first: most nodes are not paragraphs of the template.
             if el.value().name() != "p"
-                || !el
-                    .parent()
-                    .and_then(ElementRef::wrap)
-                    .is_some_and(|p| same_kind(p, top))
+                || !el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                    same_kind(p, top)
+                        || p.value()
+                            .attr("class")
+                            .is_some_and(|c| text_blocks.contains(&c))
+                })
                 || bp.contains(n.id())
                 || n.ancestors().any(|a| a.id() == root.id())
             {

@@ -2802,6 +2802,28 @@ mod tests {
     }
 
     #[test]
+    fn a_story_split_into_blocks_of_different_layouts_is_read_whole() {
+        // The text blocks ("bodytext") are the template's; the boxes around them differ
+        // (full width for the opening, split beside a picture for the rest, one text
+        // block per paragraph there).
+        let first = "Most homes in the region are still heated with gas, the utility said, and half of the boilers are more than twenty years old.";
+        let rest = "A heat pump suits a new house or a full renovation, where the walls are well insulated and the floors carry the heating pipes.";
+        let html = format!(
+            r#"<html><head><title>Which heating is right</title></head><body><h1>Which heating is right</h1>
+            <div class="container"><div class="row textpic"><div class="col-full"><div class="textpic_text">
+            <div class="bodytext"><p>{first}</p></div></div></div></div>
+            <div class="row textpic"><div class="col-split"><img src="pump.jpg"></div><div class="col-split">
+            <div class="textpic_text textpic_text--split"><span class="bodytext"><p>{rest}</p></span><span class="bodytext"><p>{rest}</p></span>
+            <span class="bodytext"><p>{rest}</p></span></div></div></div>
+            </div></body></html>"#
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        let body = doc.paragraphs.join("\n");
+        assert!(body.starts_with(first), "{body}");
+        assert_eq!(body.matches(rest).count(), 3, "{body}");
+    }
+
+    #[test]
     fn a_picture_wrapper_named_as_text_does_not_outrank_the_story() {
         let para = "The society laid a memorial stone in Cologne on Thursday for the social scientist, who fled in 1933 and taught abroad until her death.";
         let html = format!(
