@@ -186,10 +186,11 @@ static OTHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// `<aside>` only when it links to other stories: some layouts put the article's own
 /// byline and date in an aside column beside its text.
 pub fn is_other_stories(el: ElementRef<'_>, h: &str) -> bool {
+    let named = !h.is_empty() && names(&OTHER, h);
     match el.value().name() {
         "footer" => true,
-        "aside" if !(!h.is_empty() && names(&OTHER, h)) => links_stories(el),
-        _ => !h.is_empty() && names(&OTHER, h),
+        "aside" if !named => links_stories(el),
+        _ => named,
     }
 }
 
