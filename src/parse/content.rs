@@ -542,6 +542,7 @@ fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef
             if el.value().name() != "p"
                 || !el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
                     same_kind(p, top)
+                        || nested_classes(p, top)
                         || p.value()
                             .attr("class")
                             .is_some_and(|c| text_blocks.contains(&c))
@@ -563,6 +564,19 @@ fn widen<'a>(top: ElementRef<'a>, stats: &Stats, bp: &Boilerplate) -> ElementRef
         level = parent;
     }
     root
+}
+
+/// Same tag, and one's classes all among the other's: the same grid cell with one more
+/// modifier ("col-md-12" and "col-lg-7 col-md-12").
+fn nested_classes(a: ElementRef<'_>, b: ElementRef<'_>) -> bool {
+    if a.value().name() != b.value().name() {
+        return false;
+    }
+    let (ca, cb): (Vec<&str>, Vec<&str>) =
+        (a.value().classes().collect(), b.value().classes().collect());
+    !ca.is_empty()
+        && !cb.is_empty()
+        && (ca.iter().all(|c| cb.contains(c)) || cb.iter().all(|c| ca.contains(c)))
 }
 
 /// Same tag and same class list: blocks made by the same template.

@@ -481,6 +481,9 @@ pub fn split_credit(caption: &str) -> (String, Option<String>) {
         "Ảnh minh họa:",
         "Image:",
         "Credit:",
+        "Foto:",
+        "Fotos:",
+        "Bild:",
     ];
     let trimmed = caption.trim();
     for mark in MARKS {
@@ -510,6 +513,13 @@ pub fn split_credit(caption: &str) -> (String, Option<String>) {
     (trimmed.to_string(), None)
 }
 
+/// True when a line is nothing but a picture's credit ("(Image: © NASA/ESA)",
+/// "Photo: Jane Doe/Reuters"): a caption's part set as a paragraph of its own, which
+/// stays out of the body as captions do.
+pub fn is_credit_line(line: &str) -> bool {
+    line.chars().count() <= 100 && matches!(split_credit(line), (cap, Some(_)) if cap.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,6 +529,19 @@ mod tests {
         let bp = Boilerplate::of(&doc);
         let base = Url::parse("https://e.vn/a.html").ok();
         extract(&doc, doc.root_element(), &bp, base.as_ref(), None)
+    }
+
+    #[test]
+    fn a_line_that_is_only_a_credit() {
+        assert!(is_credit_line("(Image: © ESO/Jane Roe)"));
+        assert!(is_credit_line("Photo: Jane Doe/Reuters"));
+        assert!(is_credit_line("Foto: dpa"));
+        assert!(is_credit_line("Ảnh: Hoàng Hà"));
+        // A caption with its credit, or a sentence, is not.
+        assert!(!is_credit_line("The harbour at dawn. Photo: Jane Doe"));
+        assert!(!is_credit_line(
+            "Image: the council wants a new bridge. It has asked for money twice."
+        ));
     }
 
     #[test]

@@ -437,7 +437,7 @@ fn read_body<'a>(
         lead_repeated |= Some(&paragraphs[0]) == lead.as_ref();
         paragraphs.remove(0);
     }
-    paragraphs.retain(|p| !labels::is_widget_label(p));
+    paragraphs.retain(|p| !labels::is_widget_label(p) && !images::is_credit_line(p));
     drop_dateline_edges(&mut paragraphs);
     // Appeals first: a byline closing the story may stand above them.
     appeals::drop_trailing(&mut paragraphs);
@@ -2821,6 +2821,26 @@ mod tests {
         let body = doc.paragraphs.join("\n");
         assert!(body.starts_with(first), "{body}");
         assert_eq!(body.matches(rest).count(), 3, "{body}");
+    }
+
+    #[test]
+    fn a_story_split_over_grid_cells_of_one_template_is_read_whole() {
+        // The opening in a full-width cell, the rest in a narrower cell of the same
+        // grid with one more class, beside a box of related links.
+        let first = "The lending agency cut its outlook for next year on Tuesday, citing a shortage of workers and prices that keep rising.";
+        let second = "It said growth this year would hold at the figure it gave in July, well below last year's pace after the pandemic.";
+        let rest = "It now expects the world economy to grow by less than three per cent, down from the figure it gave in the summer.";
+        let html = format!(
+            r#"<html><head><title>Outlook cut</title></head><body><h1>Outlook cut</h1>
+            <section class="col-md-8"><div class="row"><div class="col-md-12"><p>{first}</p><p>{second}</p></div></div>
+            <div class="row"><div class="col-lg-7 col-md-12">{}</div>
+            <div class="col-lg-5 col-md-12 related"><h2>Related news</h2><a href="/a">Rates rise again</a></div></div>
+            </section></body></html>"#,
+            format!("<p>{rest}</p>").repeat(8)
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs[..3], [first, second, rest]);
+        assert_eq!(doc.paragraphs.len(), 10, "{:?}", doc.paragraphs);
     }
 
     #[test]
