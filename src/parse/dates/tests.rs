@@ -310,6 +310,30 @@ fn dates_of_other_stories_and_story_text_are_not_the_page_date() {
 }
 
 #[test]
+fn words_just_before_a_time_label_it_an_update() {
+    // "Updated:" in the cell beside the one holding the time, then the original.
+    is(
+        en(
+            "",
+            r#"<ul class="meta"><li><div>Updated:</div><div><span><time datetime="2018-03-06T19:49:32-05:00">Mar 6, 2018</time></span></div>
+            <div>Original:</div><div><span><time datetime="2016-12-21T18:49:10-05:00">Dec 21, 2016</time></span></div></li></ul>"#,
+        ),
+        "2016-12-21",
+        "time",
+    );
+    // "last updated" in the line before the time; the publication is further down.
+    is(
+        en(
+            "",
+            r#"<p class="info">By Ann Lee, last updated <time datetime="2017-04-04T20:44:00Z">4 April 17</time></p>
+            <p class="info">First posted <time datetime="2017-01-13T21:45:08Z">13 January 17</time></p>"#,
+        ),
+        "2017-01-13",
+        "time",
+    );
+}
+
+#[test]
 fn an_aside_column_of_the_articles_own_meta_keeps_its_date() {
     // Byline, date and share buttons in an <aside> beside the text.
     let meta = r#"<aside><address><a rel="author" href="/p/ann">Ann Lee</a></address>

@@ -270,8 +270,14 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
         if in_other_stories(p, &chain, el) {
             continue;
         }
-        let updated = flags & names::UPDATE != 0 || prop_kind == Some(false);
-        let published = pubdate || flags & names::PUBLISHED != 0;
+        // The words just before the date label it: "last updated <time>", or a
+        // "Updated:" term beside the cell that holds it.
+        let label = label_before(el);
+        let labelled_update = UPDATE_WORDS.iter().any(|w| label.contains(w));
+        let updated = flags & names::UPDATE != 0 || prop_kind == Some(false) || labelled_update;
+        let published = pubdate
+            || flags & names::PUBLISHED != 0
+            || (!labelled_update && PUBLISHED_WORDS.iter().any(|w| label.contains(w)));
         let inside = el.ancestors().any(|a| a.id() == p.scope.id());
         // Machine values first: microdata `content`/`datetime`, `<time datetime>`, and
         // a `title` holding an ISO date (`<abbr class="published" title="2013-04-04T18:52">`).
@@ -431,6 +437,46 @@ fn near_headline(p: &Page<'_, '_>, chain: &Chain, near: &NearText, cands: &mut V
             });
         }
     }
+}
+
+/// Characters of text before a date element read as its label.
+const LABEL_CHARS: usize = 24;
+
+/// The text right before `el` on its line, lower-cased: its previous siblings' text,
+/// or, when it opens its block, the text before the block (up to three levels up, as
+/// in `<dt>Updated:</dt><dd><span><time>`). Empty when a block boundary comes first.
+fn label_before(el: ElementRef<'_>) -> String {
+    let mut node = *el;
+    for _ in 0..3 {
+        let mut text = String::new();
+        for sib in node.prev_siblings() {
+            let piece = match sib.value() {
+                scraper::Node::Text(t) => t.to_string(),
+                scraper::Node::Element(_) => ElementRef::wrap(sib).map(text_of).unwrap_or_default(),
+                _ => continue,
+            };
+            text.insert_str(0, &piece);
+            if text.trim().chars().count() >= LABEL_CHARS {
+                break;
+            }
+        }
+        let text = text.trim();
+        if !text.is_empty() {
+            // Only the words after any earlier date: in "Updated 4 May, 3 May" the
+            // label belongs to 4 May.
+            let text = text
+                .rsplit(|c: char| c.is_ascii_digit())
+                .next()
+                .unwrap_or("");
+            let skip = text.chars().count().saturating_sub(LABEL_CHARS);
+            return text.chars().skip(skip).collect::<String>().to_lowercase();
+        }
+        match node.parent() {
+            Some(parent) if ElementRef::wrap(parent).is_some() => node = parent,
+            _ => break,
+        }
+    }
+    String::new()
 }
 
 /// Weight of a `<time>` element.
