@@ -441,6 +441,8 @@ fn near_headline(p: &Page<'_, '_>, chain: &Chain, near: &NearText, cands: &mut V
 
 /// Characters of text before a date element read as its label.
 const LABEL_CHARS: usize = 24;
+/// Bytes of text an element before the date may hold and still be read for its label.
+const LABEL_BLOCK_BYTES: usize = 200;
 
 /// The text right before `el` on its line, lower-cased: its previous siblings' text,
 /// or, when it opens its block, the text before the block (up to three levels up, as
@@ -452,7 +454,13 @@ fn label_before(el: ElementRef<'_>) -> String {
         for sib in node.prev_siblings() {
             let piece = match sib.value() {
                 scraper::Node::Text(t) => t.to_string(),
-                scraper::Node::Element(_) => ElementRef::wrap(sib).map(text_of).unwrap_or_default(),
+                // A long block before the date is no label, and is not read whole.
+                scraper::Node::Element(_) => match ElementRef::wrap(sib) {
+                    Some(e) if e.text().map(str::len).sum::<usize>() <= LABEL_BLOCK_BYTES => {
+                        text_of(e)
+                    }
+                    _ => break,
+                },
                 _ => continue,
             };
             text.insert_str(0, &piece);
