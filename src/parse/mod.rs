@@ -245,6 +245,17 @@ pub fn parse(raw: &RawPage, rules: Option<&SiteRules>) -> Result<Document, Rejec
     let scope = article_scope(h1, &content);
     let caption_rule = rules.and_then(|r| r.captions.as_ref());
     let images = images::extract(&html, scope, &bp, base.as_ref(), caption_rule);
+    // A picture's caption that the body took in as a line of its own (a centred line
+    // under the image, in markup that says nothing of captions) leaves the body: the
+    // line repeats the image's alternative text, and captions stay out of the body.
+    let mut paragraphs = paragraphs;
+    if images.iter().any(|i| i.alt.is_some()) {
+        paragraphs.retain(|p| {
+            !images
+                .iter()
+                .any(|i| i.alt.as_deref().is_some_and(|a| repeats_alt(p, a)))
+        });
+    }
     if kind == Kind::Text {
         kind = kind_of(&meta, raw.url.as_deref(), &paragraphs, &images);
     }
@@ -762,6 +773,13 @@ fn base_url(meta: &Meta, fetched: Option<&Url>) -> Option<Url> {
         (Some(b), None) => Url::parse(b).ok(),
         _ => page,
     }
+}
+
+/// True when body line `line` is the image's alternative text `alt` shown again, as
+/// its caption: the same words, three or more of them.
+fn repeats_alt(line: &str, alt: &str) -> bool {
+    let alt = alt.trim();
+    alt.split_whitespace().nth(2).is_some() && line.trim() == alt
 }
 
 /// Words of a title, lower-cased, for comparing headings with declared titles.
@@ -2841,6 +2859,33 @@ mod tests {
         let doc = parse_page(&page(&html)).unwrap();
         assert_eq!(doc.paragraphs[..3], [first, second, rest]);
         assert_eq!(doc.paragraphs.len(), 10, "{:?}", doc.paragraphs);
+    }
+
+    #[test]
+    fn a_line_repeating_an_images_alt_text_is_its_caption_not_body() {
+        let para = |n: usize| {
+            format!(
+                "<P>Đoạn {n}: dịp Tết Âm lịch năm nay, công chức, viên chức sẽ được nghỉ chín ngày liên tục theo thông báo của thành phố.</P>"
+            )
+        };
+        let html = format!(
+            r#"<html><head><title>Lịch nghỉ Tết</title></head><body><h1>Lịch nghỉ Tết</h1><div class="detail">
+            {}<DIV align=center><IMG alt="Hoa đào đem không khí Tết đến mọi nhà" src="/hoa.jpg" width=450></DIV>
+            <DIV align=center><SPAN style="FONT-SIZE: 10pt">Hoa đào đem không khí Tết đến mọi nhà</SPAN><BR></DIV>
+            {}{}</div></body></html>"#,
+            para(1),
+            para(2),
+            para(3)
+        );
+        let doc = parse_page(&page(&html)).unwrap();
+        assert_eq!(doc.paragraphs.len(), 3, "{:?}", doc.paragraphs);
+        assert!(doc.paragraphs.iter().all(|p| p.starts_with("Đoạn")));
+        assert_eq!(
+            doc.images[0].caption.as_deref(),
+            Some("Hoa đào đem không khí Tết đến mọi nhà")
+        );
+        // Two words of alt text ("Hoa đào") are too few to say a line repeats it.
+        assert!(!repeats_alt("Hoa đào", "Hoa đào"));
     }
 
     #[test]
