@@ -22,7 +22,7 @@ fn labels() -> &'static HashSet<String> {
 pub fn is_widget_label(line: &str) -> bool {
     let t = line
         .trim()
-        .trim_end_matches([':', '?', '…', '.', ' ', '\u{a0}'])
+        .trim_end_matches([':', '?', '!', '…', '.', ' ', '\u{a0}'])
         .trim();
     !t.is_empty() && t.chars().count() <= MAX_LABEL_CHARS && labels().contains(&t.to_lowercase())
 }
@@ -43,6 +43,8 @@ mod tests {
         assert!(is_widget_label("War der Artikel nützlich?"));
         assert!(is_widget_label("Inhaltsverzeichnis"));
         assert!(is_widget_label("Veja também:"));
+        assert!(is_widget_label("Das könnte Sie auch interessieren!"));
+        assert!(is_widget_label("Das Thema könnte dich auch interessieren:"));
     }
 
     #[test]
