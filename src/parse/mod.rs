@@ -1791,9 +1791,21 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
     }
     // A date line just under a first line the body took in (a kicker, a teaser): the
     // header's furniture, not the story ("Aktualisiert: 11.04.2020, 10:27").
+    // So is a byline line there that carries the date or the reading time ("By Jane
+    // Doe Feb 8, 2020 5 min read").
+    let dated_byline = |p: &str| {
+        is_leading_byline(p)
+            && (has_reading_mark(p)
+                || crate::normalise::dates::parse_visible(
+                    p,
+                    chrono::FixedOffset::east_opt(0).expect("zero offset"),
+                )
+                .is_some())
+    };
     let mut i = 1;
     while i < paragraphs.len().min(HEAD_LINES) && paragraphs.len() > 1 {
-        if is_dateline(&paragraphs[i]) || is_reading_time(&paragraphs[i]) {
+        let p = &paragraphs[i];
+        if is_dateline(p) || is_reading_time(p) || dated_byline(p) {
             paragraphs.remove(i);
         } else {
             i += 1;
@@ -1833,6 +1845,11 @@ fn is_taxonomy_line(p: &str) -> bool {
 /// A line that only says how long the story takes to read ("5 min read", "Lesezeit:
 /// 3 Minuten", "4 minutes de lecture"): a few words, a number among them.
 fn is_reading_time(p: &str) -> bool {
+    p.split_whitespace().nth(6).is_none() && has_reading_mark(p)
+}
+
+/// True when a line states a reading time anywhere ("... Feb 8, 2020 5 min read").
+fn has_reading_mark(p: &str) -> bool {
     const MARKS: &[&str] = &[
         "min read",
         "minute read",
@@ -1845,7 +1862,7 @@ fn is_reading_time(p: &str) -> bool {
         "di lettura",
         "phút đọc",
     ];
-    p.split_whitespace().nth(6).is_none() && p.chars().any(|c| c.is_ascii_digit()) && {
+    p.chars().any(|c| c.is_ascii_digit()) && {
         let lower = p.to_lowercase();
         MARKS.iter().any(|m| lower.contains(m))
     }
@@ -2036,6 +2053,20 @@ mod tests {
         assert!(!is_reading_time(
             "The reading took 5 min, and the crowd read along."
         ));
+        // A byline with its date or reading time under a teaser line.
+        let mut paras = vec![
+            "Steps to take when the train is packed.".to_string(),
+            "By Ann Marie Lee Feb 8, 2020 5 min read".to_string(),
+            "By Monday the line was running again, and most riders were back.".to_string(),
+        ];
+        drop_dateline_edges(&mut paras);
+        assert_eq!(
+            paras,
+            vec![
+                "Steps to take when the train is packed.",
+                "By Monday the line was running again, and most riders were back."
+            ]
+        );
     }
 
     #[test]
