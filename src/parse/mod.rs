@@ -1755,11 +1755,7 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
         if !marked {
             return false;
         }
-        crate::normalise::dates::parse_visible(
-            p,
-            chrono::FixedOffset::east_opt(0).expect("zero offset"),
-        )
-        .is_some()
+        shows_date(p)
             || [
                 "january",
                 "february",
@@ -1793,15 +1789,7 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
     // header's furniture, not the story ("Aktualisiert: 11.04.2020, 10:27").
     // So is a byline line there that carries the date or the reading time ("By Jane
     // Doe Feb 8, 2020 5 min read").
-    let dated_byline = |p: &str| {
-        is_leading_byline(p)
-            && (has_reading_mark(p)
-                || crate::normalise::dates::parse_visible(
-                    p,
-                    chrono::FixedOffset::east_opt(0).expect("zero offset"),
-                )
-                .is_some())
-    };
+    let dated_byline = |p: &str| is_leading_byline(p) && (has_reading_mark(p) || shows_date(p));
     let mut i = 1;
     while i < paragraphs.len().min(HEAD_LINES) && paragraphs.len() > 1 {
         let p = &paragraphs[i];
@@ -1811,6 +1799,15 @@ fn drop_dateline_edges(paragraphs: &mut Vec<String>) {
             i += 1;
         }
     }
+}
+
+/// True when a date can be read from line `p` (in UTC: only whether, not when).
+fn shows_date(p: &str) -> bool {
+    crate::normalise::dates::parse_visible(
+        p,
+        chrono::FixedOffset::east_opt(0).expect("zero offset"),
+    )
+    .is_some()
 }
 
 /// How many lines at the top of a body are looked at for a date line that is not
@@ -1965,11 +1962,7 @@ fn is_bare_date(p: &str) -> bool {
                             .all(|c| c.is_ascii_digit() || matches!(c, ':' | '+'))
                     })
         })
-        && crate::normalise::dates::parse_visible(
-            p,
-            chrono::FixedOffset::east_opt(0).expect("zero offset"),
-        )
-        .is_some()
+        && shows_date(p)
 }
 
 /// A byline opening the body ("By Jane Doe March 18 at 12:22 PM Follow @janedoe"):
