@@ -271,13 +271,17 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
             continue;
         }
         // The words just before the date label it: "last updated <time>", or a
-        // "Updated:" term beside the cell that holds it.
-        let label = label_before(el);
-        let labelled_update = UPDATE_WORDS.iter().any(|w| label.contains(w));
-        let updated = flags & names::UPDATE != 0 || prop_kind == Some(false) || labelled_update;
-        let published = pubdate
-            || flags & names::PUBLISHED != 0
-            || (!labelled_update && PUBLISHED_WORDS.iter().any(|w| label.contains(w)));
+        // "Updated:" term beside the cell that holds it. Read only once a date is found:
+        // most elements asked hold none.
+        let labelled = || {
+            let label = label_before(el);
+            let update = UPDATE_WORDS.iter().any(|w| label.contains(w));
+            let published = !update && PUBLISHED_WORDS.iter().any(|w| label.contains(w));
+            (
+                flags & names::UPDATE != 0 || prop_kind == Some(false) || update,
+                pubdate || flags & names::PUBLISHED != 0 || published,
+            )
+        };
         let inside = el.ancestors().any(|a| a.id() == p.scope.id());
         // Machine values first: microdata `content`/`datetime`, `<time datetime>`, and
         // a `title` holding an ISO date (`<abbr class="published" title="2013-04-04T18:52">`).
@@ -292,6 +296,7 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
         if let Some(text) = attr_value
             && let Some((at, timed, stated)) = machine(text, p.zone)
         {
+            let (updated, published) = labelled();
             if updated {
                 modified.push(text.to_string());
             }
@@ -346,6 +351,7 @@ pub(super) fn walk(p: &Page<'_, '_>, cands: &mut Vec<Candidate>, modified: &mut 
             continue;
         };
         let shown = text[s.start..s.end].trim().to_string();
+        let (updated, published) = labelled();
         let updated = updated || marked;
         let mut weight = match (prop_kind, is_time) {
             (Some(true), _) => weight::MICRODATA,
@@ -456,9 +462,7 @@ fn label_before(el: ElementRef<'_>) -> String {
                 scraper::Node::Text(t) => t.to_string(),
                 // A long block before the date is no label, and is not read whole.
                 scraper::Node::Element(_) => match ElementRef::wrap(sib) {
-                    Some(e) if e.text().map(str::len).sum::<usize>() <= LABEL_BLOCK_BYTES => {
-                        text_of(e)
-                    }
+                    Some(e) if short_block(e) => text_of(e),
                     _ => break,
                 },
                 _ => continue,
@@ -485,6 +489,15 @@ fn label_before(el: ElementRef<'_>) -> String {
         }
     }
     String::new()
+}
+
+/// True when `el` holds at most [`LABEL_BLOCK_BYTES`] of text, read no further than that.
+fn short_block(el: ElementRef<'_>) -> bool {
+    let mut bytes = 0;
+    el.text().all(|t| {
+        bytes += t.len();
+        bytes <= LABEL_BLOCK_BYTES
+    })
 }
 
 /// Weight of a `<time>` element.
