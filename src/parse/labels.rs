@@ -18,7 +18,8 @@ fn labels() -> &'static HashSet<String> {
     })
 }
 
-/// True for a line that is only a widget's label, with maybe a closing ":", "?" or "…".
+/// True for a line that is only a widget's label, with maybe a closing ":", "?", "!",
+/// "…" or ".".
 pub fn is_widget_label(line: &str) -> bool {
     let t = line
         .trim()
